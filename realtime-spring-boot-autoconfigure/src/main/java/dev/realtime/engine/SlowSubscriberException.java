@@ -1,0 +1,23 @@
+package dev.realtime.engine;
+
+import dev.realtime.RealtimeException;
+
+/**
+ * Ends a subscription whose bounded queue overflowed because the subscriber did not keep up.
+ * The publisher and the other subscribers are not affected.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public class SlowSubscriberException extends RealtimeException {
+
+	/**
+	 * Create a new instance.
+	 * @param channel the channel name
+	 * @param capacity the queue capacity that overflowed
+	 */
+	public SlowSubscriberException(String channel, int capacity) {
+		super("Subscriber of '" + channel + "' fell more than " + capacity + " messages behind");
+	}
+
+}

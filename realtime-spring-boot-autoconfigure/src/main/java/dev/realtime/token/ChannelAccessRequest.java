@@ -1,0 +1,23 @@
+package dev.realtime.token;
+
+import java.util.Set;
+
+import dev.realtime.Channel;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.core.Authentication;
+
+/**
+ * A request for a token, as authorizers see it.
+ *
+ * @param authentication the caller, or {@code null} when unauthenticated
+ * @param channel the resolved channel, with its parameters
+ * @param topics the topics to read
+ * @param publish the topics to publish to
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public record ChannelAccessRequest(@Nullable Authentication authentication, Channel channel, Set<String> topics,
+		Set<String> publish) {
+
+}

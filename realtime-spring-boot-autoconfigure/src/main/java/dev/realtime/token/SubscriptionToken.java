@@ -1,0 +1,20 @@
+package dev.realtime.token;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A minted token, shaped as the token endpoint's response.
+ *
+ * @param token the compact JWS
+ * @param expiresAt when the token expires
+ * @param channel the channel name
+ * @param topics the topics the token may read
+ * @param publish the topics the token may publish to
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public record SubscriptionToken(String token, Instant expiresAt, String channel, List<String> topics,
+		List<String> publish) {
+
+}
