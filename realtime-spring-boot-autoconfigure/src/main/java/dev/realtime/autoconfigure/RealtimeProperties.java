@@ -1,0 +1,411 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for Realtime for Spring Boot.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+@ConfigurationProperties("realtime")
+public class RealtimeProperties {
+
+	/**
+	 * Path under which the token, SSE, WebSocket, publish and client endpoints are served.
+	 */
+	private String basePath = "/realtime";
+
+	private final Engine engine = new Engine();
+
+	private final History history = new History();
+
+	private final Limits limits = new Limits();
+
+	private final Token token = new Token();
+
+	private final Sse sse = new Sse();
+
+	private final Websocket websocket = new Websocket();
+
+	private final Publish publish = new Publish();
+
+	private final Client client = new Client();
+
+	public String getBasePath() {
+		return this.basePath;
+	}
+
+	public void setBasePath(String basePath) {
+		this.basePath = basePath;
+	}
+
+	public Engine getEngine() {
+		return this.engine;
+	}
+
+	public History getHistory() {
+		return this.history;
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public Token getToken() {
+		return this.token;
+	}
+
+	public Sse getSse() {
+		return this.sse;
+	}
+
+	public Websocket getWebsocket() {
+		return this.websocket;
+	}
+
+	public Publish getPublish() {
+		return this.publish;
+	}
+
+	public Client getClient() {
+		return this.client;
+	}
+
+	public static class Engine {
+
+		/**
+		 * Engine that moves messages between nodes and keeps history.
+		 */
+		private EngineType type = EngineType.MEMORY;
+
+		/**
+		 * How long a publish may wait for the engine before it fails.
+		 */
+		private Duration publishTimeout = Duration.ofSeconds(5);
+
+		public EngineType getType() {
+			return this.type;
+		}
+
+		public void setType(EngineType type) {
+			this.type = type;
+		}
+
+		public Duration getPublishTimeout() {
+			return this.publishTimeout;
+		}
+
+		public void setPublishTimeout(Duration publishTimeout) {
+			this.publishTimeout = publishTimeout;
+		}
+
+	}
+
+	/**
+	 * Engines that move messages between nodes.
+	 */
+	public enum EngineType {
+
+		/**
+		 * One node, no external service.
+		 */
+		MEMORY,
+
+		/**
+		 * Several nodes sharing the application's Redis.
+		 */
+		REDIS
+
+	}
+
+	public static class History {
+
+		/**
+		 * Maximum number of messages kept per channel for late and reconnecting
+		 * subscribers; 0 keeps none.
+		 */
+		private int size = 100;
+
+		/**
+		 * How long a message stays in a channel's history.
+		 */
+		private Duration ttl = Duration.ofMinutes(10);
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+	}
+
+	public static class Limits {
+
+		/**
+		 * Largest encoded payload accepted; larger payloads are rejected, never
+		 * truncated.
+		 */
+		private DataSize maxMessageSize = DataSize.ofKilobytes(64);
+
+		/**
+		 * How many messages a subscriber may fall behind before it is disconnected as too
+		 * slow.
+		 */
+		private int subscriberBuffer = 1024;
+
+		/**
+		 * Maximum number of channel subscriptions on one WebSocket connection.
+		 */
+		private int subscriptionsPerConnection = 64;
+
+		public DataSize getMaxMessageSize() {
+			return this.maxMessageSize;
+		}
+
+		public void setMaxMessageSize(DataSize maxMessageSize) {
+			this.maxMessageSize = maxMessageSize;
+		}
+
+		public int getSubscriberBuffer() {
+			return this.subscriberBuffer;
+		}
+
+		public void setSubscriberBuffer(int subscriberBuffer) {
+			this.subscriberBuffer = subscriberBuffer;
+		}
+
+		public int getSubscriptionsPerConnection() {
+			return this.subscriptionsPerConnection;
+		}
+
+		public void setSubscriptionsPerConnection(int subscriptionsPerConnection) {
+			this.subscriptionsPerConnection = subscriptionsPerConnection;
+		}
+
+	}
+
+	public static class Token {
+
+		/**
+		 * How long a subscription token is valid.
+		 */
+		private Duration ttl = Duration.ofMinutes(5);
+
+		/**
+		 * Clock skew tolerated when checking token validity.
+		 */
+		private Duration clockSkew = Duration.ofSeconds(30);
+
+		/**
+		 * Secret for HS256 token signatures, at least 32 bytes; use the same on every
+		 * node. Prefix with "base64:" for a Base64-encoded secret. When neither a secret
+		 * nor a key pair is set, a random per-process key is used.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * PEM-encoded PKCS#8 RSA or EC private key for RS256 or ES256 token signatures.
+		 */
+		private @Nullable String privateKey;
+
+		/**
+		 * PEM-encoded X.509 public key matching the private key.
+		 */
+		private @Nullable String publicKey;
+
+		/**
+		 * Whether to expose the token endpoint; applications that mint tokens in their
+		 * own controller can turn it off.
+		 */
+		private boolean endpointEnabled = true;
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public Duration getClockSkew() {
+			return this.clockSkew;
+		}
+
+		public void setClockSkew(Duration clockSkew) {
+			this.clockSkew = clockSkew;
+		}
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public @Nullable String getPrivateKey() {
+			return this.privateKey;
+		}
+
+		public void setPrivateKey(@Nullable String privateKey) {
+			this.privateKey = privateKey;
+		}
+
+		public @Nullable String getPublicKey() {
+			return this.publicKey;
+		}
+
+		public void setPublicKey(@Nullable String publicKey) {
+			this.publicKey = publicKey;
+		}
+
+		public boolean isEndpointEnabled() {
+			return this.endpointEnabled;
+		}
+
+		public void setEndpointEnabled(boolean endpointEnabled) {
+			this.endpointEnabled = endpointEnabled;
+		}
+
+	}
+
+	public static class Sse {
+
+		/**
+		 * Whether to expose the Server-Sent Events endpoint.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time without traffic after which a keep-alive comment is sent on an idle stream.
+		 */
+		private Duration keepAlive = Duration.ofSeconds(15);
+
+		/**
+		 * Reconnection delay suggested to clients when the server ends a stream.
+		 */
+		private Duration retry = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+		public Duration getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Duration retry) {
+			this.retry = retry;
+		}
+
+	}
+
+	public static class Websocket {
+
+		/**
+		 * Whether to expose the WebSocket endpoint.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Origins allowed to open a WebSocket, for example "https://app.example.com"; "*"
+		 * allows any. Empty allows the same origin only.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Time without traffic after which the server pings an idle connection.
+		 */
+		private Duration keepAlive = Duration.ofSeconds(25);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public Duration getKeepAlive() {
+			return this.keepAlive;
+		}
+
+		public void setKeepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+		}
+
+	}
+
+	public static class Publish {
+
+		/**
+		 * Whether browsers may publish replies on topics their token grants.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	public static class Client {
+
+		/**
+		 * Whether to serve the browser client modules and the channel type declarations.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

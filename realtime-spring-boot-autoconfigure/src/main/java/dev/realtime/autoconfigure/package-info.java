@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration for Realtime for Spring Boot.
+ */
+@NullMarked
+package dev.realtime.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,294 @@
+package dev.realtime.engine.memory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.MessageId;
+import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.engine.Replay;
+import dev.realtime.engine.SlowSubscriberException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.concurrent.Queues;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.util.Assert;
+
+/**
+ * A {@link RealtimeEngine} for a single node. Each channel keeps a bounded, time-limited
+ * history; each subscriber a bounded queue. Publishing to a channel happens under that
+ * channel's lock, so ids, history and delivery order agree for every subscriber under
+ * concurrent publishers; a subscriber whose queue overflows is ended with
+ * {@link SlowSubscriberException} without slowing anyone else.
+ * <p>
+ * Message offsets come from one counter for the whole engine and the epoch is drawn once
+ * per engine, so ids stay strictly increasing per channel even when an idle channel's state
+ * is dropped and created again, and a resume against a restarted process reports
+ * {@code recovered: false}.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
+
+	private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+
+	private final AtomicLong offsets = new AtomicLong();
+
+	/**
+	 * Highest offset evicted from a channel whose state was dropped since: a resume from
+	 * before it cannot be trusted to be complete.
+	 */
+	private final AtomicLong droppedFloor = new AtomicLong();
+
+	private final String epoch = MessageId.newEpoch();
+
+	private final int historySize;
+
+	private final Duration historyTtl;
+
+	private final int subscriberBuffer;
+
+	private final Clock clock;
+
+	private final Scheduler sweeper;
+
+	private final Disposable sweeping;
+
+	/**
+	 * Create a new engine.
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param subscriberBuffer how many messages a subscriber may fall behind before it is
+	 * disconnected
+	 * @param clock the clock for message times and history expiry
+	 */
+	public InMemoryEngine(int historySize, Duration historyTtl, int subscriberBuffer, Clock clock) {
+		Assert.isTrue(historySize >= 0, "'historySize' must not be negative");
+		Assert.isTrue(!historyTtl.isNegative() && !historyTtl.isZero(), "'historyTtl' must be positive");
+		Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.historySize = historySize;
+		this.historyTtl = historyTtl;
+		this.subscriberBuffer = subscriberBuffer;
+		this.clock = clock;
+		this.sweeper = Schedulers.newSingle("realtime-memory-sweeper", true);
+		long period = Math.max(1000, Math.min(historyTtl.toMillis() / 2, 60_000));
+		this.sweeping = this.sweeper.schedulePeriodically(this::sweep, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public Mono<EngineMessage> publish(PublishRequest request) {
+		return Mono.fromSupplier(() -> publishNow(request));
+	}
+
+	private EngineMessage publishNow(PublishRequest request) {
+		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
+			// Nobody listens and nothing is kept: a subscriber arriving now starts after it.
+			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
+			return EngineMessage.of(id, this.clock.instant(), request);
+		}
+		while (true) {
+			ChannelState state = this.channels.computeIfAbsent(request.channel(), this::newState);
+			synchronized (state) {
+				if (!state.dropped) {
+					return state.publish(request);
+				}
+			}
+		}
+	}
+
+	@Override
+	public Flux<EngineEvent> subscribe(String channel, Replay replay) {
+		Assert.hasText(channel, "'channel' must not be empty");
+		Assert.notNull(replay, "'replay' must not be null");
+		return Flux.defer(() -> {
+			while (true) {
+				ChannelState state = this.channels.computeIfAbsent(channel, this::newState);
+				synchronized (state) {
+					if (!state.dropped) {
+						return state.subscribe(replay);
+					}
+				}
+			}
+		});
+	}
+
+	/**
+	 * Return how many channels hold state (subscribers or history), for monitoring and
+	 * tests.
+	 * @return the number of channels held in memory
+	 */
+	public int channelCount() {
+		return this.channels.size();
+	}
+
+	private ChannelState newState(String channel) {
+		return new ChannelState(channel, this.droppedFloor.get());
+	}
+
+	private void sweep() {
+		Instant now = this.clock.instant();
+		for (ChannelState state : this.channels.values()) {
+			synchronized (state) {
+				state.evictExpired(now);
+				state.dropIfIdle();
+			}
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.sweeping.dispose();
+		this.sweeper.dispose();
+		for (ChannelState state : this.channels.values()) {
+			synchronized (state) {
+				for (Sinks.Many<EngineEvent> subscriber : state.subscribers) {
+					subscriber.tryEmitComplete();
+				}
+			}
+		}
+	}
+
+	/**
+	 * State of one channel. Every method runs under the instance's lock.
+	 */
+	private final class ChannelState {
+
+		private final String channel;
+
+		private final ArrayDeque<EngineMessage> history = new ArrayDeque<>();
+
+		/** Copy-on-write so that publishing iterates without allocation. */
+		@SuppressWarnings("unchecked")
+		private Sinks.Many<EngineEvent>[] subscribers = new Sinks.Many[0];
+
+		private long evictedUpTo;
+
+		private boolean dropped;
+
+		ChannelState(String channel, long evictedUpTo) {
+			this.channel = channel;
+			this.evictedUpTo = evictedUpTo;
+		}
+
+		EngineMessage publish(PublishRequest request) {
+			Instant now = InMemoryEngine.this.clock.instant();
+			MessageId id = new MessageId(InMemoryEngine.this.offsets.incrementAndGet(), InMemoryEngine.this.epoch);
+			EngineMessage message = EngineMessage.of(id, now, request);
+			if (request.retain() && InMemoryEngine.this.historySize > 0) {
+				evictExpired(now);
+				if (this.history.size() == InMemoryEngine.this.historySize) {
+					this.evictedUpTo = this.history.removeFirst().id().offset();
+				}
+				this.history.addLast(message);
+			}
+			for (Sinks.Many<EngineEvent> subscriber : this.subscribers) {
+				if (subscriber.tryEmitNext(message).isFailure()) {
+					subscriber.tryEmitError(new SlowSubscriberException(this.channel,
+							InMemoryEngine.this.subscriberBuffer));
+					remove(subscriber);
+				}
+			}
+			dropIfIdle();
+			return message;
+		}
+
+		Flux<EngineEvent> subscribe(Replay replay) {
+			evictExpired(InMemoryEngine.this.clock.instant());
+			Boolean recovered = null;
+			List<EngineEvent> replayed = new ArrayList<>();
+			if (replay.mode() == Replay.Mode.AFTER) {
+				MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
+				recovered = isComplete(lastId);
+				long after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset()
+						: 0;
+				for (EngineMessage message : this.history) {
+					if (message.id().offset() > after) {
+						replayed.add(message);
+					}
+				}
+			}
+			else if (replay.mode() == Replay.Mode.ALL) {
+				replayed.addAll(this.history);
+			}
+			Sinks.Many<EngineEvent> sink = Sinks.many()
+				.unicast()
+				.onBackpressureBuffer(Queues.<EngineEvent>get(InMemoryEngine.this.subscriberBuffer).get());
+			add(sink);
+			return Flux.<EngineEvent>just(new EngineEvent.Subscribed(recovered))
+				.concatWith(Flux.fromIterable(replayed))
+				.concatWith(sink.asFlux())
+				.doFinally((signal) -> unsubscribe(sink));
+		}
+
+		private boolean isComplete(@Nullable MessageId lastId) {
+			return lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)
+					&& lastId.offset() >= this.evictedUpTo && lastId.offset() <= InMemoryEngine.this.offsets.get();
+		}
+
+		void evictExpired(Instant now) {
+			Instant oldest = now.minus(InMemoryEngine.this.historyTtl);
+			while (!this.history.isEmpty() && this.history.peekFirst().createdAt().isBefore(oldest)) {
+				this.evictedUpTo = this.history.removeFirst().id().offset();
+			}
+		}
+
+		void dropIfIdle() {
+			if (this.subscribers.length == 0 && this.history.isEmpty() && !this.dropped) {
+				this.dropped = true;
+				InMemoryEngine.this.droppedFloor.accumulateAndGet(this.evictedUpTo, Math::max);
+				InMemoryEngine.this.channels.remove(this.channel, this);
+			}
+		}
+
+		private void unsubscribe(Sinks.Many<EngineEvent> sink) {
+			synchronized (this) {
+				remove(sink);
+				dropIfIdle();
+			}
+		}
+
+		private void add(Sinks.Many<EngineEvent> sink) {
+			Sinks.Many<EngineEvent>[] updated = Arrays.copyOf(this.subscribers, this.subscribers.length + 1);
+			updated[updated.length - 1] = sink;
+			this.subscribers = updated;
+		}
+
+		@SuppressWarnings("unchecked")
+		private void remove(Sinks.Many<EngineEvent> sink) {
+			int index = -1;
+			for (int i = 0; i < this.subscribers.length; i++) {
+				if (this.subscribers[i] == sink) {
+					index = i;
+					break;
+				}
+			}
+			if (index < 0) {
+				return;
+			}
+			Sinks.Many<EngineEvent>[] updated = new Sinks.Many[this.subscribers.length - 1];
+			System.arraycopy(this.subscribers, 0, updated, 0, index);
+			System.arraycopy(this.subscribers, index + 1, updated, index, updated.length - index);
+			this.subscribers = updated;
+		}
+
+	}
+
+}

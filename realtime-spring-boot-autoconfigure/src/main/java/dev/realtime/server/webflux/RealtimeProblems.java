@@ -1,0 +1,82 @@
+package dev.realtime.server.webflux;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.realtime.InvalidChannelException;
+import dev.realtime.InvalidPayloadException;
+import dev.realtime.MessageTooLargeException;
+import dev.realtime.PublishException;
+import dev.realtime.token.InvalidTokenException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Turns the errors of the realtime endpoints into RFC 9457 problem responses, logging each
+ * once at the level it deserves: client mistakes at debug, server failures at error.
+ *
+ * @author Realtime team
+ */
+final class RealtimeProblems {
+
+	private static final Log logger = LogFactory.getLog(RealtimeProblems.class);
+
+	private RealtimeProblems() {
+	}
+
+	static Mono<ServerResponse> of(HttpStatus status, String detail) {
+		return respond(ProblemDetail.forStatusAndDetail(status, detail));
+	}
+
+	static Mono<ServerResponse> of(Throwable ex) {
+		if (ex instanceof InvalidTokenException) {
+			return of(HttpStatus.UNAUTHORIZED, ex.getMessage());
+		}
+		if (ex instanceof ForbiddenException) {
+			return of(HttpStatus.FORBIDDEN, ex.getMessage());
+		}
+		if (ex instanceof InvalidPayloadException invalid) {
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+					"Payload for " + invalid.getTopic() + " is not valid");
+			problem.setProperty("errors", errors(invalid));
+			return respond(problem);
+		}
+		if (ex instanceof MessageTooLargeException) {
+			return of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+		}
+		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
+			return of(HttpStatus.BAD_REQUEST, ex.getMessage());
+		}
+		if (ex instanceof PublishException) {
+			logger.warn(LogMessage.format("Realtime publish failed: %s", ex.getMessage()));
+			return of(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+		}
+		logger.error("Realtime request failed", ex);
+		return of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+	}
+
+	static List<Map<String, String>> errors(InvalidPayloadException ex) {
+		return ex.getViolations()
+			.stream()
+			.map((violation) -> Map.of("field", violation.field(), "message", violation.message()))
+			.toList();
+	}
+
+	private static Mono<ServerResponse> respond(ProblemDetail problem) {
+		if (logger.isDebugEnabled()) {
+			logger.debug(LogMessage.format("Realtime request rejected: %s %s", problem.getStatus(),
+					problem.getDetail()));
+		}
+		return ServerResponse.status(problem.getStatus())
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem);
+	}
+
+}

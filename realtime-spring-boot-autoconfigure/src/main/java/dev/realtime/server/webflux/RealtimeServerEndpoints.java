@@ -1,0 +1,269 @@
+package dev.realtime.server.webflux;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import dev.realtime.ChannelCatalog;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.support.PayloadCodec;
+import dev.realtime.support.RealtimeTemplate;
+import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.RealtimeTokens;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.MediaType;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.WebHandler;
+
+/**
+ * The realtime endpoints of one application, built once and exposed as a
+ * {@link RouterFunction} for the HTTP endpoints and a {@link WebHandler} for the
+ * WebSocket endpoint.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class RealtimeServerEndpoints {
+
+	private final RealtimeTokenHandler tokenHandler;
+
+	private final RealtimeSseHandler sseHandler;
+
+	private final RealtimePublishHandler publishHandler;
+
+	private final RealtimeClientHandler clientHandler;
+
+	private final RealtimeWebSocketHandler webSocketHandler;
+
+	private RealtimeServerEndpoints(Builder builder) {
+		ClientPublishing publishing = new ClientPublishing(builder.catalog, builder.codec, builder.template);
+		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, builder.authorization, builder.tokens);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.shutdown,
+				builder.sseKeepAlive, builder.sseRetry, builder.clock);
+		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
+		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
+		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing,
+				builder.jsonMapper, builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
+				builder.clock);
+	}
+
+	/**
+	 * Start building the endpoints.
+	 * @param engine the engine
+	 * @param tokens mints and verifies tokens
+	 * @param catalog the channel catalog
+	 * @param template the publisher
+	 * @return a builder
+	 */
+	public static Builder builder(RealtimeEngine engine, RealtimeTokens tokens, ChannelCatalog catalog,
+			RealtimeTemplate template) {
+		return new Builder(engine, tokens, catalog, template);
+	}
+
+	/**
+	 * Return the routes of the HTTP endpoints.
+	 * @param basePath the path under which the endpoints are served, e.g. {@code /realtime}
+	 * @param token whether to route the token endpoint
+	 * @param sse whether to route the Server-Sent Events endpoint
+	 * @param publish whether to route the client publish endpoint
+	 * @param client whether to route the browser client modules
+	 * @return the routes
+	 */
+	public RouterFunction<ServerResponse> routerFunction(String basePath, boolean token, boolean sse, boolean publish,
+			boolean client) {
+		RouterFunctions.Builder routes = RouterFunctions.route();
+		if (token) {
+			routes.POST(basePath + "/token", this.tokenHandler::handleRequest);
+		}
+		if (sse) {
+			routes.GET(basePath + "/sse", RequestPredicates.accept(MediaType.TEXT_EVENT_STREAM, MediaType.ALL),
+					this.sseHandler::handleRequest);
+		}
+		if (publish) {
+			routes.POST(basePath + "/publish", this.publishHandler::handleRequest);
+		}
+		if (client) {
+			routes.GET(basePath + "/{asset:client\\.js|react\\.js|channels\\.d\\.ts}",
+					this.clientHandler::handleRequest);
+		}
+		return routes.build();
+	}
+
+	/**
+	 * Return the WebSocket endpoint: checks the handshake's origin, then runs the realtime
+	 * protocol.
+	 * @param allowedOrigins origins allowed besides the same origin; {@code "*"} for any
+	 * @return the endpoint
+	 */
+	public WebHandler webSocketEndpoint(List<String> allowedOrigins) {
+		RealtimeWebSocketService service = new RealtimeWebSocketService(allowedOrigins);
+		return (exchange) -> service.handleRequest(exchange, this.webSocketHandler);
+	}
+
+	/**
+	 * Builds {@link RealtimeServerEndpoints}.
+	 */
+	public static final class Builder {
+
+		private final RealtimeEngine engine;
+
+		private final RealtimeTokens tokens;
+
+		private final ChannelCatalog catalog;
+
+		private final RealtimeTemplate template;
+
+		private @Nullable ChannelAuthorization authorization;
+
+		private @Nullable PayloadCodec codec;
+
+		private @Nullable JsonMapper jsonMapper;
+
+		private ShutdownSignal shutdown = new ShutdownSignal();
+
+		private Duration sseKeepAlive = Duration.ofSeconds(15);
+
+		private Duration sseRetry = Duration.ofSeconds(1);
+
+		private Duration webSocketKeepAlive = Duration.ofSeconds(25);
+
+		private int subscriptionsPerConnection = 64;
+
+		private ClassLoader classLoader = RealtimeServerEndpoints.class.getClassLoader();
+
+		private Clock clock = Clock.systemUTC();
+
+		private Builder(RealtimeEngine engine, RealtimeTokens tokens, ChannelCatalog catalog,
+				RealtimeTemplate template) {
+			Assert.notNull(engine, "'engine' must not be null");
+			Assert.notNull(tokens, "'tokens' must not be null");
+			Assert.notNull(catalog, "'catalog' must not be null");
+			Assert.notNull(template, "'template' must not be null");
+			this.engine = engine;
+			this.tokens = tokens;
+			this.catalog = catalog;
+			this.template = template;
+		}
+
+		/**
+		 * Set the authorization rules of the token endpoint.
+		 * @param authorization the rules
+		 * @return this builder
+		 */
+		public Builder authorization(ChannelAuthorization authorization) {
+			this.authorization = authorization;
+			return this;
+		}
+
+		/**
+		 * Set the codec for payloads that clients publish.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(PayloadCodec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Set the mapper for WebSocket frames.
+		 * @param jsonMapper the mapper
+		 * @return this builder
+		 */
+		public Builder jsonMapper(JsonMapper jsonMapper) {
+			this.jsonMapper = jsonMapper;
+			return this;
+		}
+
+		/**
+		 * Set the signal that ends streams when the application stops.
+		 * @param shutdown the signal
+		 * @return this builder
+		 */
+		public Builder shutdownSignal(ShutdownSignal shutdown) {
+			this.shutdown = shutdown;
+			return this;
+		}
+
+		/**
+		 * Set the idle time after which SSE streams get a keep-alive comment.
+		 * @param keepAlive the idle time
+		 * @return this builder
+		 */
+		public Builder sseKeepAlive(Duration keepAlive) {
+			this.sseKeepAlive = keepAlive;
+			return this;
+		}
+
+		/**
+		 * Set the reconnection delay suggested to SSE clients.
+		 * @param retry the delay
+		 * @return this builder
+		 */
+		public Builder sseRetry(Duration retry) {
+			this.sseRetry = retry;
+			return this;
+		}
+
+		/**
+		 * Set the idle time after which WebSocket connections are pinged.
+		 * @param keepAlive the idle time
+		 * @return this builder
+		 */
+		public Builder webSocketKeepAlive(Duration keepAlive) {
+			this.webSocketKeepAlive = keepAlive;
+			return this;
+		}
+
+		/**
+		 * Set the maximum number of subscriptions on one WebSocket connection.
+		 * @param subscriptionsPerConnection the maximum
+		 * @return this builder
+		 */
+		public Builder subscriptionsPerConnection(int subscriptionsPerConnection) {
+			this.subscriptionsPerConnection = subscriptionsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Set the class loader to read the client modules and channel declarations from.
+		 * @param classLoader the class loader, or {@code null} for the library's
+		 * @return this builder
+		 */
+		public Builder classLoader(@Nullable ClassLoader classLoader) {
+			if (classLoader != null) {
+				this.classLoader = classLoader;
+			}
+			return this;
+		}
+
+		/**
+		 * Set the clock for token expiry.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Build the endpoints.
+		 * @return the endpoints
+		 */
+		public RealtimeServerEndpoints build() {
+			Assert.state(this.authorization != null, "'authorization' must be set");
+			Assert.state(this.codec != null, "'codec' must be set");
+			Assert.state(this.jsonMapper != null, "'jsonMapper' must be set");
+			return new RealtimeServerEndpoints(this);
+		}
+
+	}
+
+}

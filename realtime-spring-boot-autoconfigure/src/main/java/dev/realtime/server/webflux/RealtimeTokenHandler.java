@@ -1,0 +1,108 @@
+package dev.realtime.server.webflux;
+
+import java.security.Principal;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.realtime.Channel;
+import dev.realtime.ChannelCatalog;
+import dev.realtime.token.ChannelAccessRequest;
+import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.TokenRequest;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.Authentication;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * Mints subscription tokens: {@code POST {base}/token} with
+ * {@code {"channel":…,"topics":[…],"publish":[…]}}, after the application's authorization
+ * rule for the channel grants it. Runs behind the application's own security, which
+ * authenticates the caller.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class RealtimeTokenHandler {
+
+	private final ChannelCatalog catalog;
+
+	private final ChannelAuthorization authorization;
+
+	private final RealtimeTokens tokens;
+
+	RealtimeTokenHandler(ChannelCatalog catalog, ChannelAuthorization authorization, RealtimeTokens tokens) {
+		Assert.notNull(catalog, "'catalog' must not be null");
+		Assert.notNull(authorization, "'authorization' must not be null");
+		Assert.notNull(tokens, "'tokens' must not be null");
+		this.catalog = catalog;
+		this.authorization = authorization;
+		this.tokens = tokens;
+	}
+
+	/**
+	 * Handle a token request.
+	 * @param request the request
+	 * @return the token, or a problem response
+	 */
+	public Mono<ServerResponse> handleRequest(ServerRequest request) {
+		return request.bodyToMono(JsonNode.class)
+			.switchIfEmpty(Mono.error(() -> new IllegalArgumentException("Missing request body")))
+			.zipWith(request.principal().map(Optional::<Principal>of).defaultIfEmpty(Optional.empty()))
+			.flatMap((body) -> mint(body.getT1(), authentication(body.getT2().orElse(null))))
+			.onErrorResume(ServerWebInputException.class,
+					(ex) -> RealtimeProblems.of(HttpStatus.BAD_REQUEST, "Malformed JSON body"))
+			.onErrorResume(RealtimeProblems::of);
+	}
+
+	private Mono<ServerResponse> mint(JsonNode body, @Nullable Authentication authentication) {
+		String channelName = RealtimePublishHandler.text(body, "channel");
+		Set<String> topics = names(body, "topics");
+		Set<String> publish = names(body, "publish");
+		Channel channel = this.catalog.resolve(channelName);
+		topics.forEach((topic) -> channel.definition().topic(topic));
+		publish.forEach((topic) -> channel.definition().topic(topic));
+		ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish);
+		return this.authorization.authorize(access).flatMap((decision) -> switch (decision) {
+			case GRANTED -> ServerResponse.ok()
+				.bodyValue(this.tokens.mint(new TokenRequest(channelName, topics, publish, null)));
+			case DENIED -> (authentication != null) ? RealtimeProblems.of(HttpStatus.FORBIDDEN,
+					"Access to channel '" + channelName + "' is denied")
+					: RealtimeProblems.of(HttpStatus.UNAUTHORIZED, "Authentication is required for channel '"
+							+ channelName + "'");
+			case NO_RULE -> RealtimeProblems.of(HttpStatus.FORBIDDEN, ChannelAuthorization.NO_RULE_MESSAGE);
+		});
+	}
+
+	private static @Nullable Authentication authentication(@Nullable Principal principal) {
+		return (principal instanceof Authentication authentication && authentication.isAuthenticated())
+				? authentication : null;
+	}
+
+	private static Set<String> names(JsonNode body, String field) {
+		JsonNode value = body.get(field);
+		if (value == null || value.isNull()) {
+			return Set.of();
+		}
+		if (!value.isArray()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be an array of topic names");
+		}
+		Set<String> names = new LinkedHashSet<>();
+		for (JsonNode name : value) {
+			if (!name.isString() || name.asString().isEmpty()) {
+				throw new IllegalArgumentException("Field '" + field + "' must contain topic names");
+			}
+			names.add(name.asString());
+		}
+		return names;
+	}
+
+}

@@ -1,0 +1,170 @@
+package dev.realtime.support;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+import dev.realtime.Channel;
+import dev.realtime.MessageKind;
+import dev.realtime.PublishException;
+import dev.realtime.PublishResult;
+import dev.realtime.RealtimeException;
+import dev.realtime.RealtimeMessage;
+import dev.realtime.RealtimePublisher;
+import dev.realtime.RealtimeSubscriber;
+import dev.realtime.Topic;
+import dev.realtime.TopicDefinition;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.engine.Replay;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.util.Assert;
+
+/**
+ * The default {@link RealtimePublisher} and {@link RealtimeSubscriber}: validates and
+ * encodes payloads once, then hands them to the {@link RealtimeEngine}.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
+
+	private final RealtimeEngine engine;
+
+	private final PayloadCodec codec;
+
+	private final Duration publishTimeout;
+
+	/**
+	 * Create a new instance.
+	 * @param engine the engine
+	 * @param codec encodes and validates payloads
+	 * @param publishTimeout how long a publish may wait for the engine
+	 */
+	public RealtimeTemplate(RealtimeEngine engine, PayloadCodec codec, Duration publishTimeout) {
+		Assert.notNull(engine, "'engine' must not be null");
+		Assert.notNull(codec, "'codec' must not be null");
+		Assert.isTrue(!publishTimeout.isNegative() && !publishTimeout.isZero(), "'publishTimeout' must be positive");
+		this.engine = engine;
+		this.codec = codec;
+		this.publishTimeout = publishTimeout;
+	}
+
+	@Override
+	public <T> PublishResult publish(Topic<T> topic, T payload) {
+		return await(publishReactive(topic, payload));
+	}
+
+	@Override
+	public <T> Mono<PublishResult> publishReactive(Topic<T> topic, T payload) {
+		return publish(topic, payload, null, false).map(RealtimeTemplate::result);
+	}
+
+	/**
+	 * Validate, encode and publish a payload.
+	 * @param topic the topic
+	 * @param payload the payload
+	 * @param runId the run publishing it, if any
+	 * @param durable whether the message must enter the history even when its topic opts
+	 * out
+	 * @return the published message
+	 */
+	public Mono<EngineMessage> publish(Topic<?> topic, Object payload, @Nullable String runId, boolean durable) {
+		Assert.notNull(topic, "'topic' must not be null");
+		Assert.notNull(payload, "'payload' must not be null");
+		return Mono.defer(() -> {
+			byte[] data = this.codec.encode(topic.toString(), payload);
+			return publish(new PublishRequest(topic.channel().name(), topic.name(), data, runId, MessageKind.DATA,
+					durable || topic.definition().history()));
+		});
+	}
+
+	/**
+	 * Publish an encoded message, failing with {@link PublishException} when the engine
+	 * does not accept it within the publish timeout.
+	 * @param request the message
+	 * @return the published message
+	 */
+	public Mono<EngineMessage> publish(PublishRequest request) {
+		return this.engine.publish(request)
+			.timeout(this.publishTimeout)
+			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
+					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex), ex));
+	}
+
+	/**
+	 * Wait for a publish from imperative code. A publish that completes at once (the
+	 * in-memory engine) is fine on any thread; one that would wait is refused on
+	 * non-blocking threads.
+	 * @param publish the publish
+	 * @return its result
+	 */
+	public static PublishResult await(Mono<PublishResult> publish) {
+		CompletableFuture<PublishResult> future = publish.toFuture();
+		if (!future.isDone() && Schedulers.isInNonBlockingThread()) {
+			future.cancel(true);
+			throw new IllegalStateException("RealtimePublisher.publish(..) would block the non-blocking thread "
+					+ Thread.currentThread().getName() + "; use publishReactive(..) in reactive code");
+		}
+		try {
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new PublishException("Publish failed", ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new PublishException("Interrupted while publishing", ex);
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> Flux<RealtimeMessage<T>> subscribe(Topic<T> topic) {
+		Assert.notNull(topic, "'topic' must not be null");
+		return this.engine.subscribe(topic.channel().name(), Replay.none())
+			.ofType(EngineMessage.class)
+			.filter((message) -> message.topic().equals(topic.name()))
+			.map((message) -> (RealtimeMessage<T>) decode(message, topic.definition()));
+	}
+
+	@Override
+	public Flux<RealtimeMessage<Object>> subscribe(Channel channel, Collection<String> topics) {
+		Assert.notNull(channel, "'channel' must not be null");
+		Assert.notNull(topics, "'topics' must not be null");
+		Set<String> names = Set.copyOf(topics);
+		names.forEach((name) -> channel.definition().topic(name));
+		return this.engine.subscribe(channel.name(), Replay.none())
+			.ofType(EngineMessage.class)
+			.filter((message) -> message.kind() == MessageKind.RUN || names.isEmpty()
+					|| names.contains(message.topic()))
+			.map((message) -> decode(message, channel.definition().topics().get(message.topic())));
+	}
+
+	private RealtimeMessage<Object> decode(EngineMessage message, @Nullable TopicDefinition topic) {
+		Object data = (topic != null) ? this.codec.decode(topic, message.data())
+				: this.codec.decodeTree(message.data());
+		return new RealtimeMessage<>(message.id().toString(), message.channel(), message.topic(), data,
+				message.createdAt(), message.runId(), message.kind());
+	}
+
+	private static PublishResult result(EngineMessage message) {
+		return new PublishResult(message.id().toString(), message.channel(), message.topic());
+	}
+
+	private static String describe(Throwable ex) {
+		return (ex instanceof TimeoutException) ? "the engine did not answer in time" : String.valueOf(ex.getMessage());
+	}
+
+}
