@@ -126,7 +126,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> publish = declared(definition, request.publish());
 		// JWT times are whole seconds: truncate so that the returned expiry matches the claim
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-		Instant expiresAt = issuedAt.plus((request.ttl() != null) ? request.ttl() : this.ttl);
+		Duration ttl = request.ttl();
+		Instant expiresAt = issuedAt.plus((ttl != null) ? ttl : this.ttl);
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(randomId())
 			.issueTime(Date.from(issuedAt))
 			.notBeforeTime(Date.from(issuedAt))
