@@ -1,0 +1,34 @@
+package dev.realtime.sample;
+
+import dev.realtime.RealtimeChannel;
+import dev.realtime.Topic;
+import dev.realtime.TopicOptions;
+import jakarta.validation.constraints.NotBlank;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The channel of one pipeline run: status lines, the streamed text, and the approval the
+ * browser sends back. Only the user who started the run may subscribe.
+ *
+ * @author Realtime team
+ */
+@RealtimeChannel(value = "pipeline:{runId}", authorize = "@pipelineRuns.isOwner(authentication, #runId)")
+public interface ContentPipeline {
+
+	Topic<Status> status();
+
+	@TopicOptions(history = false)
+	Topic<TokenChunk> tokens();
+
+	Topic<Approval> approval();
+
+	record Status(@NotBlank String message, @Nullable String step) {
+	}
+
+	record TokenChunk(String token, String step) {
+	}
+
+	record Approval(boolean approved, @Nullable String comment) {
+	}
+
+}
