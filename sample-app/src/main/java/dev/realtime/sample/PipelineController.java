@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -39,6 +40,11 @@ class PipelineController {
 		String runId = this.runs.register(principal.getName());
 		this.worker.start(runId, topic);
 		return Mono.just(Map.of("runId", runId, "channel", "pipeline:" + runId));
+	}
+
+	@GetMapping("/api/me")
+	Map<String, String> me(Principal principal) {
+		return Map.of("name", principal.getName());
 	}
 
 	record StartRequest(@Nullable String topic) {
