@@ -215,9 +215,10 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
   onError?: (error: RealtimeError) => void;
   reconnect?: ReconnectOptions;
   /**
-   * Capacity of each async iterator's buffer (default 1000). When the `for await` body is slower than the
-   * stream and the buffer is full, the oldest buffered messages are dropped and one `overflow` gap item at the
-   * head of the buffer counts them; the connection itself is never slowed down.
+   * Capacity of each async iterator's buffer, in messages (default 1000). When the `for await` body is slower
+   * than the stream and the buffer is full, the oldest buffered messages are dropped and one `overflow` gap item
+   * at the head of the buffer counts them: the consumer sees the newest `bufferSize` messages after the gap.
+   * The connection itself is never slowed down, and callbacks still see every message.
    */
   bufferSize?: number;
   /** `fetch` implementation (tests, custom credentials). */

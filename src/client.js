@@ -349,7 +349,10 @@ class Subscription {
       this.#report(error);
     }
     this.#setStatus('reconnecting', { attempt: this.#failures, delay, error: error ?? undefined });
-    clearTimeout(this.#retryTimer);
+    if (delay === 0) {
+      this.#connect();
+      return;
+    }
     this.#retryTimer = setTimeout(() => this.#connect(), delay);
   }
 
@@ -439,7 +442,7 @@ class Subscription {
 }
 
 /**
- * A bounded queue behind one `for await` loop. When the consumer falls more than `limit` items behind,
+ * A bounded queue behind one `for await` loop. When the consumer falls more than `limit` messages behind,
  * the oldest messages are dropped and a single `overflow` gap at the head counts them.
  *
  * @param {Subscription} subscription
