@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.js'],
     environment: 'node',
     restoreMocks: true,
+    unstubGlobals: true,
   },
 });

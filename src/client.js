@@ -257,7 +257,8 @@ class Subscription {
       case 'end':
         // the transport is gone: never try to reuse it
         this.#slot = null;
-        this.#retry(payload.mode, payload.error);
+        // an expiry before the server accepted the token is a bad token, not a planned refresh
+        this.#retry((payload.mode === 'now' && !slot.subscribed) ? 'refresh' : payload.mode, payload.error);
         break;
     }
   }
