@@ -4,12 +4,13 @@
  * The starter serves this module at `/realtime/client.js`; import it from there or from the package:
  *
  * ```js
- * import { subscribe } from '/realtime/client.js';
+ * import { fetchToken, subscribe } from '/realtime/client.js';
  *
  * const subscription = subscribe({
  *   channel: 'pipeline:run-1',
  *   topics: ['status', 'tokens'],
- *   token: () => fetch('/realtime/token', { method: 'POST', ... }).then((r) => r.json()),
+ *   // called on every (re)connect and before expiry; omit it to use exactly this default
+ *   token: () => fetchToken({ channel: 'pipeline:run-1', topics: ['status', 'tokens'] }),
  *   onMessage: (message) => console.log(message.topic, message.data),
  *   onGap: () => reloadState(),
  * });
