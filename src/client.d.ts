@@ -1,0 +1,342 @@
+/**
+ * Browser client of Realtime for Spring Boot.
+ *
+ * The starter serves this module at `/realtime/client.js`; import it from there or from the package:
+ *
+ * ```js
+ * import { fetchToken, subscribe } from '/realtime/client.js';
+ *
+ * const subscription = subscribe({
+ *   channel: 'pipeline:run-1',
+ *   topics: ['status', 'tokens'],
+ *   // called on every (re)connect and before expiry; omit it to use exactly this default
+ *   token: () => fetchToken({ channel: 'pipeline:run-1', topics: ['status', 'tokens'] }),
+ *   onMessage: (message) => console.log(message.topic, message.data),
+ *   onGap: () => reloadState(),
+ * });
+ * // or: for await (const item of subscription) { ... }
+ * subscription.close();
+ * ```
+ *
+ * Channels are typed by a topic map: an interface from topic name to payload type, such as the ones the
+ * annotation processor generates into `channels.d.ts` (`interface PipelineTopics { status: Status; tokens: TokenChunk }`).
+ * Pass it as the type argument: `subscribe<PipelineTopics>({...})`.
+ *
+ * @module
+ */
+
+/**
+ * Topic name to payload type of one channel, e.g. `interface PipelineTopics { status: Status; tokens: TokenChunk }`.
+ * Any interface or object type fits; without one, topics are `string` and payloads `unknown`.
+ */
+export type TopicMap = object;
+
+/** The untyped topic map used when no type argument is given. */
+export type AnyTopics = Record<string, unknown>;
+
+/** The topic names of a topic map. */
+export type TopicName<T extends TopicMap> = Extract<keyof T, string>;
+
+/** Status of a run as published on the reserved `$run` topic. */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** Fields every envelope has. */
+interface EnvelopeBase {
+  /**
+   * Message id, `<offset>-<epoch>`, strictly increasing per channel in delivery order. Pass it back as
+   * `lastEventId` to resume after it.
+   */
+  id: string;
+  /** Channel name, e.g. `pipeline:run-1`. */
+  channel: string;
+  /** ISO-8601 instant the message was published. */
+  createdAt: string;
+  /** The run that published the message, if any. */
+  runId?: string | null;
+}
+
+/**
+ * An application message on one of the channel's topics. For a union of topics (the default) it is a
+ * discriminated union: checking `message.topic` narrows `message.data`.
+ */
+export type DataMessage<T extends TopicMap = AnyTopics, K extends TopicName<T> = TopicName<T>> = {
+  [P in K]: EnvelopeBase & { kind: 'data'; topic: P; data: T[P] };
+}[K];
+
+/** Payload of a run lifecycle message. */
+export interface RunData<R = unknown> {
+  status: RunStatus;
+  /** Attempt number of the run, when the server reports it. */
+  attempt?: number;
+  /** The run's result, with status `completed`. */
+  result?: R;
+  /** Why the run failed, with status `failed`. */
+  error?: { message: string };
+}
+
+/** A run lifecycle message: topic `$run`, kind `run`. */
+export interface RunMessage<R = unknown> extends EnvelopeBase {
+  kind: 'run';
+  topic: '$run';
+  data: RunData<R>;
+}
+
+/** Anything a subscription delivers: data messages of the topic map and run lifecycle messages. */
+export type RealtimeMessage<T extends TopicMap = AnyTopics, R = unknown> = DataMessage<T> | RunMessage<R>;
+
+/** The wire envelope without topic typing. */
+export type RealtimeEnvelope = DataMessage<AnyTopics> | RunMessage;
+
+/**
+ * A visible signal that messages may be missing.
+ *
+ * - `not-recovered`: the server could not resume after `lastEventId` (its history no longer reaches back
+ *   that far, or its epoch changed). Messages between `lastEventId` and the next delivered message are lost:
+ *   reload the state the stream was building. Deduplication restarts from the next message.
+ * - `overflow`: an async iterator's consumer fell more than `bufferSize` items behind; `dropped` oldest
+ *   buffered messages were discarded for that iterator only (callbacks still saw them).
+ */
+export interface RealtimeGap {
+  kind: 'gap';
+  channel: string;
+  reason: 'not-recovered' | 'overflow';
+  /** Id of the last message delivered before the gap (`not-recovered` only, `null` otherwise). */
+  lastEventId: string | null;
+  /** How many messages were dropped (`overflow` only). */
+  dropped?: number;
+}
+
+/** What the async iterator of a subscription yields. */
+export type RealtimeItem<T extends TopicMap = AnyTopics, R = unknown> = RealtimeMessage<T, R> | RealtimeGap;
+
+/**
+ * The body of a token response (`POST {base}/token` → `200`).
+ */
+export interface TokenResponse {
+  /** The compact JWS to present as `Authorization: Bearer …`. */
+  token: string;
+  /** When the token expires: ISO-8601 string (as the server sends it) or epoch milliseconds. */
+  expiresAt?: string | number | null;
+  channel?: string;
+  topics?: string[];
+  publish?: string[];
+}
+
+/**
+ * A token: a string, a token response, or a (possibly async) function returning either. A function is
+ * called for every connect and reconnect and before the token expires, so a subscription can live
+ * longer than any token; a string or object cannot be refreshed, so a rejected token is fatal.
+ */
+export type TokenInput = string | TokenResponse | (() => string | TokenResponse | Promise<string | TokenResponse>);
+
+/** How to reconnect after a connection drops. */
+export interface ReconnectOptions {
+  /** Delay before the first retry, in ms (default 1000). A server `retry:` field replaces it. */
+  initialDelay?: number;
+  /** Upper bound of the delay, in ms (default 30000). */
+  maxDelay?: number;
+  /** Growth of the delay per consecutive failure (default 2). */
+  factor?: number;
+  /**
+   * Random share removed from each delay, 0..1 (default 0.5): the delay is uniformly drawn from
+   * `[d * (1 - jitter), d]` with `d = min(maxDelay, initialDelay * factor ** (attempt - 1))`.
+   */
+  jitter?: number;
+  /**
+   * Consecutive failed attempts before giving up with status `error` (default `Infinity`). The count resets
+   * when the server confirms a subscription.
+   */
+  maxAttempts?: number;
+}
+
+/**
+ * Connection status.
+ *
+ * - `connecting`: the first connection is being made.
+ * - `open`: the server confirmed the subscription. Planned reconnects (token refresh on SSE, `expired`) keep
+ *   this status; they resume from `lastEventId` without a gap.
+ * - `reconnecting`: the connection dropped and a retry is scheduled or under way.
+ * - `closed`: `close()` was called. Final.
+ * - `error`: a fatal error (403, rejected static token, `maxAttempts` reached). Final.
+ */
+export type SubscriptionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
+
+/** Details passed to `onStatus` with a status. */
+export interface StatusDetail {
+  /**
+   * With `open`: whether the server resumed after `lastEventId` (`null` when no resume was asked). `open` is
+   * reported again, even when already open, when `recovered` is `false`: that is the status-level gap signal.
+   */
+  recovered?: boolean | null;
+  /** With `reconnecting`: consecutive attempt number, starting at 1. */
+  attempt?: number;
+  /** With `reconnecting`: ms until the next attempt. */
+  delay?: number;
+  /** With `reconnecting` (the cause, if any) and `error`. */
+  error?: RealtimeError;
+}
+
+/** Options of {@link subscribe}. */
+export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
+  /** Channel name, e.g. `pipeline:run-1`. */
+  channel: string;
+  /** Topics to read; they must be granted by the token. Used for the default token request. */
+  topics?: readonly TopicName<T>[];
+  /**
+   * The token. Default: `POST {baseUrl}/token` with `{channel, topics}` (the starter's token endpoint).
+   */
+  token?: TokenInput;
+  /**
+   * `sse` (default): `fetch` streaming with the token in the `Authorization` header.
+   * `eventsource`: the browser's `EventSource`, token in the URL (`?token=`); it cannot see HTTP statuses, so a
+   * 403 is retried until `maxAttempts`.
+   * `websocket`: one socket per base URL shared by all subscriptions, in-band token refresh.
+   */
+  transport?: 'sse' | 'eventsource' | 'websocket';
+  /** Base URL of the realtime endpoints (default `/realtime`). WebSocket URLs are derived from it. */
+  baseUrl?: string;
+  /** Resume after this message id instead of starting fresh. */
+  lastEventId?: string | null;
+  /**
+   * `all` (default): a first connect replays the channel's retained history for the token's topics before
+   * going live. `none`: live messages only. Resuming after `lastEventId` always replays what was missed.
+   */
+  history?: 'all' | 'none';
+  /**
+   * Called synchronously for every message in server order, duplicates (after reconnects) removed. Nothing
+   * is awaited between parsing and delivery. An exception thrown here is rethrown asynchronously and does not
+   * stop delivery.
+   */
+  onMessage?: (message: RealtimeMessage<T, R>) => void;
+  /** Called on each status change, see {@link SubscriptionStatus}. */
+  onStatus?: (status: SubscriptionStatus, detail: StatusDetail) => void;
+  /** Called when the server could not resume: messages may be missing. */
+  onGap?: (gap: RealtimeGap) => void;
+  /** Called with every error: `error.fatal` tells whether the subscription ended. */
+  onError?: (error: RealtimeError) => void;
+  reconnect?: ReconnectOptions;
+  /**
+   * Capacity of each async iterator's buffer, in messages (default 1000). When the `for await` body is slower
+   * than the stream and the buffer is full, the oldest buffered messages are dropped and one `overflow` gap item
+   * at the head of the buffer counts them: the consumer sees the newest `bufferSize` messages after the gap.
+   * The connection itself is never slowed down, and callbacks still see every message.
+   */
+  bufferSize?: number;
+  /** `fetch` implementation (tests, custom credentials). */
+  fetch?: typeof fetch;
+  /** `WebSocket` constructor (tests). */
+  WebSocket?: typeof WebSocket;
+  /** `EventSource` constructor (tests, polyfills). */
+  EventSource?: typeof EventSource;
+}
+
+/** A live subscription to one channel. */
+export interface Subscription<T extends TopicMap = AnyTopics, R = unknown> extends AsyncIterable<RealtimeItem<T, R>> {
+  readonly channel: string;
+  readonly status: SubscriptionStatus;
+  /** Id of the last delivered message: a reconnect resumes after it. */
+  readonly lastEventId: string | null;
+  /** Topics granted by the server (the requested ones until it confirms). */
+  readonly topics: readonly string[];
+  /** Ends the subscription; iterators finish. Idempotent. */
+  close(): void;
+  /**
+   * Iterates messages in server order, and gap items (`kind: 'gap'`). Each call gets its own buffer (see
+   * `bufferSize`) that starts with the next message. Leaving the loop (`break`, `return`, `throw`) closes the
+   * subscription; the iterator finishes when the subscription is closed and throws its error when it fails.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<RealtimeItem<T, R>>;
+}
+
+/**
+ * Subscribes to a channel. Connects at once and reconnects with exponential backoff and jitter, resuming after
+ * the last delivered message; duplicates are dropped by id.
+ */
+export function subscribe<T extends TopicMap = AnyTopics, R = unknown>(options: SubscribeOptions<T, R>): Subscription<T, R>;
+
+/** Options of {@link publish}. */
+export interface PublishOptions<T extends TopicMap = AnyTopics, K extends TopicName<T> = TopicName<T>> {
+  channel: string;
+  topic: K;
+  data: T[K];
+  /** A token granting publish on the topic (token request with `publish: [topic]`). */
+  token: TokenInput;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Publishes a message from the browser (a reply) with `POST {baseUrl}/publish`.
+ *
+ * @returns the id of the published message (`202`)
+ * @throws {RealtimeError} with `status` 400, `detail` and field `errors` when the payload fails the topic's
+ * schema; with `status` 403 when the token does not grant the topic
+ */
+export function publish<T extends TopicMap = AnyTopics, K extends TopicName<T> = TopicName<T>>(
+  options: PublishOptions<T, K>,
+): Promise<{ id: string }>;
+
+/** Options of {@link fetchToken}. */
+export interface FetchTokenOptions {
+  channel: string;
+  topics?: readonly string[];
+  /** Topics the token may publish to. */
+  publish?: readonly string[];
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Extra request headers, e.g. a CSRF token. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Asks the starter's token endpoint (`POST {baseUrl}/token`) for a token. Use it in a token function:
+ * `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
+ *
+ * @throws {RealtimeError} with the HTTP `status` (400, 401, 403) and problem `detail`
+ */
+export function fetchToken(options: FetchTokenOptions): Promise<TokenResponse>;
+
+/** A field error of a `400` problem response. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** Options of the {@link RealtimeError} constructor. */
+export interface RealtimeErrorOptions {
+  code?: string;
+  status?: number;
+  detail?: string;
+  errors?: FieldError[];
+  fatal?: boolean;
+  cause?: unknown;
+}
+
+/**
+ * An error of the realtime client.
+ *
+ * `code` is one of `unauthorized`, `forbidden`, `bad_request`, `http_<status>`, `invalid_token`,
+ * `token_expired`, `token_failed`, `slow_consumer`, `going_away`, `network`, `protocol`, `transport`,
+ * `max_attempts`, or a code the server sent in an `error` event.
+ */
+export class RealtimeError extends Error {
+  constructor(message: string, options?: RealtimeErrorOptions);
+  code: string;
+  /** HTTP status, or WebSocket close code. */
+  status: number | undefined;
+  /** Problem detail of an HTTP error response. */
+  detail: string | undefined;
+  /** Field errors of a `400` problem response (empty otherwise). */
+  errors: FieldError[];
+  /** Whether the subscription ended because of this error. */
+  fatal: boolean;
+}
+
+/**
+ * Incremental `text/event-stream` parser, exported for custom transports. Returns a function to feed decoded
+ * text chunks to; lines and CRLF pairs may be split anywhere.
+ */
+export function createSseParser(
+  onEvent: (type: string, data: string, id: string | null) => void,
+  onRetry: (retry: number) => void,
+): (chunk: string) => void;

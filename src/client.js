@@ -1,0 +1,1129 @@
+// Browser client of Realtime for Spring Boot (wire contract version 1).
+// Plain ES module, no dependencies: served as-is by the starter at /realtime/client.js.
+// The API is documented in client.d.ts.
+
+/**
+ * @import { SubscribeOptions, Subscription as SubscriptionApi, SubscriptionStatus, StatusDetail,
+ *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions,
+ *   FetchTokenOptions, RealtimeErrorOptions, FieldError } from './client.js'
+ */
+
+/**
+ * @typedef {{ token: string, expiresAt: number | null }} ResolvedToken
+ * @typedef {{ token: string, lastEventId: string | null, history: 'all' | 'none' }} ConnectRequest
+ * @typedef {'backoff' | 'refresh' | 'prompt' | 'now' | 'fatal'} RetryMode
+ * @typedef {(type: string, payload?: any) => void} Emit
+ * @typedef {{ close(): void, resubscribe?(request: ConnectRequest): boolean, refresh?(token: string): void }} Connection
+ * @typedef {{ baseUrl: string, fetch: typeof fetch, WebSocket?: typeof WebSocket, EventSource?: typeof EventSource }} TransportContext
+ * @typedef {(context: TransportContext, channel: string, request: ConnectRequest, emit: Emit) => Connection} Transport
+ * @typedef {{ push(item: RealtimeEnvelope | RealtimeGap): void, end(error?: Error): void }} IteratorSink
+ */
+
+const DEFAULT_BASE_URL = '/realtime';
+const DEFAULT_BUFFER_SIZE = 1000;
+const PING_INTERVAL = 25_000;
+const REFRESH_MARGIN = 30_000;
+
+/** @type {Required<ReconnectOptions>} */
+const DEFAULT_RECONNECT = { initialDelay: 1000, maxDelay: 30_000, factor: 2, jitter: 0.5, maxAttempts: Infinity };
+
+export class RealtimeError extends Error {
+  /**
+   * @param {string} message
+   * @param {RealtimeErrorOptions} [options]
+   */
+  constructor(message, options = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'RealtimeError';
+    /** @type {string} */
+    this.code = options.code ?? 'error';
+    /** @type {number | undefined} */
+    this.status = options.status;
+    /** @type {string | undefined} */
+    this.detail = options.detail;
+    /** @type {FieldError[]} */
+    this.errors = options.errors ?? [];
+    /** @type {boolean} */
+    this.fatal = options.fatal ?? false;
+  }
+}
+
+/**
+ * @param {SubscribeOptions<any>} options
+ * @returns {SubscriptionApi<any>}
+ */
+export function subscribe(options) {
+  return new Subscription(options);
+}
+
+/**
+ * @param {PublishOptions} options
+ * @returns {Promise<{ id: string }>}
+ */
+export async function publish({ channel, topic, data, token, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch }) {
+  const { token: jwt } = normalizeToken(typeof token === 'function' ? await token() : token);
+  const response = await fetchImpl(`${trimBase(baseUrl)}/publish`, {
+    method: 'POST',
+    headers: { 'Authorization': `Bearer ${jwt}`, 'Content-Type': 'application/json', 'Accept': 'application/json' },
+    body: JSON.stringify({ channel, topic, data }),
+  });
+  if (!response.ok) {
+    throw await httpError(response, 'Publish failed');
+  }
+  return response.json();
+}
+
+/**
+ * @param {FetchTokenOptions} options
+ * @returns {Promise<TokenResponse>}
+ */
+export async function fetchToken({ channel, topics, publish, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers }) {
+  const response = await fetchImpl(`${trimBase(baseUrl)}/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', ...headers },
+    body: JSON.stringify({ channel, topics, publish }),
+  });
+  if (!response.ok) {
+    throw await httpError(response, 'Token request failed');
+  }
+  return response.json();
+}
+
+/** @implements {SubscriptionApi<any>} */
+class Subscription {
+  /** @type {SubscribeOptions<any>} */
+  #options;
+  /** @type {Required<ReconnectOptions>} */
+  #reconnect;
+  /** @type {TransportContext} */
+  #context;
+  /** @type {Transport} */
+  #transport;
+  /** @type {() => Promise<ResolvedToken>} */
+  #tokenSource;
+  /** @type {boolean} */
+  #staticToken;
+  /** @type {SubscriptionStatus} */
+  #status = 'connecting';
+  /** @type {string | null} */
+  #lastEventId;
+  /** @type {{ offset: string, epoch: string } | null} */
+  #last;
+  /** @type {readonly string[]} */
+  #topics;
+  /** Consecutive failed attempts, reset by a successful subscribe. */
+  #failures = 0;
+  #authFailures = 0;
+  /** Identifies the latest connect attempt so that stale token fetches are ignored. */
+  #attempt = 0;
+  /** @type {{ conn?: Connection, subscribed: boolean } | null} */
+  #slot = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #retryTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #refreshTimer;
+  /** @type {Set<IteratorSink>} */
+  #iterators = new Set();
+  /** @type {Error | null} */
+  #failure = null;
+
+  /** @param {SubscribeOptions<any>} options */
+  constructor(options) {
+    if (typeof options?.channel !== 'string' || options.channel === '') {
+      throw new TypeError("'channel' must be a non-empty string");
+    }
+    this.#options = options;
+    this.#reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    const fetchImpl = options.fetch ?? defaultFetch;
+    this.#context = {
+      baseUrl: trimBase(options.baseUrl ?? DEFAULT_BASE_URL),
+      fetch: fetchImpl,
+      WebSocket: options.WebSocket ?? globalThis.WebSocket,
+      EventSource: options.EventSource ?? globalThis.EventSource,
+    };
+    this.#transport = transportFor(options.transport ?? 'sse');
+    this.#topics = options.topics ?? [];
+    this.#lastEventId = options.lastEventId ?? null;
+    this.#last = parseId(this.#lastEventId);
+    const token = options.token ?? (() => fetchToken({
+      channel: options.channel, topics: options.topics, baseUrl: this.#context.baseUrl, fetch: fetchImpl,
+    }));
+    this.#staticToken = typeof token !== 'function';
+    this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
+    this.#connect();
+  }
+
+  get channel() {
+    return this.#options.channel;
+  }
+
+  get status() {
+    return this.#status;
+  }
+
+  get lastEventId() {
+    return this.#lastEventId;
+  }
+
+  get topics() {
+    return this.#topics;
+  }
+
+  close() {
+    if (this.#ended) {
+      return;
+    }
+    this.#stop();
+    this.#setStatus('closed', {});
+    for (const iterator of this.#iterators) {
+      iterator.end();
+    }
+  }
+
+  [Symbol.asyncIterator]() {
+    return createIterator(this, this.#options.bufferSize ?? DEFAULT_BUFFER_SIZE, this.#iterators, () => this.#ended ? this.#failure ?? true : false);
+  }
+
+  get #ended() {
+    return this.#status === 'closed' || this.#status === 'error';
+  }
+
+  async #connect() {
+    const attempt = ++this.#attempt;
+    clearTimeout(this.#retryTimer);
+    /** @type {ResolvedToken} */
+    let token;
+    try {
+      token = await this.#tokenSource();
+    }
+    catch (error) {
+      if (attempt === this.#attempt && !this.#ended) {
+        this.#retry(tokenFailureMode(error), asRealtimeError(error, 'token_failed', 'Could not obtain a token'));
+      }
+      return;
+    }
+    if (attempt !== this.#attempt || this.#ended) {
+      return;
+    }
+    this.#scheduleRefresh(token);
+    const request = { token: token.token, lastEventId: this.#lastEventId, history: this.#options.history ?? 'all' };
+    if (this.#slot?.conn?.resubscribe?.(request)) {
+      this.#slot.subscribed = false;
+      return;
+    }
+    this.#closeConnection();
+    /** @type {{ conn?: Connection, subscribed: boolean }} */
+    const slot = { subscribed: false };
+    this.#slot = slot;
+    try {
+      slot.conn = this.#transport(this.#context, this.channel, request, (type, payload) => {
+        if (this.#slot === slot) {
+          this.#onEvent(slot, type, payload);
+        }
+      });
+    }
+    catch (error) {
+      this.#fail(asRealtimeError(error, 'transport', 'Could not open the connection'));
+    }
+  }
+
+  /**
+   * @param {{ conn?: Connection, subscribed: boolean }} slot
+   * @param {string} type
+   * @param {any} payload
+   */
+  #onEvent(slot, type, payload) {
+    switch (type) {
+      case 'subscribed':
+        this.#onSubscribed(slot, payload);
+        break;
+      case 'message':
+        this.#deliver(payload);
+        break;
+      case 'expired':
+        this.#retry(slot.subscribed ? 'now' : 'refresh', null);
+        break;
+      case 'error': {
+        const error = new RealtimeError(payload?.message ?? 'Server error', { code: payload?.code ?? 'error' });
+        this.#retry(serverErrorMode(error.code), error);
+        break;
+      }
+      case 'notice':
+        this.#report(new RealtimeError(payload?.message ?? 'Server error', { code: payload?.code ?? 'error' }));
+        break;
+      case 'retry':
+        this.#reconnect = { ...this.#reconnect, initialDelay: payload };
+        break;
+      case 'end':
+        // the transport is gone: never try to reuse it
+        this.#slot = null;
+        // an expiry before the server accepted the token is a bad token, not a planned refresh
+        this.#retry((payload.mode === 'now' && !slot.subscribed) ? 'refresh' : payload.mode, payload.error);
+        break;
+    }
+  }
+
+  /**
+   * @param {{ conn?: Connection, subscribed: boolean }} slot
+   * @param {{ topics?: string[], recovered?: boolean | null }} info
+   */
+  #onSubscribed(slot, info) {
+    slot.subscribed = true;
+    this.#failures = 0;
+    this.#authFailures = 0;
+    if (Array.isArray(info?.topics)) {
+      this.#topics = info.topics;
+    }
+    const recovered = info?.recovered ?? null;
+    if (this.#status !== 'open' || recovered === false) {
+      this.#setStatus('open', { recovered });
+    }
+    if (recovered === false) {
+      /** @type {RealtimeGap} */
+      const gap = { kind: 'gap', channel: this.channel, lastEventId: this.#lastEventId, reason: 'not-recovered' };
+      // the server now sends from a new position (often a new epoch): accept it
+      this.#last = null;
+      safely(this.#options.onGap, gap);
+      for (const iterator of this.#iterators) {
+        iterator.push(gap);
+      }
+    }
+  }
+
+  /** @param {RealtimeEnvelope} message */
+  #deliver(message) {
+    const id = parseId(message.id);
+    if (id !== null && this.#last !== null && id.epoch === this.#last.epoch && compareOffsets(id.offset, this.#last.offset) <= 0) {
+      return;
+    }
+    if (id !== null) {
+      this.#last = id;
+    }
+    this.#lastEventId = message.id;
+    safely(this.#options.onMessage, message);
+    for (const iterator of this.#iterators) {
+      iterator.push(message);
+    }
+  }
+
+  /**
+   * @param {RetryMode} mode
+   * @param {RealtimeError | null} error
+   */
+  #retry(mode, error) {
+    if (this.#ended) {
+      return;
+    }
+    if (mode === 'refresh' && this.#staticToken) {
+      mode = 'fatal';
+    }
+    if (mode === 'fatal') {
+      this.#fail(error ?? new RealtimeError('Subscription failed', { code: 'error' }));
+      return;
+    }
+    // a WebSocket outlives one channel's error or expiry; anything else is replaced
+    if (this.#slot?.conn?.resubscribe === undefined) {
+      this.#closeConnection();
+    }
+    if (mode === 'now') {
+      this.#connect();
+      return;
+    }
+    this.#failures++;
+    const { maxAttempts, initialDelay } = this.#reconnect;
+    if (this.#failures > maxAttempts) {
+      this.#fail(new RealtimeError(`Gave up after ${maxAttempts} attempts`, { code: 'max_attempts', cause: error }));
+      return;
+    }
+    let delay;
+    if (mode === 'refresh') {
+      delay = (this.#authFailures++ === 0) ? 0 : this.#backoff();
+    }
+    else if (mode === 'prompt') {
+      // the whole server is going away: spread its clients over the first interval
+      delay = Math.random() * initialDelay;
+    }
+    else {
+      delay = this.#backoff();
+    }
+    if (error) {
+      this.#report(error);
+    }
+    this.#setStatus('reconnecting', { attempt: this.#failures, delay, error: error ?? undefined });
+    if (delay === 0) {
+      this.#connect();
+      return;
+    }
+    this.#retryTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #backoff() {
+    const { initialDelay, maxDelay, factor, jitter } = this.#reconnect;
+    const delay = Math.min(maxDelay, initialDelay * factor ** (this.#failures - 1));
+    return delay * (1 - jitter * Math.random());
+  }
+
+  /** @param {ResolvedToken} token */
+  #scheduleRefresh(token) {
+    clearTimeout(this.#refreshTimer);
+    if (token.expiresAt === null) {
+      return;
+    }
+    const lifetime = token.expiresAt - Date.now();
+    if (lifetime <= 0) {
+      // clocks disagree: the server will say when the token expires
+      return;
+    }
+    const delay = Math.max(Math.min(lifetime * 0.8, lifetime - REFRESH_MARGIN), lifetime / 2);
+    this.#refreshTimer = setTimeout(() => this.#refresh(), delay);
+  }
+
+  async #refresh() {
+    const slot = this.#slot;
+    const conn = slot?.conn;
+    if (!conn?.refresh) {
+      // SSE has no in-band refresh: resume on a new stream before the old token expires
+      this.#connect();
+      return;
+    }
+    try {
+      const token = await this.#tokenSource();
+      if (this.#slot === slot) {
+        conn.refresh(token.token);
+        this.#scheduleRefresh(token);
+      }
+    }
+    catch (error) {
+      // the server ends the subscription at expiry and the reconnect fetches a token again
+      this.#report(asRealtimeError(error, 'token_failed', 'Could not refresh the token'));
+    }
+  }
+
+  /** @param {RealtimeError} error */
+  #fail(error) {
+    if (this.#ended) {
+      return;
+    }
+    error.fatal = true;
+    this.#failure = error;
+    this.#stop();
+    this.#setStatus('error', { error });
+    this.#report(error);
+    for (const iterator of this.#iterators) {
+      iterator.end(error);
+    }
+  }
+
+  #stop() {
+    this.#attempt++;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#refreshTimer);
+    this.#closeConnection();
+  }
+
+  #closeConnection() {
+    const conn = this.#slot?.conn;
+    this.#slot = null;
+    conn?.close();
+  }
+
+  /** @param {RealtimeError} error */
+  #report(error) {
+    safely(this.#options.onError, error);
+  }
+
+  /**
+   * @param {SubscriptionStatus} status
+   * @param {StatusDetail} detail
+   */
+  #setStatus(status, detail) {
+    this.#status = status;
+    safely(this.#options.onStatus, status, detail);
+  }
+}
+
+/**
+ * A bounded queue behind one `for await` loop. When the consumer falls more than `limit` messages behind,
+ * the oldest messages are dropped and a single `overflow` gap at the head counts them.
+ *
+ * @param {Subscription} subscription
+ * @param {number} limit
+ * @param {Set<IteratorSink>} sinks
+ * @param {() => Error | boolean} ended
+ * @returns {AsyncIterableIterator<RealtimeEnvelope | RealtimeGap>}
+ */
+function createIterator(subscription, limit, sinks, ended) {
+  /** @type {(RealtimeEnvelope | RealtimeGap)[]} */
+  const queue = [];
+  /** @type {((result: IteratorResult<RealtimeEnvelope | RealtimeGap, undefined>) => void) | null} */
+  let resolveNext = null;
+  /** @type {((error: Error) => void) | null} */
+  let rejectNext = null;
+  const state = ended();
+  let done = state !== false;
+  /** @type {Error | null} */
+  let failure = state instanceof Error ? state : null;
+
+  /** @type {IteratorSink} */
+  const sink = {
+    push(item) {
+      if (resolveNext) {
+        const resolve = resolveNext;
+        resolveNext = rejectNext = null;
+        resolve({ value: item, done: false });
+        return;
+      }
+      if (queue.length >= limit) {
+        const head = queue[0];
+        if (head.kind === 'gap' && head.reason === 'overflow') {
+          queue.splice(1, 1);
+          head.dropped = (head.dropped ?? 0) + 1;
+        }
+        else {
+          queue[0] = { kind: 'gap', channel: subscription.channel, lastEventId: null, reason: 'overflow', dropped: 1 };
+        }
+      }
+      queue.push(item);
+    },
+    end(error) {
+      done = true;
+      failure = error ?? null;
+      sinks.delete(sink);
+      if (resolveNext && rejectNext) {
+        const [resolve, reject] = [resolveNext, rejectNext];
+        resolveNext = rejectNext = null;
+        if (failure) {
+          reject(failure);
+        }
+        else {
+          resolve({ value: undefined, done: true });
+        }
+      }
+    },
+  };
+  if (!done) {
+    sinks.add(sink);
+  }
+
+  return {
+    next() {
+      const item = queue.shift();
+      if (item !== undefined) {
+        return Promise.resolve({ value: item, done: false });
+      }
+      if (done) {
+        const error = failure;
+        failure = null;
+        return error ? Promise.reject(error) : Promise.resolve({ value: undefined, done: true });
+      }
+      return new Promise((resolve, reject) => {
+        resolveNext = resolve;
+        rejectNext = reject;
+      });
+    },
+    return() {
+      // leaving a for-await loop ends the subscription it iterates
+      sink.end();
+      queue.length = 0;
+      subscription.close();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+/** @type {Transport} */
+function fetchSseTransport(context, _channel, request, emit) {
+  const controller = new AbortController();
+  const url = `${context.baseUrl}/sse${query(request)}`;
+  const headers = { 'Authorization': `Bearer ${request.token}`, 'Accept': 'text/event-stream' };
+  const fetchImpl = context.fetch;
+  (async () => {
+    try {
+      const response = await fetchImpl(url, { headers, cache: 'no-store', signal: controller.signal });
+      if (!response.ok || !response.body) {
+        const error = await httpError(response, 'Could not open the event stream');
+        emit('end', { mode: httpFailureMode(response.status), error });
+        return;
+      }
+      const reader = response.body.getReader();
+      const decoder = new TextDecoder();
+      const parse = createSseParser((type, data, id) => dispatchSse(type, data, id, emit), (retry) => emit('retry', retry));
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          break;
+        }
+        // events of one chunk are delivered synchronously, in order
+        parse(decoder.decode(value, { stream: true }));
+      }
+      emit('end', { mode: 'backoff', error: null });
+    }
+    catch (error) {
+      if (!controller.signal.aborted) {
+        emit('end', { mode: 'backoff', error: asRealtimeError(error, 'network', 'Event stream failed') });
+      }
+    }
+  })();
+  return { close: () => controller.abort() };
+}
+
+/** @type {Transport} */
+function eventSourceTransport(context, _channel, request, emit) {
+  const EventSourceImpl = context.EventSource;
+  if (!EventSourceImpl) {
+    throw new RealtimeError('EventSource is not available', { code: 'transport' });
+  }
+  const source = new EventSourceImpl(`${context.baseUrl}/sse${query(request, request.token)}`);
+  for (const type of ['subscribed', 'message', 'expired']) {
+    source.addEventListener(type, (event) => {
+      const message = /** @type {MessageEvent} */ (event);
+      dispatchSse(type, message.data, message.lastEventId || null, emit);
+    });
+  }
+  source.addEventListener('error', (event) => {
+    const data = /** @type {MessageEvent} */ (event).data;
+    if (typeof data === 'string') {
+      dispatchSse('error', data, null, emit);
+      return;
+    }
+    // EventSource hides the HTTP status: every reconnect fetches a fresh token, so a 401 heals itself
+    source.close();
+    emit('end', { mode: 'backoff', error: new RealtimeError('Event stream failed', { code: 'network' }) });
+  });
+  return { close: () => source.close() };
+}
+
+/**
+ * @param {string} type
+ * @param {string} data
+ * @param {string | null} id
+ * @param {Emit} emit
+ */
+function dispatchSse(type, data, id, emit) {
+  try {
+    switch (type) {
+      case 'subscribed':
+        emit('subscribed', JSON.parse(data));
+        break;
+      case 'message': {
+        const message = JSON.parse(data);
+        message.id ??= id;
+        emit('message', message);
+        break;
+      }
+      case 'expired':
+        emit('expired');
+        break;
+      case 'error':
+        emit('error', JSON.parse(data));
+        break;
+    }
+  }
+  catch (error) {
+    emit('end', { mode: 'backoff', error: asRealtimeError(error, 'protocol', `Malformed '${type}' event`) });
+  }
+}
+
+/**
+ * Incremental `text/event-stream` parser: chunks may split lines, fields and CRLF pairs anywhere.
+ *
+ * @param {(type: string, data: string, id: string | null) => void} onEvent
+ * @param {(retry: number) => void} onRetry
+ * @returns {(chunk: string) => void}
+ */
+export function createSseParser(onEvent, onRetry) {
+  let buffer = '';
+  let type = '';
+  /** @type {string[]} */
+  let data = [];
+  /** @type {string | null} */
+  let id = null;
+
+  /** @param {string} line */
+  function processLine(line) {
+    if (line === '') {
+      if (data.length > 0 || type !== '') {
+        onEvent(type || 'message', data.join('\n'), id);
+      }
+      type = '';
+      data = [];
+      id = null;
+      return;
+    }
+    if (line.charCodeAt(0) === 58 /* ':' comment, e.g. keep-alive */) {
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) {
+      value = value.slice(1);
+    }
+    if (field === 'data') {
+      data.push(value);
+    }
+    else if (field === 'event') {
+      type = value;
+    }
+    else if (field === 'id' && !value.includes('\0')) {
+      id = value;
+    }
+    else if (field === 'retry' && /^\d+$/.test(value)) {
+      onRetry(Number(value));
+    }
+  }
+
+  return (chunk) => {
+    buffer += chunk;
+    let start = 0;
+    let cr = buffer.indexOf('\r');
+    for (;;) {
+      if (cr !== -1 && cr < start) {
+        cr = buffer.indexOf('\r', start);
+      }
+      const lf = buffer.indexOf('\n', start);
+      const end = (cr === -1) ? lf : (lf === -1) ? cr : Math.min(cr, lf);
+      if (end === -1) {
+        break;
+      }
+      let next = end + 1;
+      if (end === cr) {
+        if (next === buffer.length) {
+          // a CR at the end of a chunk may be the first half of CRLF
+          break;
+        }
+        if (buffer.charCodeAt(next) === 10) {
+          next++;
+        }
+      }
+      processLine(buffer.slice(start, end));
+      start = next;
+    }
+    buffer = buffer.slice(start);
+  };
+}
+
+/** @type {Map<string, SharedSocket[]>} */
+const sharedSockets = new Map();
+
+/** @type {Transport} */
+function webSocketTransport(context, channel, request, emit) {
+  const WebSocketImpl = context.WebSocket;
+  if (!WebSocketImpl) {
+    throw new RealtimeError('WebSocket is not available', { code: 'transport' });
+  }
+  const url = webSocketUrl(context.baseUrl);
+  const sockets = sharedSockets.get(url) ?? [];
+  let socket = sockets.find((candidate) => candidate.WebSocket === WebSocketImpl && !candidate.channels.has(channel));
+  if (!socket) {
+    socket = new SharedSocket(url, WebSocketImpl);
+    sharedSockets.set(url, [...sockets, socket]);
+  }
+  const shared = socket;
+  const entry = { channel, request, emit };
+  shared.add(entry);
+  return {
+    close: () => shared.remove(entry),
+    resubscribe(next) {
+      if (shared.closed) {
+        return false;
+      }
+      entry.request = next;
+      shared.subscribe(entry);
+      return true;
+    },
+    refresh: (token) => shared.send({ type: 'refresh', token }),
+  };
+}
+
+/**
+ * One WebSocket per base URL carrying several channels; closed when its last channel leaves.
+ */
+class SharedSocket {
+  /** @type {Map<string, { channel: string, request: ConnectRequest, emit: Emit }>} */
+  channels = new Map();
+  closed = false;
+  #lastReceived = Date.now();
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  #heartbeat;
+  /** @type {string} */
+  #url;
+  /** @type {WebSocket} */
+  #socket;
+
+  /**
+   * @param {string} url
+   * @param {typeof WebSocket} WebSocketImpl
+   */
+  constructor(url, WebSocketImpl) {
+    this.#url = url;
+    this.WebSocket = WebSocketImpl;
+    this.#socket = new WebSocketImpl(url);
+    this.#socket.onopen = () => {
+      this.#lastReceived = Date.now();
+      this.#armHeartbeat(PING_INTERVAL);
+      for (const entry of this.channels.values()) {
+        this.subscribe(entry);
+      }
+    };
+    this.#socket.onmessage = (event) => this.#receive(event.data);
+    this.#socket.onclose = (event) => this.#terminate(event.code, event.reason);
+  }
+
+  /** @param {{ channel: string, request: ConnectRequest, emit: Emit }} entry */
+  add(entry) {
+    this.channels.set(entry.channel, entry);
+    this.subscribe(entry);
+  }
+
+  /** @param {{ channel: string, request: ConnectRequest, emit: Emit }} entry */
+  subscribe(entry) {
+    const { token, lastEventId, history } = entry.request;
+    this.send({ type: 'subscribe', token, lastEventId, ...(history === 'none' ? { history } : {}) });
+  }
+
+  /** @param {{ channel: string, request: ConnectRequest, emit: Emit }} entry */
+  remove(entry) {
+    if (this.channels.get(entry.channel) !== entry) {
+      return;
+    }
+    this.channels.delete(entry.channel);
+    if (this.channels.size > 0) {
+      this.send({ type: 'unsubscribe', channel: entry.channel });
+      return;
+    }
+    this.#release();
+    this.#socket.close(1000);
+  }
+
+  /** @param {object} frame */
+  send(frame) {
+    if (this.#socket.readyState === 1) {
+      this.#socket.send(JSON.stringify(frame));
+    }
+  }
+
+  /** @param {unknown} data */
+  #receive(data) {
+    this.#lastReceived = Date.now();
+    let frame;
+    try {
+      frame = JSON.parse(String(data));
+    }
+    catch {
+      return;
+    }
+    switch (frame.type) {
+      case 'message':
+        this.channels.get(frame.message?.channel)?.emit('message', frame.message);
+        break;
+      case 'subscribed':
+      case 'expired':
+        this.channels.get(frame.channel)?.emit(frame.type, frame);
+        break;
+      case 'error': {
+        const entry = this.channels.get(frame.channel);
+        if (entry) {
+          entry.emit('error', frame);
+        }
+        else {
+          for (const other of this.channels.values()) {
+            other.emit('notice', frame);
+          }
+        }
+        break;
+      }
+    }
+  }
+
+  /** @param {number} delay */
+  #armHeartbeat(delay) {
+    clearTimeout(this.#heartbeat);
+    this.#heartbeat = setTimeout(() => {
+      const idle = Date.now() - this.#lastReceived;
+      if (idle >= 2 * PING_INTERVAL) {
+        // the last ping went unanswered: the connection is dead even if the browser has not noticed
+        this.#socket.close(4000);
+        this.#terminate(1006, 'No pong');
+        return;
+      }
+      if (idle >= PING_INTERVAL) {
+        this.send({ type: 'ping' });
+        this.#armHeartbeat(PING_INTERVAL);
+      }
+      else {
+        this.#armHeartbeat(PING_INTERVAL - idle);
+      }
+    }, delay);
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
+  #terminate(code, reason) {
+    if (this.closed) {
+      return;
+    }
+    this.#release();
+    const mode = closeMode(code);
+    const error = new RealtimeError(`WebSocket closed (${code}${reason ? ` ${reason}` : ''})`, {
+      code: closeCodeName(code), status: code,
+    });
+    for (const entry of this.channels.values()) {
+      entry.emit('end', { mode, error: mode === 'now' ? null : error });
+    }
+    this.channels.clear();
+  }
+
+  #release() {
+    this.closed = true;
+    clearTimeout(this.#heartbeat);
+    this.#socket.onopen = this.#socket.onmessage = this.#socket.onclose = null;
+    const remaining = (sharedSockets.get(this.#url) ?? []).filter((socket) => socket !== this);
+    if (remaining.length > 0) {
+      sharedSockets.set(this.#url, remaining);
+    }
+    else {
+      sharedSockets.delete(this.#url);
+    }
+  }
+}
+
+/**
+ * @param {string} name
+ * @returns {Transport}
+ */
+function transportFor(name) {
+  switch (name) {
+    case 'sse':
+      return fetchSseTransport;
+    case 'eventsource':
+      return eventSourceTransport;
+    case 'websocket':
+      return webSocketTransport;
+    default:
+      throw new TypeError(`Unknown transport '${name}': use 'sse', 'eventsource' or 'websocket'`);
+  }
+}
+
+/**
+ * @param {ConnectRequest} request
+ * @param {string} [token]
+ */
+function query(request, token) {
+  const params = new URLSearchParams();
+  if (request.lastEventId) {
+    params.set('lastEventId', request.lastEventId);
+  }
+  if (request.history === 'none') {
+    params.set('history', 'none');
+  }
+  if (token) {
+    params.set('token', token);
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** @param {string} baseUrl */
+function webSocketUrl(baseUrl) {
+  const url = new URL(`${baseUrl}/ws`, globalThis.location?.href);
+  if (url.protocol === 'http:' || url.protocol === 'https:') {
+    url.protocol = (url.protocol === 'https:') ? 'wss:' : 'ws:';
+  }
+  return url.href;
+}
+
+/** @param {string} baseUrl */
+function trimBase(baseUrl) {
+  return baseUrl.replace(/\/+$/, '');
+}
+
+/**
+ * Message ids are `<offset>-<epoch>`; other ids are accepted without deduplication.
+ *
+ * @param {string | null | undefined} id
+ */
+function parseId(id) {
+  const match = (typeof id === 'string') ? /^(\d+)-([a-z0-9]+)$/.exec(id) : null;
+  return match ? { offset: match[1].replace(/^0+(?=\d)/, ''), epoch: match[2] } : null;
+}
+
+/**
+ * Compares decimal offsets of any size exactly.
+ *
+ * @param {string} a
+ * @param {string} b
+ */
+function compareOffsets(a, b) {
+  if (a.length !== b.length) {
+    return a.length - b.length;
+  }
+  return (a < b) ? -1 : (a > b) ? 1 : 0;
+}
+
+/**
+ * @param {unknown} value what a token input or function gave
+ * @returns {ResolvedToken}
+ */
+function normalizeToken(value) {
+  if (typeof value === 'string' && value !== '') {
+    return { token: value, expiresAt: null };
+  }
+  if (isTokenResponse(value)) {
+    const expiresAt = (typeof value.expiresAt === 'number') ? value.expiresAt : Date.parse(value.expiresAt ?? '');
+    return { token: value.token, expiresAt: Number.isFinite(expiresAt) ? expiresAt : null };
+  }
+  throw new RealtimeError('A token must be a non-empty string or an object with a string "token"', {
+    code: 'invalid_token', fatal: true,
+  });
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is TokenResponse}
+ */
+function isTokenResponse(value) {
+  return value !== null && typeof value === 'object' && typeof (/** @type {{ token?: unknown }} */ (value).token) === 'string';
+}
+
+/**
+ * Errors the application's token function throws with an HTTP status of 400, 401 or 403 will not heal by retrying.
+ *
+ * @param {unknown} error
+ * @returns {RetryMode}
+ */
+function tokenFailureMode(error) {
+  const status = /** @type {{ status?: unknown, fatal?: unknown }} */ (error)?.status;
+  const fatal = /** @type {{ fatal?: unknown }} */ (error)?.fatal === true;
+  return (fatal || status === 400 || status === 401 || status === 403) ? 'fatal' : 'backoff';
+}
+
+/**
+ * @param {number} status
+ * @returns {RetryMode}
+ */
+function httpFailureMode(status) {
+  if (status === 401) {
+    return 'refresh';
+  }
+  return (status === 400 || status === 403 || status === 404) ? 'fatal' : 'backoff';
+}
+
+/**
+ * @param {string} code
+ * @returns {RetryMode}
+ */
+function serverErrorMode(code) {
+  switch (code) {
+    case 'forbidden':
+      return 'fatal';
+    case 'unauthorized':
+    case 'invalid_token':
+    case 'token_expired':
+      return 'refresh';
+    default:
+      return 'backoff';
+  }
+}
+
+/**
+ * @param {number} code
+ * @returns {RetryMode}
+ */
+function closeMode(code) {
+  switch (code) {
+    case 4401:
+      return 'refresh';
+    case 4403:
+      return 'fatal';
+    case 4408:
+      return 'now';
+    case 1001:
+      return 'prompt';
+    default:
+      return 'backoff';
+  }
+}
+
+/** @param {number} code */
+function closeCodeName(code) {
+  switch (code) {
+    case 4401:
+      return 'invalid_token';
+    case 4403:
+      return 'forbidden';
+    case 4408:
+      return 'token_expired';
+    case 4429:
+      return 'slow_consumer';
+    case 1001:
+      return 'going_away';
+    default:
+      return 'network';
+  }
+}
+
+/**
+ * Turns an error response into a RealtimeError, keeping RFC 9457 problem details.
+ *
+ * @param {Response} response
+ * @param {string} fallback
+ */
+async function httpError(response, fallback) {
+  /** @type {{ title?: string, detail?: string, errors?: FieldError[] }} */
+  let problem = {};
+  try {
+    problem = await response.json();
+  }
+  catch {
+    // not a problem document
+  }
+  const status = response.status;
+  const code = (status === 401) ? 'unauthorized' : (status === 403) ? 'forbidden' : (status === 400) ? 'bad_request' : `http_${status}`;
+  return new RealtimeError(problem?.detail ?? problem?.title ?? `${fallback}: HTTP ${status}`, {
+    code, status, detail: problem?.detail, errors: Array.isArray(problem?.errors) ? problem.errors : [],
+  });
+}
+
+/**
+ * @param {unknown} error
+ * @param {string} code
+ * @param {string} message
+ */
+function asRealtimeError(error, code, message) {
+  if (error instanceof RealtimeError) {
+    return error;
+  }
+  return new RealtimeError(`${message}: ${error instanceof Error ? error.message : String(error)}`, { code, cause: error });
+}
+
+/**
+ * Calls an application callback without letting its failure break delivery; the error still surfaces.
+ *
+ * @template {any[]} A
+ * @param {((...args: A) => void) | undefined} callback
+ * @param {A} args
+ */
+function safely(callback, ...args) {
+  if (!callback) {
+    return;
+  }
+  try {
+    callback(...args);
+  }
+  catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+/** @type {typeof fetch} */
+function defaultFetch(input, init) {
+  return globalThis.fetch(input, init);
+}

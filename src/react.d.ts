@@ -1,0 +1,116 @@
+/**
+ * React hook of Realtime for Spring Boot.
+ *
+ * The starter serves this module at `/realtime/react.js`; it imports the client as `./client.js` and React as
+ * the bare specifier `react` (map it with an import map or a bundler).
+ *
+ * ```tsx
+ * import { useRealtime } from '@realtime-spring/client/react';
+ * import type { PipelineTopics } from './generated/channels';
+ *
+ * function Pipeline({ runId }: { runId: string }) {
+ *   const { connectionStatus, runStatus, messages, result, error } = useRealtime<PipelineTopics>({
+ *     channel: `pipeline:${runId}`,
+ *     topics: ['status', 'tokens'],
+ *     token: () => fetchToken({ channel: `pipeline:${runId}`, topics: ['status', 'tokens'] }),
+ *     bufferInterval: 50,
+ *   });
+ *   return <p>{messages.byTopic.status?.data.message}</p>;
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import type {
+  AnyTopics, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap, TopicName,
+} from './client.js';
+
+/**
+ * - `idle`: `enabled` is false.
+ * - `connecting`: connecting for the first time or again after a drop.
+ * - `open`: subscribed; messages flow.
+ * - `paused`: the page is hidden and `pauseOnHidden` is set; it resumes without a gap when visible.
+ * - `closed`: the run reached a terminal status (with `autoCloseOnTerminal`).
+ * - `error`: a fatal error, in `error`.
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'paused' | 'closed' | 'error';
+
+/** Status of the channel's run, from `$run` messages; `unknown` before the first one. */
+export type HookRunStatus = 'unknown' | RunStatus;
+
+/** Options of {@link useRealtime}. */
+export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
+  /** Channel name. Changing it reconnects and clears the messages. */
+  channel: string;
+  /** Topics to read. Compared by value: a new array with the same names does not reconnect. */
+  topics?: readonly TopicName<T>[];
+  /**
+   * The token, see {@link TokenInput}. The latest value is used on every connect and refresh; a new inline
+   * function on each render never reconnects. Default: `POST {baseUrl}/token` with `{channel, topics}`.
+   */
+  token?: TokenInput;
+  /** Whether to connect (default true). Turning it on connects; turning it off closes. */
+  enabled?: boolean;
+  /** How many messages `messages.all` keeps (default 100). */
+  historyLimit?: number;
+  /**
+   * Milliseconds to batch messages into one state update (default 0: messages that arrive together are still
+   * batched into one update, just without waiting).
+   */
+  bufferInterval?: number;
+  /** Close while the page is hidden and resume after the last message when it is visible again (default false). */
+  pauseOnHidden?: boolean;
+  /** Reconnect tuning, read when the connection is made. */
+  reconnect?: ReconnectOptions;
+  /** Close when the run completes, fails or is cancelled (default true). */
+  autoCloseOnTerminal?: boolean;
+  /** Transport, see `SubscribeOptions.transport`. Changing it reconnects. */
+  transport?: 'sse' | 'eventsource' | 'websocket';
+  /** Base URL of the realtime endpoints (default `/realtime`). Changing it reconnects. */
+  baseUrl?: string;
+}
+
+/** The messages of the channel, as of the last update. */
+export interface RealtimeMessages<T extends TopicMap = AnyTopics, R = unknown> {
+  /** Latest data message per topic (run lifecycle messages are in `runStatus` and `result`). */
+  byTopic: { [K in TopicName<T>]?: DataMessage<T, K> };
+  /** The last `historyLimit` messages, oldest first, run lifecycle messages included. */
+  all: RealtimeMessage<T, R>[];
+  /** The latest message, or `null`. */
+  last: RealtimeMessage<T, R> | null;
+  /**
+   * Messages new since the previous rendered update, oldest first. Its identity changes only when messages
+   * arrive, so `useEffect(() => append(delta), [delta])` sees every message exactly once even when React
+   * renders several updates together.
+   */
+  delta: RealtimeMessage<T, R>[];
+}
+
+/** What {@link useRealtime} returns. */
+export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> {
+  connectionStatus: ConnectionStatus;
+  runStatus: HookRunStatus;
+  /** Whether the hook is paused because the page is hidden. */
+  isPaused: boolean;
+  pauseReason: 'hidden' | null;
+  messages: RealtimeMessages<T, R>;
+  /** The run's result once it completed. */
+  result: R | undefined;
+  /** A fatal connection error, or the error of a failed run (`code` `run_failed`). */
+  error: RealtimeError | null;
+  /**
+   * Clears messages, run status, result and error. If the connection was closed (terminal run) or failed, it
+   * connects again, resuming after the last message seen.
+   */
+  reset(): void;
+}
+
+/**
+ * Subscribes a component to a channel. Safe under StrictMode (one live connection), and the connection depends
+ * only on `channel`, `topics` (by value), `enabled`, `transport` and `baseUrl`.
+ *
+ * @typeParam T topic map of the channel, e.g. a generated `PipelineTopics`
+ * @typeParam R type of the run's result
+ */
+export function useRealtime<T extends TopicMap = AnyTopics, R = unknown>(options: UseRealtimeOptions<T>): UseRealtimeResult<T, R>;

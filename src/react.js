@@ -1,0 +1,229 @@
+// React hook of Realtime for Spring Boot, served as-is by the starter at /realtime/react.js.
+// The API is documented in react.d.ts.
+
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { RealtimeError, fetchToken, subscribe } from './client.js';
+
+/**
+ * @import { DataMessage, RealtimeEnvelope, SubscriptionStatus } from './client.js'
+ * @import { ConnectionStatus, HookRunStatus, UseRealtimeOptions, UseRealtimeResult } from './react.js'
+ */
+
+/**
+ * @typedef {object} HookData
+ * @property {Record<string, DataMessage>} byTopic
+ * @property {RealtimeEnvelope[]} all
+ * @property {RealtimeEnvelope | null} last
+ * @property {RealtimeEnvelope[]} delta
+ * @property {HookRunStatus} runStatus
+ * @property {unknown} result
+ * @property {RealtimeError | null} runError
+ * @property {number} version
+ */
+
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+
+/**
+ * @param {UseRealtimeOptions<any>} options
+ * @returns {UseRealtimeResult<any>}
+ */
+export function useRealtime(options) {
+  const { channel, topics, enabled = true, pauseOnHidden = false, transport, baseUrl } = options;
+  // callbacks and tuning are read when used, so that new identities on each render never reconnect
+  const latest = useRef(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+
+  const [data, setData] = useState(/** @returns {HookData} */ () => emptyData(0));
+  const [connection, setConnection] = useState(
+    /** @type {{ status: ConnectionStatus, error: RealtimeError | null }} */ ({ status: 'idle', error: null }));
+  const [hidden, setHidden] = useState(() => pauseOnHidden && isHidden());
+  const [generation, setGeneration] = useState(0);
+
+  // delta accumulates over flushes that React rendered together
+  const committedVersion = useRef(0);
+  useEffect(() => {
+    committedVersion.current = data.version;
+  }, [data.version]);
+
+  // where to resume after a pause, a reset or a StrictMode remount; and whether a terminal run ended it
+  const resume = useRef({ channel, lastEventId: /** @type {string | null} */ (null), terminal: false });
+  const connectionRef = useRef(connection);
+  useEffect(() => {
+    connectionRef.current = connection;
+  });
+
+  useEffect(() => {
+    if (!pauseOnHidden) {
+      setHidden(false);
+      return undefined;
+    }
+    const update = () => setHidden(isHidden());
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => document.removeEventListener('visibilitychange', update);
+  }, [pauseOnHidden]);
+
+  const topicsKey = topics ? topics.join(',') : null;
+  const paused = pauseOnHidden && hidden;
+
+  useEffect(() => {
+    if (resume.current.channel !== channel) {
+      resume.current = { channel, lastEventId: null, terminal: false };
+      setData((previous) => emptyData(previous.version + 1));
+    }
+    if (!enabled || paused || resume.current.terminal) {
+      setConnection({ status: !enabled ? 'idle' : paused ? 'paused' : 'closed', error: null });
+      return undefined;
+    }
+    let active = true;
+    /** @type {RealtimeEnvelope[]} */
+    let pending = [];
+    let scheduled = false;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const flush = () => {
+      scheduled = false;
+      if (pending.length === 0) {
+        return;
+      }
+      const batch = pending;
+      pending = [];
+      const limit = latest.current.historyLimit ?? 100;
+      setData((previous) => apply(previous, batch, limit, committedVersion.current));
+    };
+    const requestedTopics = (topicsKey === null) ? undefined : topicsKey.split(',');
+    setConnection({ status: 'connecting', error: null });
+    const subscription = subscribe({
+      channel,
+      topics: requestedTopics,
+      transport,
+      baseUrl,
+      lastEventId: resume.current.lastEventId,
+      reconnect: latest.current.reconnect,
+      // the latest token input is used on every (re)connect and refresh
+      token: () => {
+        const current = latest.current.token;
+        if (current === undefined) {
+          return fetchToken({ channel, topics: requestedTopics, baseUrl });
+        }
+        return (typeof current === 'function') ? current() : current;
+      },
+      onMessage(message) {
+        pending.push(message);
+        if (!scheduled) {
+          scheduled = true;
+          const interval = latest.current.bufferInterval ?? 0;
+          if (interval > 0) {
+            timer = setTimeout(flush, interval);
+          }
+          else {
+            // messages parsed from one network chunk become one state update
+            queueMicrotask(flush);
+          }
+        }
+        if (message.kind === 'run' && TERMINAL.has(message.data.status) && latest.current.autoCloseOnTerminal !== false) {
+          resume.current.terminal = true;
+          subscription.close();
+        }
+      },
+      onStatus(status, detail) {
+        if (active) {
+          setConnection({ status: connectionStatus(status), error: (status === 'error') ? detail.error ?? null : null });
+        }
+      },
+    });
+    return () => {
+      active = false;
+      clearTimeout(timer);
+      flush();
+      resume.current.lastEventId = subscription.lastEventId;
+      subscription.close();
+    };
+  }, [channel, topicsKey, enabled, paused, transport, baseUrl, generation]);
+
+  const reset = useCallback(() => {
+    setData((previous) => emptyData(previous.version + 1));
+    resume.current.terminal = false;
+    const { status } = connectionRef.current;
+    if (status === 'closed' || status === 'error') {
+      // reconnects after the last message seen: a reset never replays what it cleared
+      setGeneration((value) => value + 1);
+    }
+  }, []);
+
+  const messages = useMemo(() => ({ byTopic: data.byTopic, all: data.all, last: data.last, delta: data.delta }), [data]);
+  const isPaused = enabled && paused;
+  return {
+    connectionStatus: isPaused ? 'paused' : connection.status,
+    runStatus: data.runStatus,
+    isPaused,
+    pauseReason: isPaused ? 'hidden' : null,
+    messages,
+    result: data.result,
+    error: connection.error ?? data.runError,
+    reset,
+  };
+}
+
+/**
+ * @param {HookData} previous
+ * @param {RealtimeEnvelope[]} batch
+ * @param {number} limit
+ * @param {number} committed
+ * @returns {HookData}
+ */
+function apply(previous, batch, limit, committed) {
+  const byTopic = { ...previous.byTopic };
+  let { runStatus, result, runError } = previous;
+  for (const message of batch) {
+    if (message.kind !== 'run') {
+      byTopic[message.topic] = message;
+      continue;
+    }
+    runStatus = message.data.status;
+    if (runStatus === 'running') {
+      result = undefined;
+      runError = null;
+    }
+    else if (runStatus === 'completed') {
+      result = message.data.result;
+    }
+    else if (runStatus === 'failed') {
+      runError = new RealtimeError(message.data.error?.message ?? 'Run failed', { code: 'run_failed' });
+    }
+  }
+  const all = previous.all.concat(batch);
+  all.splice(0, Math.max(0, all.length - limit));
+  return {
+    byTopic,
+    all,
+    last: batch[batch.length - 1],
+    delta: (previous.version === committed) ? batch : previous.delta.concat(batch),
+    runStatus,
+    result,
+    runError,
+    version: previous.version + 1,
+  };
+}
+
+/**
+ * @param {number} version
+ * @returns {HookData}
+ */
+function emptyData(version) {
+  return { byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', result: undefined, runError: null, version };
+}
+
+/**
+ * @param {SubscriptionStatus} status
+ * @returns {ConnectionStatus}
+ */
+function connectionStatus(status) {
+  return (status === 'reconnecting') ? 'connecting' : status;
+}
+
+function isHidden() {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}

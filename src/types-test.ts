@@ -1,0 +1,92 @@
+// Compile-time checks of the declarations (npm run typecheck); never executed.
+import { publish, subscribe, type RealtimeItem } from './client.js';
+import { useRealtime } from './react.js';
+
+// as the annotation processor generates them into channels.d.ts
+interface Status {
+  message: string;
+  step: string | null;
+}
+interface TokenChunk {
+  token: string;
+  step: string;
+}
+interface Approval {
+  approved: boolean;
+  comment: string | null;
+}
+interface PipelineTopics {
+  status: Status;
+  tokens: TokenChunk;
+  approval: Approval;
+}
+
+type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
+function expectType<T>(_value: T): void {}
+function assert<T extends true>(): T | void {}
+
+export function hookTypes(): void {
+  const { messages, result, runStatus, connectionStatus, error } = useRealtime<PipelineTopics, { summary: string }>({
+    channel: 'pipeline:run-1',
+    topics: ['status', 'tokens'],
+    token: async () => ({ token: 't', expiresAt: '2030-01-01T00:00:00Z' }),
+  });
+  assert<Equals<typeof messages.byTopic.status, { id: string; channel: string; createdAt: string; runId?: string | null } & { kind: 'data'; topic: 'status'; data: Status } | undefined>>();
+  expectType<string | undefined>(messages.byTopic.status?.data.message);
+  expectType<string | undefined>(messages.byTopic.tokens?.data.token);
+  expectType<string | undefined>(result?.summary);
+  expectType<'unknown' | 'running' | 'completed' | 'failed' | 'cancelled'>(runStatus);
+  expectType<'idle' | 'connecting' | 'open' | 'paused' | 'closed' | 'error'>(connectionStatus);
+  expectType<readonly string[] | undefined>(error?.errors.map((e) => e.field));
+
+  for (const message of messages.delta) {
+    if (message.topic === 'tokens') {
+      expectType<TokenChunk>(message.data);
+    }
+    else if (message.kind === 'run') {
+      expectType<'running' | 'completed' | 'failed' | 'cancelled'>(message.data.status);
+    }
+  }
+
+  // @ts-expect-error unknown topic
+  useRealtime<PipelineTopics>({ channel: 'pipeline:run-1', topics: ['nope'] });
+  // @ts-expect-error payloads are typed
+  expectType<number | undefined>(messages.byTopic.status?.data.message);
+
+  const untyped = useRealtime({ channel: 'c' });
+  expectType<unknown>(untyped.messages.byTopic.anything?.data);
+}
+
+export async function clientTypes(): Promise<void> {
+  const subscription = subscribe<PipelineTopics>({
+    channel: 'pipeline:run-1',
+    topics: ['status'],
+    token: 'jws',
+    transport: 'websocket',
+    onMessage(message) {
+      if (message.topic === 'status') {
+        expectType<Status>(message.data);
+      }
+    },
+    onGap(gap) {
+      expectType<'not-recovered' | 'overflow'>(gap.reason);
+    },
+  });
+  for await (const item of subscription) {
+    expectType<RealtimeItem<PipelineTopics>>(item);
+    if (item.kind === 'gap') {
+      expectType<string | null>(item.lastEventId);
+    }
+    else if (item.kind === 'data' && item.topic === 'approval') {
+      expectType<boolean>(item.data.approved);
+    }
+  }
+  subscription.close();
+
+  const { id } = await publish<PipelineTopics, 'approval'>({
+    channel: 'pipeline:run-1', topic: 'approval', data: { approved: true, comment: null }, token: 'jws',
+  });
+  expectType<string>(id);
+  // @ts-expect-error the payload must match the topic
+  await publish<PipelineTopics, 'approval'>({ channel: 'pipeline:run-1', topic: 'approval', data: { approved: 'yes' }, token: 'jws' });
+}

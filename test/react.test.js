@@ -1,0 +1,200 @@
+// @vitest-environment jsdom
+import { act, renderHook } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { useRealtime } from '../src/react.js';
+import { createSseServer, messageEvent, settle, subscribedEvent } from './fakes.js';
+
+const fast = { initialDelay: 1, jitter: 0 };
+
+async function flush() {
+  await act(async () => {
+    await settle();
+  });
+}
+
+function setVisibility(state) {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('useRealtime', () => {
+  let server;
+
+  afterEach(() => {
+    delete document.visibilityState;
+  });
+
+  function renderRealtime(props, options) {
+    server = createSseServer();
+    // the hook uses the global fetch
+    vi.stubGlobal('fetch', server.fetch);
+    const renders = [];
+    const hook = renderHook((current) => {
+      const result = useRealtime({ channel: 'pipeline:run-1', topics: ['status', 'tokens'], reconnect: fast, ...current });
+      renders.push(result);
+      return result;
+    }, { initialProps: props, ...options });
+    return { ...hook, renders };
+  }
+
+  it('goes from idle to open, collects messages and run status, and closes on a terminal run', async () => {
+    const { result, rerender } = renderRealtime({ enabled: false, token: 't' });
+    await flush();
+    expect(result.current.connectionStatus).toBe('idle');
+    expect(server.connections).toHaveLength(0);
+
+    rerender({ enabled: true, token: 't' });
+    expect(result.current.connectionStatus).toBe('connecting');
+    await flush();
+    expect(server.connections).toHaveLength(1);
+    expect(server.last.authorization).toBe('Bearer t');
+
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'one' })
+        + messageEvent('2-e1', 'tokens', { token: 'a' }) + messageEvent('3-e1', 'status', { message: 'two' })
+        + messageEvent('4-e1', '$run', { status: 'running', attempt: 1 }));
+      await settle();
+    });
+    const first = result.current;
+    expect(first.connectionStatus).toBe('open');
+    expect(first.runStatus).toBe('running');
+    expect(first.messages.byTopic.status.data.message).toBe('two');
+    expect(first.messages.byTopic.tokens.data.token).toBe('a');
+    expect(first.messages.all.map((m) => m.id)).toEqual(['1-e1', '2-e1', '3-e1', '4-e1']);
+    expect(first.messages.delta).toEqual(first.messages.all);
+    expect(first.messages.last.id).toBe('4-e1');
+
+    await act(async () => {
+      server.last.send(messageEvent('5-e1', '$run', { status: 'completed', result: { summary: 'done' } })
+        + messageEvent('6-e1', 'status', { message: 'after' }));
+      await settle();
+    });
+    expect(result.current.runStatus).toBe('completed');
+    expect(result.current.result).toEqual({ summary: 'done' });
+    expect(result.current.connectionStatus).toBe('closed');
+    expect(result.current.messages.delta.map((m) => m.id)).toEqual(['5-e1']);
+    expect(server.last.aborted).toBe(true);
+  });
+
+  it('keeps exactly one live connection under StrictMode and closes it on unmount', async () => {
+    const { result, unmount } = renderRealtime({ token: async () => 't' }, { wrapper: StrictMode });
+    await flush();
+    expect(server.live).toHaveLength(1);
+    await act(async () => {
+      server.live[0].open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'x' }));
+      await settle();
+    });
+    expect(result.current.connectionStatus).toBe('open');
+    expect(result.current.messages.all).toHaveLength(1);
+    unmount();
+    expect(server.live).toHaveLength(0);
+  });
+
+  it('does not reconnect when an inline token function changes, and uses the latest one later', async () => {
+    const { rerender } = renderRealtime({ token: () => 'first' });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', {}));
+    await flush();
+    rerender({ token: () => 'second' });
+    rerender({ token: () => 'third', topics: ['status', 'tokens'] });
+    await flush();
+    expect(server.connections).toHaveLength(1);
+    await act(async () => {
+      server.last.end();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await settle();
+    });
+    expect(server.connections).toHaveLength(2);
+    expect(server.last.authorization).toBe('Bearer third');
+    expect(server.last.param('lastEventId')).toBe('1-e1');
+  });
+
+  it('closes while the page is hidden and resumes after the last message when visible', async () => {
+    const { result } = renderRealtime({ token: 't', pauseOnHidden: true });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('7-e1', 'status', {}));
+    await flush();
+    act(() => setVisibility('hidden'));
+    expect(result.current.connectionStatus).toBe('paused');
+    expect(result.current.isPaused).toBe(true);
+    expect(result.current.pauseReason).toBe('hidden');
+    expect(server.live).toHaveLength(0);
+    act(() => setVisibility('visible'));
+    await flush();
+    expect(result.current.isPaused).toBe(false);
+    expect(result.current.pauseReason).toBeNull();
+    expect(server.connections).toHaveLength(2);
+    expect(server.last.param('lastEventId')).toBe('7-e1');
+    expect(result.current.messages.all).toHaveLength(1);
+  });
+
+  it('batches updates over bufferInterval', async () => {
+    const { result, renders } = renderRealtime({ token: 't', bufferInterval: 40 });
+    await flush();
+    server.last.open(subscribedEvent());
+    await flush();
+    const before = renders.length;
+    for (let i = 1; i <= 3; i++) {
+      server.last.send(messageEvent(`${i}-e1`, 'tokens', { token: String(i) }));
+      await flush();
+    }
+    expect(renders.length).toBe(before);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(renders.length).toBe(before + 1);
+    expect(result.current.messages.delta.map((m) => m.data.token)).toEqual(['1', '2', '3']);
+  });
+
+  it('stays open after a terminal run without autoCloseOnTerminal', async () => {
+    const { result } = renderRealtime({ token: 't', autoCloseOnTerminal: false });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('1-e1', '$run', { status: 'cancelled' }));
+    await flush();
+    expect(result.current.runStatus).toBe('cancelled');
+    expect(result.current.connectionStatus).toBe('open');
+    expect(server.live).toHaveLength(1);
+  });
+
+  it('reports a failed run and reconnects after reset without replaying what it cleared', async () => {
+    const { result } = renderRealtime({ token: 't' });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', {})
+      + messageEvent('2-e1', '$run', { status: 'failed', error: { message: 'boom' } }));
+    await flush();
+    expect(result.current.runStatus).toBe('failed');
+    expect(result.current.error).toMatchObject({ message: 'boom', code: 'run_failed' });
+    expect(result.current.connectionStatus).toBe('closed');
+
+    act(() => result.current.reset());
+    await flush();
+    expect(result.current.runStatus).toBe('unknown');
+    expect(result.current.error).toBeNull();
+    expect(result.current.messages.all).toEqual([]);
+    expect(server.connections).toHaveLength(2);
+    expect(server.last.param('lastEventId')).toBe('2-e1');
+  });
+
+  it('surfaces a fatal connection error', async () => {
+    const { result } = renderRealtime({ token: 't' });
+    await flush();
+    server.last.fail(403, { title: 'Forbidden', status: 403, detail: 'Not yours' });
+    await flush();
+    expect(result.current.connectionStatus).toBe('error');
+    expect(result.current.error).toMatchObject({ status: 403, detail: 'Not yours' });
+  });
+
+  it('starts afresh on another channel', async () => {
+    const { result, rerender } = renderRealtime({ token: 't' });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', {}));
+    await flush();
+    rerender({ token: 't', channel: 'pipeline:run-2' });
+    await flush();
+    expect(server.connections).toHaveLength(2);
+    expect(server.connections[0].aborted).toBe(true);
+    expect(server.last.param('lastEventId')).toBeNull();
+    expect(result.current.messages.all).toEqual([]);
+  });
+});
