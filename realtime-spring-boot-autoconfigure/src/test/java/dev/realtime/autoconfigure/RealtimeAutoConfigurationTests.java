@@ -1,0 +1,180 @@
+package dev.realtime.autoconfigure;
+
+import java.time.Duration;
+
+import dev.realtime.ChannelCatalog;
+import dev.realtime.RealtimePublisher;
+import dev.realtime.RealtimeSubscriber;
+import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.support.BeanValidationPayloadValidator;
+import dev.realtime.support.PayloadCodec;
+import dev.realtime.support.RealtimeTemplate;
+import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.JwsRealtimeTokens;
+import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.TokenRequest;
+import jakarta.validation.Validator;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RealtimeAutoConfiguration}.
+ */
+class RealtimeAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ValidationAutoConfiguration.class,
+				RealtimeAutoConfiguration.class))
+		.withUserConfiguration(CatalogConfiguration.class);
+
+	@Test
+	void whenDefaultThenCoreBeansAreConfigured() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(InMemoryEngine.class);
+			assertThat(context).hasSingleBean(RealtimeTemplate.class);
+			assertThat(context).hasSingleBean(RealtimePublisher.class);
+			assertThat(context).hasSingleBean(RealtimeSubscriber.class);
+			assertThat(context).hasSingleBean(JwsRealtimeTokens.class);
+			assertThat(context).hasSingleBean(ChannelAuthorization.class);
+			assertThat(context).hasSingleBean(PayloadCodec.class);
+			assertThat(context).hasSingleBean(BeanValidationPayloadValidator.class);
+		});
+	}
+
+	@Test
+	void whenUserDefinesEngineThenMemoryEngineBacksOff() {
+		this.contextRunner.withUserConfiguration(CustomEngineConfiguration.class).run((context) -> {
+			assertThat(context).doesNotHaveBean(InMemoryEngine.class);
+			assertThat(context.getBean(RealtimeEngine.class)).isSameAs(CustomEngineConfiguration.ENGINE);
+		});
+	}
+
+	@Test
+	void whenUserDefinesTokensThenDefaultTokensBackOff() {
+		this.contextRunner.withBean("customTokens", RealtimeTokens.class, () -> new RealtimeTokens() {
+
+			@Override
+			public dev.realtime.token.SubscriptionToken mint(TokenRequest request) {
+				throw new UnsupportedOperationException();
+			}
+
+			@Override
+			public dev.realtime.token.TokenClaims verify(String token) {
+				throw new UnsupportedOperationException();
+			}
+
+		}).run((context) -> assertThat(context).doesNotHaveBean(JwsRealtimeTokens.class));
+	}
+
+	@Test
+	void whenPropertiesAreSetThenTheyAreBound() {
+		this.contextRunner
+			.withPropertyValues("realtime.base-path=/live", "realtime.history.size=5", "realtime.history.ttl=30s",
+					"realtime.limits.max-message-size=1KB", "realtime.token.ttl=1m",
+					"realtime.websocket.allowed-origins=https://app.example.com")
+			.run((context) -> {
+				RealtimeProperties properties = context.getBean(RealtimeProperties.class);
+				assertThat(properties.getBasePath()).isEqualTo("/live");
+				assertThat(properties.getHistory().getSize()).isEqualTo(5);
+				assertThat(properties.getHistory().getTtl()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties.getLimits().getMaxMessageSize().toBytes()).isEqualTo(1024);
+				assertThat(properties.getToken().getTtl()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(properties.getWebsocket().getAllowedOrigins()).containsExactly("https://app.example.com");
+			});
+	}
+
+	@Test
+	void whenTokenTtlIsSetThenMintedTokensUseIt() {
+		this.contextRunner.withPropertyValues("realtime.token.ttl=1m").run((context) -> {
+			var token = context.getBean(RealtimeTokens.class).mint(TokenRequest.read("pipeline:open-1"));
+			assertThat(token.expiresAt()).isBetween(java.time.Instant.now().plusSeconds(55),
+					java.time.Instant.now().plusSeconds(61));
+		});
+	}
+
+	@Test
+	void whenSecretIsTooShortThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("realtime.token.secret=short").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("realtime.token.secret");
+		});
+	}
+
+	@Test
+	void whenSecretIsConfiguredThenTokensFromAnotherNodeVerify() {
+		String secret = "realtime.token.secret=base64:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+		this.contextRunner.withPropertyValues(secret).run((first) -> this.contextRunner.withPropertyValues(secret)
+			.run((second) -> {
+				String token = first.getBean(RealtimeTokens.class).mint(TokenRequest.read("pipeline:open-1")).token();
+				assertThat(second.getBean(RealtimeTokens.class).verify(token).channel()).isEqualTo("pipeline:open-1");
+			}));
+	}
+
+	@Test
+	void whenBeanValidationIsMissingThenPayloadsAreNotValidated() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Validator.class))
+			.run((context) -> assertThat(context).hasSingleBean(PayloadCodec.class)
+				.doesNotHaveBean(BeanValidationPayloadValidator.class));
+	}
+
+	@Test
+	void whenNoJsonMapperThenAutoConfigurationBacksOff() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RealtimeTemplate.class));
+	}
+
+	@Test
+	void whenNoCatalogBeanThenCatalogIsLoadedFromTheClassPath() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RealtimeAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasSingleBean(ChannelCatalog.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CatalogConfiguration {
+
+		@Bean
+		ChannelCatalog channelCatalog() {
+			return DefaultChannelCatalog.of(TestPipeline.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomEngineConfiguration {
+
+		static final RealtimeEngine ENGINE = new RealtimeEngine() {
+
+			@Override
+			public Mono<dev.realtime.engine.EngineMessage> publish(dev.realtime.engine.PublishRequest request) {
+				return Mono.empty();
+			}
+
+			@Override
+			public Flux<dev.realtime.engine.EngineEvent> subscribe(String channel, dev.realtime.engine.Replay replay) {
+				return Flux.empty();
+			}
+
+		};
+
+		@Bean
+		RealtimeEngine customEngine() {
+			return ENGINE;
+		}
+
+	}
+
+}

@@ -1,0 +1,467 @@
+package dev.realtime.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.realtime.ChannelCatalog;
+import dev.realtime.RealtimePublisher;
+import dev.realtime.autoconfigure.TestPipeline.Status;
+import dev.realtime.autoconfigure.TestPipeline.Token;
+import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.TokenRequest;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End-to-end tests of the realtime endpoints on a real server and real sockets.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
+				"realtime.history.size=5" })
+@AutoConfigureWebTestClient
+class RealtimeEndpointsIntegrationTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private WebTestClient client;
+
+	@Autowired
+	private RealtimePublisher publisher;
+
+	@Autowired
+	private RealtimeTokens tokens;
+
+	@Autowired
+	private ChannelCatalog catalog;
+
+	// token endpoint
+
+	@Test
+	void whenAuthorizedThenTokenEndpointMintsToken() {
+		this.client.post()
+			.uri("/realtime/token")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", "pipeline:open-1", "topics", List.of("status"), "publish", List.of("approval")))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.channel")
+			.isEqualTo("pipeline:open-1")
+			.jsonPath("$.topics")
+			.isEqualTo(List.of("status"))
+			.jsonPath("$.publish")
+			.isEqualTo(List.of("approval"))
+			.jsonPath("$.token")
+			.isNotEmpty()
+			.jsonPath("$.expiresAt")
+			.isNotEmpty();
+	}
+
+	@Test
+	void whenRuleDeniesThenTokenEndpointAnswersForbidden() {
+		requestToken(Map.of("channel", "pipeline:closed-1")).expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(403);
+	}
+
+	@Test
+	void whenChannelHasNoRuleThenForbiddenSaysHowToDeclareOne() {
+		requestToken(Map.of("channel", "notes:alice")).expectStatus()
+			.isForbidden()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo(ChannelAuthorization.NO_RULE_MESSAGE);
+	}
+
+	@Test
+	void whenUnauthenticatedThenApplicationSecurityAnswersUnauthorized() {
+		this.client.post()
+			.uri("/realtime/token")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", "pipeline:open-1"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
+	@Test
+	void whenChannelOrTopicIsUnknownOrBodyMalformedThenBadRequest() {
+		requestToken(Map.of("channel", "nowhere:1")).expectStatus().isBadRequest();
+		requestToken(Map.of("channel", "pipeline:open-1", "topics", List.of("nope"))).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("nope").contains("status"));
+		requestToken(Map.of("channel", "pipeline:bad:value")).expectStatus().isBadRequest();
+		this.client.post()
+			.uri("/realtime/token")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{not json")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	// SSE
+
+	@Test
+	void whenTokenIsMissingTamperedOrExpiredThenSseAnswersUnauthorizedBeforeTheStream() {
+		String token = mint("pipeline:open-sse-401", "status");
+		this.client.get().uri("/realtime/sse").exchange().expectStatus().isUnauthorized();
+		String tampered = token.substring(0, token.length() - 3)
+				+ ((token.charAt(token.length() - 3) == 'A') ? 'B' : 'A') + token.substring(token.length() - 2);
+		this.client.get()
+			.uri("/realtime/sse")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tampered)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("Invalid signature");
+		this.client.get()
+			.uri("/realtime/sse?token=" + tampered)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+	}
+
+	@Test
+	void whenFirstConnectThenHistoryIsReplayedBeforeLiveMessagesForTheTokensTopicsOnly() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-1");
+		this.publisher.publish(channel.status(), new Status("one"));
+		this.publisher.publish(channel.tokens(), new Token("not kept"));
+		this.publisher.publish(channel.status(), new Status("two"));
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", mint(channel.name(), "status"),
+				null)) {
+			SseTestClient.Event subscribed = sse.next("subscribed");
+			assertThat(subscribed.fields()).containsEntry("retry", "1000");
+			assertThat(json.readTree(subscribed.data()))
+				.isEqualTo(json.readTree("{\"channel\":\"pipeline:open-sse-1\",\"topics\":[\"status\"],\"recovered\":null}"));
+			assertThat(data(sse.next("message"))).isEqualTo("one");
+			assertThat(data(sse.next("message"))).isEqualTo("two");
+			this.publisher.publish(channel.tokens(), new Token("not granted"));
+			this.publisher.publish(channel.status(), new Status("three"));
+			SseTestClient.Event live = sse.next("message");
+			assertThat(data(live)).isEqualTo("three");
+			JsonNode envelope = json.readTree(live.data());
+			assertThat(envelope.path("id").asString()).isEqualTo(live.id());
+			assertThat(envelope.path("channel").asString()).isEqualTo("pipeline:open-sse-1");
+			assertThat(envelope.path("topic").asString()).isEqualTo("status");
+			assertThat(envelope.path("kind").asString()).isEqualTo("data");
+			assertThat(envelope.path("createdAt").asString()).isNotEmpty();
+		}
+	}
+
+	@Test
+	void whenResumingAfterAnIdThenExactlyTheMissedMessagesFollowAndRecoveredIsTrue() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-2");
+		String first = this.publisher.publish(channel.status(), new Status("one")).id();
+		this.publisher.publish(channel.status(), new Status("two"));
+		this.publisher.publish(channel.status(), new Status("three"));
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", mint(channel.name()), first)) {
+			assertThat(sse.next("subscribed").data()).contains("\"recovered\":true");
+			assertThat(data(sse.next("message"))).isEqualTo("two");
+			assertThat(data(sse.next("message"))).isEqualTo("three");
+			assertThat(sse.poll(Duration.ofMillis(200))).isNull();
+		}
+	}
+
+	@Test
+	void whenResumingAfterEvictedMessagesThenRecoveredIsFalse() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-3");
+		String first = this.publisher.publish(channel.status(), new Status("0")).id();
+		for (int i = 1; i <= 7; i++) {
+			this.publisher.publish(channel.status(), new Status(String.valueOf(i)));
+		}
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse?lastEventId=" + first,
+				mint(channel.name()), null)) {
+			assertThat(sse.next("subscribed").data()).contains("\"recovered\":false");
+			assertThat(sse.next(5)).extracting(RealtimeEndpointsIntegrationTests::data)
+				.containsExactly("3", "4", "5", "6", "7");
+		}
+	}
+
+	@Test
+	void whenHistoryIsNoneThenOnlyLiveMessagesAreSent() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-4");
+		this.publisher.publish(channel.status(), new Status("old"));
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse?history=none", mint(channel.name()),
+				null)) {
+			sse.next("subscribed");
+			this.publisher.publish(channel.status(), new Status("new"));
+			assertThat(data(sse.next("message"))).isEqualTo("new");
+		}
+	}
+
+	@Test
+	void whenLastEventIdIsMalformedThenBadRequest() {
+		this.client.get()
+			.uri("/realtime/sse?lastEventId=nonsense")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + mint("pipeline:open-sse-5"))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+	}
+
+	@Test
+	void whenTokenExpiresThenStreamEndsWithExpiredEvent() throws Exception {
+		String token = this.tokens.mint(new TokenRequest("pipeline:open-sse-6", java.util.Set.of(),
+				java.util.Set.of(), Duration.ofSeconds(2))).token();
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", token, null)) {
+			sse.next("subscribed");
+			SseTestClient.Event expired = sse.next("expired");
+			assertThat(expired.data()).isEqualTo("{\"channel\":\"pipeline:open-sse-6\"}");
+		}
+	}
+
+	@Test
+	void whenSubscriberCannotKeepUpThenItIsDisconnectedWithAnErrorEvent() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-slow");
+		String big = "x".repeat(60_000);
+		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none",
+				mint(channel.name()), null, Duration.ofMillis(20));
+				SseTestClient fast = SseTestClient.connect(this.port, "/realtime/sse?history=none",
+						mint(channel.name()), null)) {
+			slow.next("subscribed");
+			fast.next("subscribed");
+			for (int i = 0; i < 3000; i++) {
+				this.publisher.publish(channel.tokens(), new Token(big));
+			}
+			assertThat(fast.next(3000)).allSatisfy((event) -> assertThat(event.type()).isEqualTo("message"));
+			SseTestClient.Event last;
+			do {
+				last = slow.next();
+			}
+			while (last.type().equals("message"));
+			assertThat(last.type()).isEqualTo("error");
+			assertThat(json.readTree(last.data()).path("code").asString()).isEqualTo("slow_consumer");
+		}
+	}
+
+	// client publish
+
+	@Test
+	void whenTokenGrantsPublishThenClientPublishIsAcceptedAndDelivered() throws Exception {
+		String channel = "pipeline:open-pub-1";
+		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("approval"),
+				null)).token();
+		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", token, null)) {
+			sse.next("subscribed");
+			this.client.post()
+				.uri("/realtime/publish")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("channel", channel, "topic", "approval", "data", Map.of("approved", true)))
+				.exchange()
+				.expectStatus()
+				.isAccepted()
+				.expectBody()
+				.jsonPath("$.id")
+				.isNotEmpty();
+			JsonNode envelope = json.readTree(sse.next("message").data());
+			assertThat(envelope.path("topic").asString()).isEqualTo("approval");
+			assertThat(envelope.path("data").path("approved").asBoolean()).isTrue();
+		}
+	}
+
+	@Test
+	void whenClientPayloadIsInvalidThenBadRequestWithFieldErrors() {
+		String channel = "pipeline:open-pub-2";
+		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("status"),
+				null)).token();
+		this.client.post()
+			.uri("/realtime/publish")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel, "topic", "status", "data", Map.of("message", " ")))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("message");
+	}
+
+	@Test
+	void whenTopicIsNotGrantedThenClientPublishIsForbidden() {
+		String channel = "pipeline:open-pub-3";
+		String token = mint(channel);
+		this.client.post()
+			.uri("/realtime/publish")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel, "topic", "approval", "data", Map.of("approved", true)))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+	}
+
+	// WebSocket
+
+	@Test
+	void whenTwoChannelsShareOneSocketThenBothStreamAndRepliesArePublished() throws Exception {
+		TestPipelineChannel first = TestPipelineChannel.of("open-ws-1");
+		TestPipelineChannel second = TestPipelineChannel.of("open-ws-2");
+		String firstToken = this.tokens
+			.mint(new TokenRequest(first.name(), java.util.Set.of(), java.util.Set.of("approval"), null))
+			.token();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + firstToken + "\",\"lastEventId\":null}");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + mint(second.name()) + "\",\"history\":\"none\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			this.publisher.publish(first.status(), new Status("to first"));
+			this.publisher.publish(second.status(), new Status("to second"));
+			List<String> received = List.of(ws.next().path("message").path("data").path("message").asString(),
+					ws.next().path("message").path("data").path("message").asString());
+			assertThat(received).containsExactlyInAnyOrder("to first", "to second");
+			ws.send("{\"type\":\"publish\",\"channel\":\"" + first.name()
+					+ "\",\"topic\":\"approval\",\"data\":{\"approved\":false},\"ref\":\"r1\"}");
+			List<JsonNode> frames = List.of(ws.next(), ws.next());
+			assertThat(frames).anySatisfy((frame) -> {
+				assertThat(frame.path("type").asString()).isEqualTo("published");
+				assertThat(frame.path("ref").asString()).isEqualTo("r1");
+			});
+			ws.send("{\"type\":\"publish\",\"channel\":\"" + second.name()
+					+ "\",\"topic\":\"approval\",\"data\":{\"approved\":false},\"ref\":\"r2\"}");
+			JsonNode error = ws.next();
+			assertThat(error.path("type").asString()).isEqualTo("error");
+			assertThat(error.path("code").asString()).isEqualTo("forbidden");
+			ws.send("{\"type\":\"ping\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("pong");
+		}
+	}
+
+	@Test
+	void whenSubscribeTokenIsInvalidThenSocketClosesWith4401() throws Exception {
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"garbage\"}");
+			assertThat(ws.closeStatus().getCode()).isEqualTo(4401);
+		}
+	}
+
+	@Test
+	void whenTokenExpiresWithoutRefreshThenSocketClosesWith4408() throws Exception {
+		String token = this.tokens.mint(new TokenRequest("pipeline:open-ws-3", java.util.Set.of(),
+				java.util.Set.of(), Duration.ofSeconds(2))).token();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			assertThat(ws.closeStatus().getCode()).isEqualTo(4408);
+		}
+	}
+
+	@Test
+	void whenTokenIsRefreshedThenSubscriptionOutlivesTheFirstToken() throws Exception {
+		String channel = "pipeline:open-ws-4";
+		String shortToken = this.tokens
+			.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of(), Duration.ofSeconds(2)))
+			.token();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + shortToken + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			ws.send("{\"type\":\"refresh\",\"token\":\"" + mint(channel) + "\"}");
+			Thread.sleep(2500);
+			this.publisher.publish(TestPipelineChannel.of("open-ws-4").status(), new Status("still here"));
+			assertThat(ws.next().path("message").path("data").path("message").asString()).isEqualTo("still here");
+		}
+	}
+
+	@Test
+	void whenOriginIsForeignThenHandshakeIsRefused() {
+		assertThat(WebSocketTestClient.handshakeStatus(this.port, "https://evil.example.com"))
+			.isEqualTo(HttpStatus.FORBIDDEN.value());
+		assertThat(WebSocketTestClient.handshakeStatus(this.port, "http://127.0.0.1:" + this.port))
+			.isEqualTo(HttpStatus.SWITCHING_PROTOCOLS.value());
+	}
+
+	// client modules
+
+	@Test
+	void whenClientModuleIsRequestedThenItIsServedWithoutAuthentication() {
+		this.client.get()
+			.uri("/realtime/client.js")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith("text/javascript")
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("export function subscribe"));
+	}
+
+	private WebTestClient.ResponseSpec requestToken(Map<String, Object> body) {
+		return this.client.post()
+			.uri("/realtime/token")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+	private String mint(String channel, String... topics) {
+		return this.tokens.mint(TokenRequest.read(channel, topics)).token();
+	}
+
+	private static String data(SseTestClient.Event event) {
+		JsonNode data = json.readTree(event.data()).path("data");
+		return data.has("message") ? data.path("message").asString() : data.path("token").asString();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class TestApplication {
+
+		@Bean
+		ChannelCatalog channelCatalog() {
+			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class);
+		}
+
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.realtime.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Sinks;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A WebSocket client over a real socket that queues the frames it receives.
+ */
+final class WebSocketTestClient implements AutoCloseable {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+
+	private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
+
+	private final Disposable connection;
+
+	private WebSocketTestClient(int port, @Nullable String origin) {
+		HttpHeaders headers = new HttpHeaders();
+		if (origin != null) {
+			headers.setOrigin(origin);
+		}
+		this.connection = new ReactorNettyWebSocketClient()
+			.execute(URI.create("ws://127.0.0.1:" + port + "/realtime/ws"), headers, (session) -> {
+				session.closeStatus().subscribe(this.closeStatus::complete);
+				return session.send(this.outbound.asFlux().map(session::textMessage))
+					.and(session.receive().doOnNext((message) -> this.frames.add(message.getPayloadAsText())));
+			})
+			.subscribe();
+	}
+
+	static WebSocketTestClient connect(int port, @Nullable String origin) {
+		return new WebSocketTestClient(port, origin);
+	}
+
+	static int handshakeStatus(int port, String origin) {
+		return HttpClient.create()
+			.headers((headers) -> headers.add("Origin", origin)
+				.add("Connection", "Upgrade")
+				.add("Upgrade", "websocket")
+				.add("Sec-WebSocket-Version", "13")
+				.add("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="))
+			.get()
+			.uri("http://127.0.0.1:" + port + "/realtime/ws")
+			.response()
+			.map((response) -> response.status().code())
+			.toFuture()
+			.join();
+	}
+
+	void send(String frame) {
+		this.outbound.tryEmitNext(frame);
+	}
+
+	JsonNode next() throws InterruptedException {
+		String frame = this.frames.poll(10, TimeUnit.SECONDS);
+		assertThat(frame).as("a frame within 10 seconds").isNotNull();
+		return json.readTree(frame);
+	}
+
+	CloseStatus closeStatus() throws Exception {
+		return this.closeStatus.get(10, TimeUnit.SECONDS);
+	}
+
+	@Override
+	public void close() {
+		this.outbound.tryEmitComplete();
+		this.connection.dispose();
+	}
+
+}
