@@ -1,16 +1,28 @@
 package dev.realtime.processor;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
 
 import javax.tools.Diagnostic;
 
 import dev.realtime.Channel;
 import dev.realtime.InvalidChannelException;
 import dev.realtime.Topic;
+import dev.realtime.catalog.ChannelCatalogLoader;
+import dev.realtime.catalog.DefaultChannelCatalog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -31,6 +43,8 @@ class RealtimeChannelProcessorTests {
 
 			import dev.realtime.RealtimeChannel;
 			import dev.realtime.Topic;
+import dev.realtime.catalog.ChannelCatalogLoader;
+import dev.realtime.catalog.DefaultChannelCatalog;
 			import dev.realtime.TopicOptions;
 			import jakarta.validation.constraints.NotBlank;
 			import org.jspecify.annotations.Nullable;
@@ -164,6 +178,42 @@ class RealtimeChannelProcessorTests {
 	}
 
 	@Test
+	void whenAnotherProcessorGeneratesAChannelInALaterRoundThenCatalogHasEveryChannelOnce() {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory,
+				List.of(new ChannelGeneratingProcessor()), CONTENT_PIPELINE);
+		assertThat(compilation.errors()).isEmpty();
+		JsonNode channels = json.readTree(compilation.read("META-INF/realtime/channels.json")).get("channels");
+		assertThat(channels).extracting((channel) -> channel.get("type").asString())
+			.containsExactly("com.example.ContentPipeline", "com.example.Later");
+		assertThat(compilation.generatedSource("com/example/LaterChannel.java")).contains("class LaterChannel");
+	}
+
+	@Test
+	void whenGeneratedCatalogIsLoadedAtRuntimeThenItMatchesTheInterfaces() throws Exception {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, CONTENT_PIPELINE, """
+				package com.example;
+
+				@dev.realtime.RealtimeChannel("chat:{room}")
+				interface Chat {
+					dev.realtime.Topic<java.util.Map<String, java.util.List<ContentPipeline.Status>>> lines();
+					dev.realtime.Topic<int[]> counts();
+				}
+				""");
+		try (URLClassLoader classLoader = compilation.classLoader()) {
+			DefaultChannelCatalog catalog = new ChannelCatalogLoader(json).load(classLoader);
+			assertThat(catalog.definitions()).extracting((definition) -> definition.type().getName())
+				.containsExactly("com.example.ContentPipeline", "com.example.Chat");
+			assertThat(catalog.resolve("chat:lobby").definition().topicNames()).containsExactlyInAnyOrder("lines",
+					"counts");
+			Channel generated = (Channel) classLoader.loadClass("com.example.ContentPipelineChannel")
+				.getMethod("of", String.class)
+				.invoke(null, "run-1");
+			assertThat(catalog.resolve("pipeline:run-1")).isEqualTo(generated);
+			assertThat(generated).isEqualTo(catalog.resolve("pipeline:run-1"));
+		}
+	}
+
+	@Test
 	void whenChannelHasSeveralPlaceholdersAndNoAuthorizeThenFactoryTakesThemInOrder() throws Exception {
 		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, """
 				package com.example;
@@ -252,6 +302,44 @@ class RealtimeChannelProcessorTests {
 		assertThat(channels.get(1).get("template").asString()).isEqualTo("alerts:all");
 		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains("export interface Status {")
 			.contains("\"alerts:all\": { name: AlertsName; topics: AlertsTopics };");
+	}
+
+	// writes a channel interface in its first round, so that the channel processor sees it in the second
+	private static final class ChannelGeneratingProcessor extends AbstractProcessor {
+
+		private boolean written;
+
+		@Override
+		public Set<String> getSupportedAnnotationTypes() {
+			return Set.of("*");
+		}
+
+		@Override
+		public SourceVersion getSupportedSourceVersion() {
+			return SourceVersion.latestSupported();
+		}
+
+		@Override
+		public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment roundEnvironment) {
+			if (!this.written) {
+				this.written = true;
+				try (Writer writer = this.processingEnv.getFiler().createSourceFile("com.example.Later").openWriter()) {
+					writer.write("""
+							package com.example;
+
+							@dev.realtime.RealtimeChannel("later:{id}")
+							interface Later {
+								dev.realtime.Topic<String> news();
+							}
+							""");
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+			return false;
+		}
+
 	}
 
 }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.annotation.processing.Processor;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -42,6 +43,10 @@ final class TestCompiler {
 	}
 
 	static Compilation compile(Path directory, String... sources) {
+		return compile(directory, List.of(), sources);
+	}
+
+	static Compilation compile(Path directory, List<Processor> otherProcessors, String... sources) {
 		Path classes = directory.resolve("classes");
 		Path generated = directory.resolve("generated");
 		DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -58,7 +63,9 @@ final class TestCompiler {
 			String classPath = System.getProperty("java.class.path") + File.pathSeparator + classes;
 			List<String> options = List.of("-Xlint:all,-processing", "-classpath", classPath);
 			JavaCompiler.CompilationTask task = COMPILER.getTask(null, files, diagnostics, options, null, units);
-			task.setProcessors(List.of(new RealtimeChannelProcessor()));
+			List<Processor> processors = new ArrayList<>(otherProcessors);
+			processors.add(new RealtimeChannelProcessor());
+			task.setProcessors(processors);
 			boolean success = task.call();
 			return new Compilation(success, diagnostics.getDiagnostics(), classes, generated);
 		}
