@@ -30,7 +30,7 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * @author Realtime team
  * @since 0.1.0
  */
-@AutoConfiguration(before = ReactiveWebSecurityAutoConfiguration.class, after = RealtimeWebFluxAutoConfiguration.class)
+@AutoConfiguration(after = { ReactiveWebSecurityAutoConfiguration.class, RealtimeWebFluxAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ ServerHttpSecurity.class, SecurityWebFilterChain.class })
 @ConditionalOnBean(ServerHttpSecurity.class)

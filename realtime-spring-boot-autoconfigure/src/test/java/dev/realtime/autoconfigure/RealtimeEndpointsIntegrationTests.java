@@ -34,6 +34,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -46,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
-				"realtime.history.size=5" })
+				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32" })
 @AutoConfigureWebTestClient
 class RealtimeEndpointsIntegrationTests {
 
@@ -269,10 +272,10 @@ class RealtimeEndpointsIntegrationTests {
 						mint(channel.name()), null)) {
 			slow.next("subscribed");
 			fast.next("subscribed");
-			for (int i = 0; i < 3000; i++) {
+			for (int i = 0; i < 400; i++) {
 				this.publisher.publish(channel.tokens(), new Token(big));
 			}
-			assertThat(fast.next(3000)).allSatisfy((event) -> assertThat(event.type()).isEqualTo("message"));
+			assertThat(fast.next(400)).allSatisfy((event) -> assertThat(event.type()).isEqualTo("message"));
 			SseTestClient.Event last;
 			do {
 				last = slow.next();
@@ -460,6 +463,14 @@ class RealtimeEndpointsIntegrationTests {
 		@Bean
 		ChannelCatalog channelCatalog() {
 			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class);
+		}
+
+		@Bean
+		SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
+			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
+				.httpBasic(Customizer.withDefaults())
+				.csrf(ServerHttpSecurity.CsrfSpec::disable)
+				.build();
 		}
 
 	}

@@ -164,9 +164,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 					: frame(session, Frames.utf8("{\"type\":\"subscribed\","
 							+ Frames.subscribed(claims.channel(), topics, ((EngineEvent.Subscribed) event).recovered())
 							+ "}")))
+			.mergeWith(subscription.expiry(this.clock).then(Mono.error(TokenExpiredException::new)))
 			.takeUntilOther(subscription.cancelled.asMono())
-			.takeUntilOther(subscription.expiry(this.clock)
-				.then(Mono.defer(() -> session.close(RealtimeCloseStatus.TOKEN_EXPIRED))))
 			.onErrorResume((ex) -> session.close(closeStatus(claims.channel(), ex)).then(Mono.empty()))
 			.doFinally((signal) -> subscriptions.remove(claims.channel(), subscription));
 		streams.tryEmitNext(stream);
@@ -234,6 +233,9 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	}
 
 	private static CloseStatus closeStatus(String channel, Throwable ex) {
+		if (ex instanceof TokenExpiredException) {
+			return RealtimeCloseStatus.TOKEN_EXPIRED;
+		}
 		if (ex instanceof SlowSubscriberException) {
 			return RealtimeCloseStatus.TOO_SLOW;
 		}
@@ -283,6 +285,17 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		System.arraycopy(envelope, 0, frame, prefix.length, envelope.length);
 		frame[frame.length - 1] = '}';
 		return frame;
+	}
+
+	/**
+	 * Ends a subscription whose token expired without a refresh.
+	 */
+	private static final class TokenExpiredException extends RuntimeException {
+
+		TokenExpiredException() {
+			super("Token expired", null, false, false);
+		}
+
 	}
 
 	/**
