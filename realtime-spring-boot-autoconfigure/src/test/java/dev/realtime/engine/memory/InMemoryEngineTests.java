@@ -434,6 +434,37 @@ class InMemoryEngineTests {
 	}
 
 	@Test
+	void whenSubscriberPublishesFromOnNextThenEverySubscriberStillSeesIdOrder() {
+		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
+			.ofType(EngineMessage.class)
+			.filter((message) -> "1".equals(data(message)))
+			.subscribe((message) -> publish(CHANNEL, "status", 2, true)));
+		List<EngineMessage> later = new CopyOnWriteArrayList<>();
+		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
+			.ofType(EngineMessage.class)
+			.subscribe(later::add));
+		publish(CHANNEL, "status", 1, true);
+		assertThat(later).extracting(InMemoryEngineTests::data).containsExactly("1", "2");
+		assertStrictlyIncreasing(later.stream().map(EngineMessage::id).toList());
+	}
+
+	@Test
+	void whenSubscribingFromOnNextThenHistoryAndLiveJoinWithoutDuplicate() {
+		List<EngineMessage> joined = new CopyOnWriteArrayList<>();
+		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
+			.ofType(EngineMessage.class)
+			.filter((message) -> "1".equals(data(message)))
+			.subscribe((message) -> {
+				publish(CHANNEL, "status", 2, true);
+				this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.all())
+					.ofType(EngineMessage.class)
+					.subscribe(joined::add));
+			}));
+		publish(CHANNEL, "status", 1, true);
+		assertThat(joined).extracting(InMemoryEngineTests::data).containsExactly("1", "2");
+	}
+
+	@Test
 	void whenChannelHasNoSubscriberAndNoHistoryThenItHoldsNoState() {
 		Disposable subscription = this.engine.subscribe(CHANNEL, Replay.none()).subscribe();
 		assertThat(this.engine.channelCount()).isOne();
