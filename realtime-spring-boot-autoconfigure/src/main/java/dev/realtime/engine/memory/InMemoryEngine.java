@@ -107,7 +107,11 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
 			// Nobody listens and nothing is kept: a subscriber arriving now starts after it.
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			return EngineMessage.of(id, this.clock.instant(), request);
+			// Checked again because one that arrived before the id was taken could receive
+			// later ids and miss this one
+			if (!this.channels.containsKey(request.channel())) {
+				return EngineMessage.of(id, this.clock.instant(), request);
+			}
 		}
 		while (true) {
 			ChannelState state = this.channels.computeIfAbsent(request.channel(), this::newState);
