@@ -186,17 +186,18 @@ public final class EngineMessage implements EngineEvent {
 	 */
 	@SuppressWarnings("unchecked")
 	public <F> F frame(Function<EngineMessage, F> encoder) {
-		Object[] current = this.frames;
-		if (current != null) {
-			for (int i = 0; i < current.length; i += 2) {
-				if (current[i] == encoder) {
-					return (F) current[i + 1];
-				}
-			}
+		Object cached = cachedFrame(this.frames, encoder);
+		if (cached != null) {
+			return (F) cached;
 		}
 		F frame = encoder.apply(this);
 		synchronized (this) {
 			Object[] latest = this.frames;
+			// Another subscriber may have encoded it meanwhile: everyone must share one frame
+			Object first = cachedFrame(latest, encoder);
+			if (first != null) {
+				return (F) first;
+			}
 			int length = (latest != null) ? latest.length : 0;
 			Object[] updated = new Object[length + 2];
 			if (latest != null) {
@@ -207,6 +208,17 @@ public final class EngineMessage implements EngineEvent {
 			this.frames = updated;
 		}
 		return frame;
+	}
+
+	private static @Nullable Object cachedFrame(Object @Nullable [] frames, Function<EngineMessage, ?> encoder) {
+		if (frames != null) {
+			for (int i = 0; i < frames.length; i += 2) {
+				if (frames[i] == encoder) {
+					return frames[i + 1];
+				}
+			}
+		}
+		return null;
 	}
 
 	@Override

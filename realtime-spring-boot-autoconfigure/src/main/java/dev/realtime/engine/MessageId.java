@@ -24,7 +24,8 @@ public record MessageId(long offset, String epoch) {
 	 */
 	public static @Nullable MessageId parse(String id) {
 		int dash = id.indexOf('-');
-		if (dash < 1 || dash == id.length() - 1 || id.length() > 40) {
+		// Long.parseLong alone would also accept a sign
+		if (dash < 1 || dash == id.length() - 1 || id.length() > 40 || !isDigits(id, dash)) {
 			return null;
 		}
 		try {
@@ -44,6 +45,15 @@ public record MessageId(long offset, String epoch) {
 	 */
 	public static String newEpoch() {
 		return Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+	}
+
+	private static boolean isDigits(String id, int end) {
+		for (int i = 0; i < end; i++) {
+			if (id.charAt(i) < '0' || id.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static boolean isEpochChar(int c) {

@@ -31,6 +31,10 @@ import org.springframework.util.Assert;
 /**
  * The default {@link RealtimePublisher} and {@link RealtimeSubscriber}: validates and
  * encodes payloads once, then hands them to the {@link RealtimeEngine}.
+ * <p>
+ * Subscribers receive their messages on {@link Schedulers#boundedElastic()}: engines emit
+ * on the publishing thread, and a consumer that decodes, blocks or relays elsewhere must
+ * not hold up the publisher or the channel's other subscribers.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -136,6 +140,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		return this.engine.subscribe(topic.channel().name(), Replay.none())
 			.ofType(EngineMessage.class)
 			.filter((message) -> message.topic().equals(topic.name()))
+			.publishOn(Schedulers.boundedElastic())
 			.map((message) -> (RealtimeMessage<T>) decode(message, topic.definition()));
 	}
 
@@ -149,6 +154,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			.ofType(EngineMessage.class)
 			.filter((message) -> message.kind() == MessageKind.RUN || names.isEmpty()
 					|| names.contains(message.topic()))
+			.publishOn(Schedulers.boundedElastic())
 			.map((message) -> decode(message, channel.definition().topics().get(message.topic())));
 	}
 

@@ -37,6 +37,11 @@ import org.springframework.util.Assert;
  * concurrent publishers; a subscriber whose queue overflows is ended with
  * {@link SlowSubscriberException} without slowing anyone else.
  * <p>
+ * Live messages are emitted on the publishing thread, so subscribers must not block in
+ * {@code onNext} (the transports hand off to their event loop, Java consumers get a
+ * {@code publishOn}); one may publish to the same channel from {@code onNext} without
+ * breaking the order.
+ * <p>
  * Message offsets come from one counter for the whole engine and the epoch is drawn once
  * per engine, so ids stay strictly increasing per channel even when an idle channel's state
  * is dropped and created again, and a resume against a restarted process reports
@@ -102,7 +107,11 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
 			// Nobody listens and nothing is kept: a subscriber arriving now starts after it.
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			return EngineMessage.of(id, this.clock.instant(), request);
+			// Checked again because one that arrived before the id was taken could receive
+			// later ids and miss this one
+			if (!this.channels.containsKey(request.channel())) {
+				return EngineMessage.of(id, this.clock.instant(), request);
+			}
 		}
 		while (true) {
 			ChannelState state = this.channels.computeIfAbsent(request.channel(), this::newState);
@@ -175,6 +184,17 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		private final ArrayDeque<EngineMessage> history = new ArrayDeque<>();
 
+		/**
+		 * Messages waiting to be emitted. Only ever holds more than the message being
+		 * published when a subscriber publishes to this channel from its onNext.
+		 */
+		private final ArrayDeque<EngineMessage> pending = new ArrayDeque<>();
+
+		private boolean emitting;
+
+		/** Offset of the last message whose emission started. */
+		private long emitted;
+
 		/** Copy-on-write so that publishing iterates without allocation. */
 		@SuppressWarnings("unchecked")
 		private Sinks.Many<EngineEvent>[] subscribers = new Sinks.Many[0];
@@ -199,15 +219,37 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 				}
 				this.history.addLast(message);
 			}
-			for (Sinks.Many<EngineEvent> subscriber : this.subscribers) {
-				if (subscriber.tryEmitNext(message).isFailure()) {
-					subscriber.tryEmitError(new SlowSubscriberException(this.channel,
-							InMemoryEngine.this.subscriberBuffer));
-					remove(subscriber);
-				}
+			this.pending.addLast(message);
+			if (!this.emitting) {
+				emitPending();
 			}
 			dropIfIdle();
 			return message;
+		}
+
+		/**
+		 * Emit the pending messages in id order. Subscribers run on this thread, so one may
+		 * publish to this channel from its onNext (the lock is reentrant): that message
+		 * waits in {@link #pending} until every subscriber has the current one.
+		 */
+		private void emitPending() {
+			this.emitting = true;
+			try {
+				EngineMessage message;
+				while ((message = this.pending.pollFirst()) != null) {
+					this.emitted = message.id().offset();
+					for (Sinks.Many<EngineEvent> subscriber : this.subscribers) {
+						if (subscriber.tryEmitNext(message).isFailure()) {
+							subscriber.tryEmitError(new SlowSubscriberException(this.channel,
+									InMemoryEngine.this.subscriberBuffer));
+							remove(subscriber);
+						}
+					}
+				}
+			}
+			finally {
+				this.emitting = false;
+			}
 		}
 
 		Flux<EngineEvent> subscribe(Replay replay) {
@@ -219,14 +261,10 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 				recovered = isComplete(lastId);
 				long after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset()
 						: 0;
-				for (EngineMessage message : this.history) {
-					if (message.id().offset() > after) {
-						replayed.add(message);
-					}
-				}
+				replay(after, replayed);
 			}
 			else if (replay.mode() == Replay.Mode.ALL) {
-				replayed.addAll(this.history);
+				replay(0, replayed);
 			}
 			Sinks.Many<EngineEvent> sink = Sinks.many()
 				.unicast()
@@ -236,6 +274,15 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 				.concatWith(Flux.fromIterable(replayed))
 				.concatWith(sink.asFlux())
 				.doFinally((signal) -> unsubscribe(sink));
+		}
+
+		private void replay(long after, List<EngineEvent> replayed) {
+			for (EngineMessage message : this.history) {
+				// Pending messages (subscribing from a subscriber's onNext) are emitted live
+				if (message.id().offset() > after && message.id().offset() <= this.emitted) {
+					replayed.add(message);
+				}
+			}
 		}
 
 		private boolean isComplete(@Nullable MessageId lastId) {
