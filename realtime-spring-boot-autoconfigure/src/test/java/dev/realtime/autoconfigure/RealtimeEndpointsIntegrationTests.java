@@ -267,7 +267,7 @@ class RealtimeEndpointsIntegrationTests {
 		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-slow");
 		String big = "x".repeat(60_000);
 		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none",
-				mint(channel.name()), null, Duration.ofMillis(20));
+				mint(channel.name()), null, true);
 				SseTestClient fast = SseTestClient.connect(this.port, "/realtime/sse?history=none",
 						mint(channel.name()), null)) {
 			slow.next("subscribed");
@@ -276,6 +276,7 @@ class RealtimeEndpointsIntegrationTests {
 				this.publisher.publish(channel.tokens(), new Token(big));
 			}
 			assertThat(fast.next(400)).allSatisfy((event) -> assertThat(event.type()).isEqualTo("message"));
+			slow.resumeReading();
 			SseTestClient.Event last;
 			do {
 				last = slow.next();

@@ -11,7 +11,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
+import reactor.util.function.Tuple2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,20 +32,26 @@ final class SseTestClient implements AutoCloseable {
 
 	private volatile boolean completed;
 
-	private SseTestClient(HttpClient client, String uri, Duration readDelay) {
-		var content = client.get().uri(uri).responseContent().asString();
-		if (!readDelay.isZero()) {
-			content = content.delayElements(readDelay);
+	private final Sinks.Empty<Void> reading = Sinks.empty();
+
+	private SseTestClient(HttpClient client, String uri, boolean paused) {
+		Flux<String> content = client.get().uri(uri).responseContent().asString();
+		if (paused) {
+			// read the first chunk, then stop reading (and let TCP push back) until resumed
+			Mono<Void> gate = this.reading.asMono();
+			content = content.index()
+				.delayUntil((chunk) -> (chunk.getT1() == 0) ? Mono.empty() : gate)
+				.map(Tuple2::getT2);
 		}
 		this.connection = content.doOnComplete(() -> this.completed = true).subscribe(this::append);
 	}
 
 	static SseTestClient connect(int port, String uri, @Nullable String token, @Nullable String lastEventId) {
-		return connect(port, uri, token, lastEventId, Duration.ZERO);
+		return connect(port, uri, token, lastEventId, false);
 	}
 
 	static SseTestClient connect(int port, String uri, @Nullable String token, @Nullable String lastEventId,
-			Duration readDelay) {
+			boolean paused) {
 		HttpClient client = HttpClient.create().baseUrl("http://127.0.0.1:" + port).headers((headers) -> {
 			if (token != null) {
 				headers.add("Authorization", "Bearer " + token);
@@ -50,7 +60,7 @@ final class SseTestClient implements AutoCloseable {
 				headers.add("Last-Event-ID", lastEventId);
 			}
 		});
-		return new SseTestClient(client, uri, readDelay);
+		return new SseTestClient(client, uri, paused);
 	}
 
 	private synchronized void append(String chunk) {
@@ -61,6 +71,10 @@ final class SseTestClient implements AutoCloseable {
 			this.pending.delete(0, end + 2);
 			this.events.add(Event.parse(block));
 		}
+	}
+
+	void resumeReading() {
+		this.reading.tryEmitEmpty();
 	}
 
 	Event next() throws InterruptedException {
