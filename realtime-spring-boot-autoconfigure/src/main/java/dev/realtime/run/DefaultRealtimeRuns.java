@@ -212,6 +212,10 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 		}
 	}
 
+	boolean isShutdown() {
+		return this.executor.isShutdown();
+	}
+
 	ScheduledFuture<?> schedule(Runnable task, Duration delay) {
 		try {
 			return this.scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);

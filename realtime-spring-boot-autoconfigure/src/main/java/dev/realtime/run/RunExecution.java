@@ -41,6 +41,8 @@ final class RunExecution<R> implements RunHandle<R> {
 
 	private static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
 
+	private static final Duration RESUBMIT_DELAY = Duration.ofMillis(100);
+
 	private final DefaultRealtimeRuns runs;
 
 	private final String runId;
@@ -185,30 +187,39 @@ final class RunExecution<R> implements RunHandle<R> {
 			Duration backoff = this.retry.backoff(attempt);
 			logger.warn(LogMessage.format("Attempt %d of run '%s' failed; retrying in %s", attempt, this.runId,
 					backoff), ex);
-			synchronized (this.lock) {
-				if (this.status.isTerminal()) {
-					return;
-				}
-				try {
-					this.nextAttempt = this.runs.schedule(() -> retry(attempt + 1), backoff);
-					return;
-				}
-				catch (RunRejectedException rejected) {
-					ex = rejected;
-				}
+			if (scheduleAttempt(attempt + 1, backoff)) {
+				return;
 			}
 		}
 		logger.warn(LogMessage.format("Run '%s' failed after %d attempts", this.runId, attempt), ex);
 		fail(ex);
 	}
 
-	private void retry(int attempt) {
+	private boolean scheduleAttempt(int attempt, Duration delay) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				return true;
+			}
+			try {
+				this.nextAttempt = this.runs.schedule(() -> startAttempt(attempt), delay);
+				return true;
+			}
+			catch (RunRejectedException ex) {
+				return false;
+			}
+		}
+	}
+
+	private void startAttempt(int attempt) {
 		try {
 			this.runs.execute(this.runId, () -> attempt(attempt));
 		}
 		catch (RunRejectedException ex) {
-			logger.warn(LogMessage.format("Run '%s' failed: attempt %d could not start", this.runId, attempt), ex);
-			fail(ex);
+			// an accepted run waits for a free thread rather than failing
+			if (this.runs.isShutdown() || !scheduleAttempt(attempt, RESUBMIT_DELAY)) {
+				logger.warn(LogMessage.format("Run '%s' failed: attempt %d could not start", this.runId, attempt), ex);
+				fail(ex);
+			}
 		}
 	}
 
