@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.log.LogMessage;
-import org.springframework.util.Assert;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
 
 /**
  * The default {@link RealtimeRuns}. Attempts execute on a bounded pool of its own threads,

@@ -230,15 +230,15 @@ final class RunExecution<R> implements RunHandle<R> {
 	}
 
 	private static String exposedMessage(Throwable ex) {
-		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+		Throwable candidate = ex;
+		// bounded, because a cause chain may loop
+		for (int depth = 0; candidate != null && depth < 16; depth++) {
 			if (candidate instanceof RunFailureException failure && failure.getMessage() != null) {
 				String message = failure.getMessage();
 				return (message.length() > MAX_ERROR_MESSAGE_LENGTH)
 						? message.substring(0, MAX_ERROR_MESSAGE_LENGTH) + "…" : message;
 			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
+			candidate = candidate.getCause();
 		}
 		return RunFailureException.GENERIC_MESSAGE;
 	}
@@ -290,7 +290,7 @@ final class RunExecution<R> implements RunHandle<R> {
 	 * @return the published message
 	 * @throws CancellationException if the run has ended
 	 */
-	CompletableFuture<EngineMessage> issue(PublishRequest request) {
+	private CompletableFuture<EngineMessage> issue(PublishRequest request) {
 		return issue(this.runs.template().publish(request));
 	}
 
