@@ -147,9 +147,8 @@ final class RunExecution<R> implements RunHandle<R> {
 			this.nextAttempt = null;
 		}
 		try {
-			if (attempt == 1) {
-				this.runs.await(Mono.fromFuture(this.replies.subscribed(), true));
-			}
+			// replies published from "running" on must reach the run
+			this.runs.await(Mono.fromFuture(this.replies.subscribed(), true));
 			this.runs.await(issue(lifecycle(new Running("running", attempt))));
 			complete(this.work.execute(new RunAttempt(this, attempt)));
 		}
