@@ -39,6 +39,8 @@ public class RealtimeProperties {
 
 	private final Client client = new Client();
 
+	private final Runs runs = new Runs();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -77,6 +79,10 @@ public class RealtimeProperties {
 
 	public Client getClient() {
 		return this.client;
+	}
+
+	public Runs getRuns() {
+		return this.runs;
 	}
 
 	public static class Engine {
@@ -404,6 +410,126 @@ public class RealtimeProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	public static class Runs {
+
+		/**
+		 * Maximum number of run attempts executing at once, each on its own thread.
+		 */
+		private int threads = 16;
+
+		/**
+		 * Maximum number of runs waiting for a thread; further runs are rejected.
+		 */
+		private int queueCapacity = 256;
+
+		/**
+		 * How long the durable steps of an ended run are remembered, so that a run started
+		 * again with the same id does not repeat them.
+		 */
+		private Duration memoTtl = Duration.ofHours(1);
+
+		/**
+		 * Maximum number of runs whose durable steps the in-memory memo store keeps.
+		 */
+		private int maxMemoizedRuns = 10_000;
+
+		private final Retry retry = new Retry();
+
+		public int getThreads() {
+			return this.threads;
+		}
+
+		public void setThreads(int threads) {
+			this.threads = threads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getMemoTtl() {
+			return this.memoTtl;
+		}
+
+		public void setMemoTtl(Duration memoTtl) {
+			this.memoTtl = memoTtl;
+		}
+
+		public int getMaxMemoizedRuns() {
+			return this.maxMemoizedRuns;
+		}
+
+		public void setMaxMemoizedRuns(int maxMemoizedRuns) {
+			this.maxMemoizedRuns = maxMemoizedRuns;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+		public static class Retry {
+
+			/**
+			 * Attempts a run gets in total unless it sets its own retry policy; 1 disables
+			 * retries.
+			 */
+			private int maxAttempts = 3;
+
+			/**
+			 * Wait after the first failed attempt.
+			 */
+			private Duration initialBackoff = Duration.ofSeconds(1);
+
+			/**
+			 * Factor applied to the wait after each further failed attempt.
+			 */
+			private double multiplier = 2;
+
+			/**
+			 * Longest wait between attempts.
+			 */
+			private Duration maxBackoff = Duration.ofMinutes(1);
+
+			public int getMaxAttempts() {
+				return this.maxAttempts;
+			}
+
+			public void setMaxAttempts(int maxAttempts) {
+				this.maxAttempts = maxAttempts;
+			}
+
+			public Duration getInitialBackoff() {
+				return this.initialBackoff;
+			}
+
+			public void setInitialBackoff(Duration initialBackoff) {
+				this.initialBackoff = initialBackoff;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxBackoff() {
+				return this.maxBackoff;
+			}
+
+			public void setMaxBackoff(Duration maxBackoff) {
+				this.maxBackoff = maxBackoff;
+			}
+
 		}
 
 	}

@@ -1,0 +1,85 @@
+package dev.realtime.run;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.realtime.Channel;
+import dev.realtime.PublishResult;
+import dev.realtime.Topic;
+import dev.realtime.engine.EngineMessage;
+
+import org.springframework.util.Assert;
+
+/**
+ * The {@link Run} context of one attempt.
+ *
+ * @author Realtime team
+ */
+final class RunAttempt implements Run {
+
+	private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._~@+=:/-]{1," + Step.MAX_ID_LENGTH + "}");
+
+	private final RunExecution<?> execution;
+
+	private final int attempt;
+
+	private final Set<String> stepIds = new HashSet<>();
+
+	RunAttempt(RunExecution<?> execution, int attempt) {
+		this.execution = execution;
+		this.attempt = attempt;
+	}
+
+	@Override
+	public String runId() {
+		return this.execution.runId();
+	}
+
+	@Override
+	public int attempt() {
+		return this.attempt;
+	}
+
+	@Override
+	public Channel channel() {
+		return this.execution.channel();
+	}
+
+	@Override
+	public <T> PublishResult publish(Topic<T> topic, T payload) {
+		Assert.notNull(topic, "'topic' must not be null");
+		Assert.notNull(payload, "'payload' must not be null");
+		return DurableStep.result(this.execution.publish(topic, payload, false));
+	}
+
+	@Override
+	public Step step(String id) {
+		Assert.notNull(id, "'id' must not be null");
+		if (!STEP_ID.matcher(id).matches()) {
+			String shown = (id.length() > 40) ? id.substring(0, 40) + "…" : id;
+			throw new IllegalArgumentException("Invalid step id '" + shown.replaceAll("\\p{Cntrl}", "?") + "': use 1 to "
+					+ Step.MAX_ID_LENGTH + " letters, digits or . _ ~ @ + = : / -");
+		}
+		if (!this.stepIds.add(id)) {
+			throw new IllegalStateException("Step '" + id + "' is used twice in attempt " + this.attempt + " of run '"
+					+ runId() + "'; step ids must be unique within a run");
+		}
+		return new DurableStep(this.execution, id);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T awaitReply(Topic<T> topic, Duration timeout) throws InterruptedException {
+		Assert.notNull(topic, "'topic' must not be null");
+		Assert.notNull(timeout, "'timeout' must not be null");
+		this.execution.checkTopic(topic);
+		EngineMessage reply = this.execution.replies().take(topic.name(), timeout);
+		if (reply == null) {
+			throw new ReplyTimeoutException(runId(), topic.name(), timeout);
+		}
+		return (T) this.execution.runs().codec().decode(topic.definition(), reply.data());
+	}
+
+}

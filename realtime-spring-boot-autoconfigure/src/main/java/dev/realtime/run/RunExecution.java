@@ -1,0 +1,348 @@
+package dev.realtime.run;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+import dev.realtime.Channel;
+import dev.realtime.MessageKind;
+import dev.realtime.RealtimeMessage;
+import dev.realtime.Topic;
+import dev.realtime.TopicDefinition;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.PublishRequest;
+import dev.realtime.run.RunStatus.State;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.log.LogMessage;
+
+/**
+ * One run: its attempts, retries and lifecycle. Every publish of the run is issued under
+ * the run's lock after checking that the run has not ended, and the terminal status is
+ * issued under the same lock, so that nothing the run publishes follows its terminal
+ * status. The lock is held only to issue a publish, never while waiting for one.
+ *
+ * @param <R> the result type
+ * @author Realtime team
+ */
+final class RunExecution<R> implements RunHandle<R> {
+
+	private static final Log logger = LogFactory.getLog(RunExecution.class);
+
+	private static final int MAX_ERROR_MESSAGE_LENGTH = 1024;
+
+	private static final Duration RESUBMIT_DELAY = Duration.ofMillis(100);
+
+	private final DefaultRealtimeRuns runs;
+
+	private final String runId;
+
+	private final Channel channel;
+
+	private final RunWork<R> work;
+
+	private final RetryPolicy retry;
+
+	private final RunReplies replies;
+
+	private final CompletableFuture<@Nullable R> outcome = new CompletableFuture<>();
+
+	private final Object lock = new Object();
+
+	/** Written under the lock. */
+	private volatile RunStatus status = new RunStatus(State.PENDING, 0);
+
+	/** Guarded by the lock: the thread executing an attempt. */
+	private @Nullable Thread worker;
+
+	/** Guarded by the lock: the scheduled next attempt. */
+	private @Nullable ScheduledFuture<?> nextAttempt;
+
+	RunExecution(DefaultRealtimeRuns runs, String runId, Channel channel, RunWork<R> work, RetryPolicy retry) {
+		this.runs = runs;
+		this.runId = runId;
+		this.channel = channel;
+		this.work = work;
+		this.retry = retry;
+		this.replies = new RunReplies(runs.engine(), channel, runId);
+	}
+
+	/**
+	 * Subscribe to replies and submit the first attempt.
+	 * @throws RunRejectedException if the executor is full
+	 */
+	void start() {
+		this.replies.start();
+		try {
+			this.runs.execute(this.runId, () -> attempt(1));
+		}
+		catch (RunRejectedException ex) {
+			this.replies.stop();
+			throw ex;
+		}
+	}
+
+	@Override
+	public String runId() {
+		return this.runId;
+	}
+
+	@Override
+	public Channel channel() {
+		return this.channel;
+	}
+
+	@Override
+	public RunStatus status() {
+		return this.status;
+	}
+
+	@Override
+	public @Nullable R await(Duration timeout) throws InterruptedException, TimeoutException {
+		if (!this.outcome.isDone() && Schedulers.isInNonBlockingThread()) {
+			throw new IllegalStateException("RunHandle.await(..) would block the non-blocking thread "
+					+ Thread.currentThread().getName() + "; use result() in reactive code");
+		}
+		try {
+			return this.outcome.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (RuntimeException) ex.getCause();
+		}
+	}
+
+	@Override
+	public Mono<R> result() {
+		return Mono.fromFuture(this.outcome, true);
+	}
+
+	@Override
+	public boolean cancel() {
+		return finish(State.CANCELLED, new Cancelled("cancelled"), (future) -> future
+			.completeExceptionally(new CancellationException("Run '" + this.runId + "' was cancelled")));
+	}
+
+	@Override
+	public Flux<RealtimeMessage<Object>> messages() {
+		return this.runs.observe(this.channel, this.runId);
+	}
+
+	private void attempt(int attempt) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				return;
+			}
+			this.status = new RunStatus(State.RUNNING, attempt);
+			this.worker = Thread.currentThread();
+			this.nextAttempt = null;
+		}
+		try {
+			// replies published from "running" on must reach the run
+			this.runs.await(Mono.fromFuture(this.replies.subscribed(), true));
+			this.runs.await(issue(lifecycle(new Running("running", attempt))));
+			complete(this.work.execute(new RunAttempt(this, attempt)));
+		}
+		catch (Throwable ex) {
+			failed(attempt, ex);
+		}
+		finally {
+			synchronized (this.lock) {
+				this.worker = null;
+				// a cancellation's interrupt must not reach the next task of this thread
+				Thread.interrupted();
+			}
+		}
+	}
+
+	private void complete(@Nullable R result) {
+		try {
+			finish(State.COMPLETED, new Completed("completed", result), (future) -> future.complete(result));
+		}
+		catch (RuntimeException ex) {
+			logger.warn(LogMessage.format("The result of run '%s' could not be published", this.runId), ex);
+			fail(ex);
+		}
+	}
+
+	private void failed(int attempt, Throwable ex) {
+		if (this.status.isTerminal()) {
+			return;
+		}
+		if (ex instanceof CancellationException) {
+			cancel();
+			return;
+		}
+		if (attempt < this.retry.maxAttempts()) {
+			Duration backoff = this.retry.backoff(attempt);
+			logger.warn(LogMessage.format("Attempt %d of run '%s' failed; retrying in %s", attempt, this.runId,
+					backoff), ex);
+			if (scheduleAttempt(attempt + 1, backoff)) {
+				return;
+			}
+		}
+		logger.warn(LogMessage.format("Run '%s' failed after %d attempts", this.runId, attempt), ex);
+		fail(ex);
+	}
+
+	private boolean scheduleAttempt(int attempt, Duration delay) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				return true;
+			}
+			try {
+				this.nextAttempt = this.runs.schedule(() -> startAttempt(attempt), delay);
+				return true;
+			}
+			catch (RunRejectedException ex) {
+				return false;
+			}
+		}
+	}
+
+	private void startAttempt(int attempt) {
+		try {
+			this.runs.execute(this.runId, () -> attempt(attempt));
+		}
+		catch (RunRejectedException ex) {
+			// an accepted run waits for a free thread rather than failing
+			if (this.runs.isShutdown() || !scheduleAttempt(attempt, RESUBMIT_DELAY)) {
+				logger.warn(LogMessage.format("Run '%s' failed: attempt %d could not start", this.runId, attempt), ex);
+				fail(ex);
+			}
+		}
+	}
+
+	private void fail(Throwable ex) {
+		String message = exposedMessage(ex);
+		finish(State.FAILED, new Failed("failed", new Error(message)),
+				(future) -> future.completeExceptionally(new RunFailureException(message, ex)));
+	}
+
+	private static String exposedMessage(Throwable ex) {
+		Throwable candidate = ex;
+		// bounded, because a cause chain may loop
+		for (int depth = 0; candidate != null && depth < 16; depth++) {
+			if (candidate instanceof RunFailureException failure && failure.getMessage() != null) {
+				String message = failure.getMessage();
+				return (message.length() > MAX_ERROR_MESSAGE_LENGTH)
+						? message.substring(0, MAX_ERROR_MESSAGE_LENGTH) + "…" : message;
+			}
+			candidate = candidate.getCause();
+		}
+		return RunFailureException.GENERIC_MESSAGE;
+	}
+
+	/**
+	 * End the run with a terminal status, unless it has ended already.
+	 * @param state the terminal state
+	 * @param lifecycle the payload of the status message
+	 * @param completion completes the outcome once the status is published
+	 * @return whether this call ended the run
+	 * @throws RuntimeException if the payload cannot be encoded; the run is unchanged
+	 */
+	private boolean finish(State state, Object lifecycle, Consumer<CompletableFuture<@Nullable R>> completion) {
+		PublishRequest request = lifecycle(lifecycle);
+		CompletableFuture<EngineMessage> published;
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				return false;
+			}
+			this.status = new RunStatus(state, this.status.attempt());
+			if (this.nextAttempt != null) {
+				this.nextAttempt.cancel(false);
+			}
+			if (this.worker != null && this.worker != Thread.currentThread()) {
+				this.worker.interrupt();
+			}
+			published = this.runs.template().publish(request).toFuture();
+		}
+		published.whenComplete((message, ex) -> {
+			if (ex != null) {
+				logger.error(LogMessage.format("Could not publish status %s of run '%s'", state, this.runId), ex);
+			}
+			this.replies.stop();
+			this.runs.ended(this);
+			completion.accept(this.outcome);
+		});
+		return true;
+	}
+
+	private PublishRequest lifecycle(Object payload) {
+		String topic = TopicDefinition.RUN_TOPIC;
+		byte[] data = this.runs.codec().encodeTrusted(this.channel.name() + "/" + topic, payload);
+		return new PublishRequest(this.channel.name(), topic, data, this.runId, MessageKind.RUN, true);
+	}
+
+	/**
+	 * Issue a publish of the run unless the run has ended.
+	 * @param request the message
+	 * @return the published message
+	 * @throws CancellationException if the run has ended
+	 */
+	private CompletableFuture<EngineMessage> issue(PublishRequest request) {
+		return issue(this.runs.template().publish(request));
+	}
+
+	/**
+	 * Publish a payload of the run unless the run has ended, and wait for the engine.
+	 * @param topic the topic, checked to belong to the run's channel
+	 * @param payload the payload
+	 * @param durable whether the message enters the history even when its topic opts out
+	 * @return the published message
+	 * @throws CancellationException if the run has ended
+	 */
+	EngineMessage publish(Topic<?> topic, Object payload, boolean durable) {
+		checkTopic(topic);
+		return this.runs.await(issue(this.runs.template().publish(topic, payload, this.runId, durable)));
+	}
+
+	private CompletableFuture<EngineMessage> issue(Mono<EngineMessage> publish) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				throw new CancellationException("Run '" + this.runId + "' has ended");
+			}
+			return publish.toFuture();
+		}
+	}
+
+	void checkTopic(Topic<?> topic) {
+		if (!topic.channel().name().equals(this.channel.name())) {
+			throw new IllegalArgumentException(
+					"Topic " + topic + " is not on channel '" + this.channel.name() + "' of run '" + this.runId + "'");
+		}
+	}
+
+	RunReplies replies() {
+		return this.replies;
+	}
+
+	DefaultRealtimeRuns runs() {
+		return this.runs;
+	}
+
+	private record Running(String status, int attempt) {
+	}
+
+	private record Completed(String status, @Nullable Object result) {
+	}
+
+	private record Failed(String status, Error error) {
+	}
+
+	private record Error(String message) {
+	}
+
+	private record Cancelled(String status) {
+	}
+
+}

@@ -1,0 +1,34 @@
+package dev.realtime.run;
+
+import dev.realtime.RealtimeChannel;
+import dev.realtime.Topic;
+import dev.realtime.TopicOptions;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A channel for run tests: a status topic with history, and a tick and an approval topic
+ * without.
+ *
+ * @author Realtime team
+ */
+@RealtimeChannel("job:{runId}")
+interface JobChannel {
+
+	Topic<Status> status();
+
+	@TopicOptions(history = false)
+	Topic<Tick> ticks();
+
+	@TopicOptions(history = false)
+	Topic<Approval> approval();
+
+	record Status(String message) {
+	}
+
+	record Tick(int n) {
+	}
+
+	record Approval(boolean approved, @Nullable String comment) {
+	}
+
+}
