@@ -4,12 +4,16 @@ import java.security.Principal;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -21,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @author Realtime team
  */
 @RestController
+@Validated
 class PipelineController {
 
 	private final PipelineRuns runs;
@@ -32,14 +37,24 @@ class PipelineController {
 		this.worker = worker;
 	}
 
+	/**
+	 * Start a run.
+	 * @param principal the caller, who will own the run
+	 * @param fail how many attempts fail on purpose (0 to 3)
+	 * @param approval whether the run waits for an approval
+	 * @param body an optional topic
+	 * @return the run id and its channel
+	 */
 	@PostMapping("/api/pipeline")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	Mono<Map<String, String>> start(Principal principal, @RequestBody(required = false) @Nullable StartRequest body) {
+	Map<String, String> start(Principal principal, @RequestParam(defaultValue = "0") @Min(0) @Max(3) int fail,
+			@RequestParam(defaultValue = "true") boolean approval,
+			@RequestBody(required = false) @Nullable StartRequest body) {
 		String topic = (body != null && body.topic() != null && !body.topic().isBlank()) ? body.topic()
 				: "realtime streams in Spring Boot";
 		String runId = this.runs.register(principal.getName());
-		this.worker.start(runId, topic);
-		return Mono.just(Map.of("runId", runId, "channel", "pipeline:" + runId));
+		this.worker.start(runId, topic, fail, approval);
+		return Map.of("runId", runId, "channel", "pipeline:" + runId);
 	}
 
 	@GetMapping("/api/me")
@@ -47,7 +62,7 @@ class PipelineController {
 		return Map.of("name", principal.getName());
 	}
 
-	record StartRequest(@Nullable String topic) {
+	record StartRequest(@Nullable @Size(max = 80) String topic) {
 	}
 
 }
