@@ -52,7 +52,9 @@ final class DurableStep implements Step {
 		Memo recorded = recorded();
 		if (recorded != null) {
 			expect(recorded, PUBLISH, topic.name());
-			return new PublishResult(recorded.messageId(), topic.channel().name(), topic.name());
+			String messageId = recorded.messageId();
+			Assert.state(messageId != null, "A recorded publish has a message id");
+			return new PublishResult(messageId, topic.channel().name(), topic.name());
 		}
 		EngineMessage message = this.execution.publish(topic, payload, true);
 		record(new Memo(PUBLISH, topic.name(), message.id().toString(), null));

@@ -25,6 +25,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.log.LogMessage;
+import org.springframework.util.Assert;
 
 /**
  * One run: its attempts, retries and lifecycle. Every publish of the run is issued under
@@ -303,7 +304,10 @@ final class RunExecution<R> implements RunHandle<R> {
 	 */
 	EngineMessage publish(Topic<?> topic, Object payload, boolean durable) {
 		checkTopic(topic);
-		return this.runs.await(issue(this.runs.template().publish(topic, payload, this.runId, durable)));
+		EngineMessage message = this.runs
+			.await(issue(this.runs.template().publish(topic, payload, this.runId, durable)));
+		Assert.state(message != null, "A publish completes with its message");
+		return message;
 	}
 
 	private CompletableFuture<EngineMessage> issue(Mono<EngineMessage> publish) {

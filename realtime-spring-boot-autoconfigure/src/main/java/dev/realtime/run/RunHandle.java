@@ -5,6 +5,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.realtime.Channel;
 import dev.realtime.RealtimeMessage;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -47,7 +48,7 @@ public interface RunHandle<R> {
 	 * @throws InterruptedException if the waiting thread was interrupted
 	 * @throws IllegalStateException if called on a non-blocking thread
 	 */
-	R await(Duration timeout) throws InterruptedException, TimeoutException;
+	@Nullable R await(Duration timeout) throws InterruptedException, TimeoutException;
 
 	/**
 	 * Return the result once the run has ended and its terminal status is published.

@@ -37,10 +37,10 @@ final class RealtimeProblems {
 
 	static Mono<ServerResponse> of(Throwable ex) {
 		if (ex instanceof InvalidTokenException) {
-			return of(HttpStatus.UNAUTHORIZED, ex.getMessage());
+			return of(HttpStatus.UNAUTHORIZED, message(ex));
 		}
 		if (ex instanceof ForbiddenException) {
-			return of(HttpStatus.FORBIDDEN, ex.getMessage());
+			return of(HttpStatus.FORBIDDEN, message(ex));
 		}
 		if (ex instanceof InvalidPayloadException invalid) {
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -49,17 +49,21 @@ final class RealtimeProblems {
 			return respond(problem);
 		}
 		if (ex instanceof MessageTooLargeException) {
-			return of(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+			return of(HttpStatus.CONTENT_TOO_LARGE, message(ex));
 		}
 		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
-			return of(HttpStatus.BAD_REQUEST, ex.getMessage());
+			return of(HttpStatus.BAD_REQUEST, message(ex));
 		}
 		if (ex instanceof PublishException) {
 			logger.warn(LogMessage.format("Realtime publish failed: %s", ex.getMessage()));
-			return of(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
 		}
 		logger.error("Realtime request failed", ex);
 		return of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+	}
+
+	static String message(Throwable ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
 	}
 
 	static List<Map<String, String>> errors(InvalidPayloadException ex) {

@@ -41,15 +41,16 @@ public final class RealtimeServerEndpoints {
 
 	private final RealtimeWebSocketHandler webSocketHandler;
 
-	private RealtimeServerEndpoints(Builder builder) {
-		ClientPublishing publishing = new ClientPublishing(builder.catalog, builder.codec, builder.template);
-		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, builder.authorization, builder.tokens);
+	private RealtimeServerEndpoints(Builder builder, ChannelAuthorization authorization, PayloadCodec codec,
+			JsonMapper jsonMapper) {
+		ClientPublishing publishing = new ClientPublishing(builder.catalog, codec, builder.template);
+		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens);
 		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.shutdown,
 				builder.sseKeepAlive, builder.sseRetry, builder.clock);
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
 		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing,
-				builder.jsonMapper, builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
+				jsonMapper, builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
 				builder.clock);
 	}
 
@@ -258,10 +259,13 @@ public final class RealtimeServerEndpoints {
 		 * @return the endpoints
 		 */
 		public RealtimeServerEndpoints build() {
-			Assert.state(this.authorization != null, "'authorization' must be set");
-			Assert.state(this.codec != null, "'codec' must be set");
-			Assert.state(this.jsonMapper != null, "'jsonMapper' must be set");
-			return new RealtimeServerEndpoints(this);
+			ChannelAuthorization authorization = this.authorization;
+			PayloadCodec codec = this.codec;
+			JsonMapper jsonMapper = this.jsonMapper;
+			Assert.state(authorization != null, "'authorization' must be set");
+			Assert.state(codec != null, "'codec' must be set");
+			Assert.state(jsonMapper != null, "'jsonMapper' must be set");
+			return new RealtimeServerEndpoints(this, authorization, codec, jsonMapper);
 		}
 
 	}

@@ -135,7 +135,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 			};
 		}
 		catch (InvalidTokenException ex) {
-			return session.close(RealtimeCloseStatus.INVALID_TOKEN.withReason(ex.getMessage()));
+			return session.close(RealtimeCloseStatus.INVALID_TOKEN.withReason(RealtimeProblems.message(ex)));
 		}
 		catch (IllegalArgumentException ex) {
 			return reply(streams, session, error("bad_request", ex.getMessage(), ref));
