@@ -3,9 +3,10 @@ package dev.realtime;
 import java.util.Map;
 
 /**
- * A resolved channel such as {@code pipeline:run-42}. The classes the annotation processor
- * generates implement it together with their {@link RealtimeChannel @RealtimeChannel}
- * interface; {@link ChannelCatalog#resolve(String)} returns one for any name.
+ * A resolved channel such as {@code pipeline:run-42}. The classes the annotation
+ * processor generates implement it together with their
+ * {@link RealtimeChannel @RealtimeChannel} interface;
+ * {@link ChannelCatalog#resolve(String)} returns one for any name.
  *
  * @author Realtime team
  * @since 0.1.0

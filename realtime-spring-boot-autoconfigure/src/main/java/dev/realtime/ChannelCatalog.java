@@ -3,8 +3,8 @@ package dev.realtime;
 import java.util.Collection;
 
 /**
- * The channels an application declares, loaded at start-up from the catalog the annotation
- * processor generates.
+ * The channels an application declares, loaded at start-up from the catalog the
+ * annotation processor generates.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -22,8 +22,8 @@ public interface ChannelCatalog {
 	 * parameters.
 	 * @param name the channel name
 	 * @return the channel
-	 * @throws InvalidChannelException if no declared channel has that name, or a parameter
-	 * value is not allowed
+	 * @throws InvalidChannelException if no declared channel has that name, or a
+	 * parameter value is not allowed
 	 */
 	Channel resolve(String name);
 

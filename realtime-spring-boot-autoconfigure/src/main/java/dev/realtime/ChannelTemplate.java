@@ -13,8 +13,9 @@ import org.springframework.util.Assert;
 
 /**
  * A parsed channel name template such as {@code "pipeline:{runId}"}: {@code :}-separated
- * segments, each a literal or a whole {@code {placeholder}}. Because parameter values may not
- * contain {@code :}, a resolved name maps back to its template and parameters unambiguously.
+ * segments, each a literal or a whole {@code {placeholder}}. Because parameter values may
+ * not contain {@code :}, a resolved name maps back to its template and parameters
+ * unambiguously.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -133,8 +134,8 @@ public final class ChannelTemplate {
 			if (segment.placeholder) {
 				String value = parameters.get(segment.text);
 				if (value == null) {
-					throw new InvalidChannelException("Missing value for placeholder '" + segment.text
-							+ "' of channel '" + this.template + "'");
+					throw new InvalidChannelException(
+							"Missing value for placeholder '" + segment.text + "' of channel '" + this.template + "'");
 				}
 				checkValue(segment.text, value);
 				name.append(value);
@@ -202,8 +203,8 @@ public final class ChannelTemplate {
 
 	/**
 	 * Check that a parameter value is allowed: 1 to {@value #MAX_PARAMETER_LENGTH} of
-	 * letters, digits and {@code . _ ~ @ + = -}; in particular no {@code :}, white space or
-	 * control characters.
+	 * letters, digits and {@code . _ ~ @ + = -}; in particular no {@code :}, white space
+	 * or control characters.
 	 * @param placeholder the placeholder the value is for
 	 * @param value the value
 	 * @throws InvalidChannelException if the value is not allowed

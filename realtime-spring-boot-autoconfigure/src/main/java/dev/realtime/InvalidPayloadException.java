@@ -3,8 +3,8 @@ package dev.realtime;
 import java.util.List;
 
 /**
- * Thrown when a payload fails Bean Validation or cannot be read as its topic's type. Nothing
- * was published.
+ * Thrown when a payload fails Bean Validation or cannot be read as its topic's type.
+ * Nothing was published.
  *
  * @author Realtime team
  * @since 0.1.0

@@ -1,8 +1,8 @@
 package dev.realtime;
 
 /**
- * Thrown when an encoded payload exceeds {@code realtime.limits.max-message-size}. Nothing
- * was published; payloads are never truncated.
+ * Thrown when an encoded payload exceeds {@code realtime.limits.max-message-size}.
+ * Nothing was published; payloads are never truncated.
  *
  * @author Realtime team
  * @since 0.1.0

@@ -9,14 +9,14 @@ import java.lang.annotation.Target;
 import org.springframework.core.annotation.AliasFor;
 
 /**
- * Declares a realtime channel: an interface whose methods return {@link Topic Topic&lt;T&gt;}.
- * The channel name is a template of {@code :}-separated segments, each a literal or a
- * {@code {placeholder}}, for example {@code "pipeline:{runId}"}. The first segment must be a
- * literal.
+ * Declares a realtime channel: an interface whose methods return {@link Topic
+ * Topic&lt;T&gt;}. The channel name is a template of {@code :}-separated segments, each a
+ * literal or a {@code {placeholder}}, for example {@code "pipeline:{runId}"}. The first
+ * segment must be a literal.
  * <p>
- * The annotation processor shipped with the starter checks the declaration at compile time
- * and generates a typed factory ({@code <Interface>Channel.of(...)}) and the channel catalog
- * that the runtime loads at start-up.
+ * The annotation processor shipped with the starter checks the declaration at compile
+ * time and generates a typed factory ({@code <Interface>Channel.of(...)}) and the channel
+ * catalog that the runtime loads at start-up.
  *
  * <pre class="code">
  * &#064;RealtimeChannel(value = "pipeline:{runId}", authorize = "&#064;runs.isOwner(authentication, #runId)")

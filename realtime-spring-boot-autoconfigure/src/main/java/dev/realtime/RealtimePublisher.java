@@ -7,8 +7,8 @@ import reactor.core.publisher.Mono;
  * when available) and its encoded size checked before anything is sent; a message that
  * fails is never delivered.
  * <p>
- * Publishing is non-durable: messages are delivered to current subscribers and kept in the
- * channel history unless the topic opts out. For publish-once messages use runs.
+ * Publishing is non-durable: messages are delivered to current subscribers and kept in
+ * the channel history unless the topic opts out. For publish-once messages use runs.
  *
  * @author Realtime team
  * @since 0.1.0

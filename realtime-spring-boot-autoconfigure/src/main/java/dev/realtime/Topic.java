@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A topic of a resolved channel carrying payloads of type {@code T}. Obtained from the typed
- * factory generated for a {@link RealtimeChannel @RealtimeChannel} interface, for example
- * {@code ContentPipelineChannel.of(runId).status()}.
+ * A topic of a resolved channel carrying payloads of type {@code T}. Obtained from the
+ * typed factory generated for a {@link RealtimeChannel @RealtimeChannel} interface, for
+ * example {@code ContentPipelineChannel.of(runId).status()}.
  *
  * @param <T> the payload type
  * @author Realtime team
@@ -27,8 +27,8 @@ public final class Topic<T> {
 	}
 
 	/**
-	 * Return a topic of a channel. Generated channel classes call this once per topic; the
-	 * payload type is the declared one.
+	 * Return a topic of a channel. Generated channel classes call this once per topic;
+	 * the payload type is the declared one.
 	 * @param <T> the payload type
 	 * @param channel the channel
 	 * @param name the topic name

@@ -37,8 +37,8 @@ import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
 /**
- * Auto-configuration of the channel catalog, the engine,
- * the publisher and subscription tokens.
+ * Auto-configuration of the channel catalog, the engine, the publisher and subscription
+ * tokens.
  *
  * @author Realtime team
  * @since 0.1.0

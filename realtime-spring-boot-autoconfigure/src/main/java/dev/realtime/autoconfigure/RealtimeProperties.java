@@ -19,7 +19,8 @@ import org.springframework.util.unit.DataSize;
 public class RealtimeProperties {
 
 	/**
-	 * Path under which the token, SSE, WebSocket, publish and client endpoints are served.
+	 * Path under which the token, SSE, WebSocket, publish and client endpoints are
+	 * served.
 	 */
 	private String basePath = "/realtime";
 
@@ -301,7 +302,8 @@ public class RealtimeProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Time without traffic after which a keep-alive comment is sent on an idle stream.
+		 * Time without traffic after which a keep-alive comment is sent on an idle
+		 * stream.
 		 */
 		private Duration keepAlive = Duration.ofSeconds(15);
 
@@ -427,8 +429,8 @@ public class RealtimeProperties {
 		private int queueCapacity = 256;
 
 		/**
-		 * How long the durable steps of an ended run are remembered, so that a run started
-		 * again with the same id does not repeat them.
+		 * How long the durable steps of an ended run are remembered, so that a run
+		 * started again with the same id does not repeat them.
 		 */
 		private Duration memoTtl = Duration.ofHours(1);
 
@@ -478,8 +480,8 @@ public class RealtimeProperties {
 		public static class Retry {
 
 			/**
-			 * Attempts a run gets in total unless it sets its own retry policy; 1 disables
-			 * retries.
+			 * Attempts a run gets in total unless it sets its own retry policy; 1
+			 * disables retries.
 			 */
 			private int maxAttempts = 3;
 

@@ -30,8 +30,8 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.server.WebHandler;
 
 /**
- * Auto-configuration of the realtime WebFlux endpoints: token minting, Server-Sent Events,
- * WebSocket, client publishing and the browser client modules, all under
+ * Auto-configuration of the realtime WebFlux endpoints: token minting, Server-Sent
+ * Events, WebSocket, client publishing and the browser client modules, all under
  * {@code realtime.base-path}.
  *
  * @author Realtime team

@@ -17,10 +17,10 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
- * Lets the realtime endpoints that authenticate with a subscription token (SSE, WebSocket,
- * client publishing and the client modules) through Spring Security, without touching the
- * rest of the application's security. The token endpoint stays behind the application's
- * own filter chain, which authenticates the caller.
+ * Lets the realtime endpoints that authenticate with a subscription token (SSE,
+ * WebSocket, client publishing and the client modules) through Spring Security, without
+ * touching the rest of the application's security. The token endpoint stays behind the
+ * application's own filter chain, which authenticates the caller.
  * <p>
  * When the application defines no {@link SecurityWebFilterChain} of its own, the
  * application-wide chain Spring Security would have applied by default (every request
@@ -41,6 +41,20 @@ public final class RealtimeWebFluxSecurityAutoConfiguration {
 	 */
 	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
+	@Bean
+	@Order(ORDER)
+	SecurityWebFilterChain realtimeSecurityWebFilterChain(ServerHttpSecurity http, RealtimeProperties properties) {
+		String base = properties.getBasePath();
+		return http
+			.securityMatcher(ServerWebExchangeMatchers.pathMatchers(base + "/sse", base + "/ws", base + "/publish",
+					base + "/client.js", base + "/react.js", base + "/channels.d.ts"))
+			.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.build();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(SecurityWebFilterChain.class)
 	static class DefaultApplicationSecurityConfiguration {
@@ -51,26 +65,6 @@ public final class RealtimeWebFluxSecurityAutoConfiguration {
 			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
 				.httpBasic(Customizer.withDefaults())
 				.formLogin(Customizer.withDefaults())
-				.build();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class TokenEndpointsSecurityConfiguration {
-
-		@Bean
-		@Order(ORDER)
-		SecurityWebFilterChain realtimeSecurityWebFilterChain(ServerHttpSecurity http,
-				RealtimeProperties properties) {
-			String base = properties.getBasePath();
-			return http
-				.securityMatcher(ServerWebExchangeMatchers.pathMatchers(base + "/sse", base + "/ws", base + "/publish",
-						base + "/client.js", base + "/react.js", base + "/channels.d.ts"))
-				.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
-				.csrf(ServerHttpSecurity.CsrfSpec::disable)
-				.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
-				.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 				.build();
 		}
 

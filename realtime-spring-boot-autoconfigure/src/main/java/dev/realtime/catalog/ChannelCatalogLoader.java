@@ -109,9 +109,9 @@ public final class ChannelCatalogLoader {
 		}
 		JsonNode version = catalog.path("version");
 		if (!version.isInt() || version.intValue() != VERSION) {
-			throw new IllegalStateException("The channel catalog " + resource + " has version " + version
-					+ " but this library reads version " + VERSION
-					+ "; build the application with the annotation processor of the same release");
+			throw new IllegalStateException(
+					"The channel catalog " + resource + " has version " + version + " but this library reads version "
+							+ VERSION + "; build the application with the annotation processor of the same release");
 		}
 		JsonNode channels = catalog.path("channels");
 		if (!channels.isArray()) {
@@ -157,8 +157,8 @@ public final class ChannelCatalogLoader {
 			}
 		}
 		if (!names.equals(definition.topicNames())) {
-			throw stale(typeName, resource, "the catalog lists topics " + names + " but the interface declares "
-					+ definition.topicNames());
+			throw stale(typeName, resource,
+					"the catalog lists topics " + names + " but the interface declares " + definition.topicNames());
 		}
 		return definition;
 	}
@@ -172,8 +172,8 @@ public final class ChannelCatalogLoader {
 	}
 
 	/**
-	 * Render a type as the annotation processor does: canonical names with type arguments,
-	 * such as {@code java.util.List<com.example.Pipeline.Status>}.
+	 * Render a type as the annotation processor does: canonical names with type
+	 * arguments, such as {@code java.util.List<com.example.Pipeline.Status>}.
 	 * @param type the type
 	 * @return the name
 	 */

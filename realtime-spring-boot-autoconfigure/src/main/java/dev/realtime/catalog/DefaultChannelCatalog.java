@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Default {@link ChannelCatalog}: a fixed set of channel definitions whose templates do not
- * overlap, indexed by first segment and segment count so that resolving a name looks at
- * one template in the common case. Created by {@link ChannelCatalogLoader} from the
+ * Default {@link ChannelCatalog}: a fixed set of channel definitions whose templates do
+ * not overlap, indexed by first segment and segment count so that resolving a name looks
+ * at one template in the common case. Created by {@link ChannelCatalogLoader} from the
  * generated catalog, or directly from the channel interfaces with {@link #of(Class[])}.
  *
  * @author Realtime team
@@ -49,10 +49,10 @@ public final class DefaultChannelCatalog implements ChannelCatalog {
 			}
 			for (Entry other : entries) {
 				if (definition.template().overlaps(other.definition.template())) {
-					throw new InvalidChannelDefinitionException(definition.type(), "its template '"
-							+ definition.template() + "' overlaps template '" + other.definition.template() + "' of "
-							+ other.definition.type().getName()
-							+ ": a channel name could match both; make a literal segment differ");
+					throw new InvalidChannelDefinitionException(definition.type(),
+							"its template '" + definition.template() + "' overlaps template '"
+									+ other.definition.template() + "' of " + other.definition.type().getName()
+									+ ": a channel name could match both; make a literal segment differ");
 				}
 			}
 			Entry entry = new Entry(definition);
@@ -65,9 +65,10 @@ public final class DefaultChannelCatalog implements ChannelCatalog {
 	}
 
 	/**
-	 * Create a catalog of the given channel interfaces, for applications and tests that do
-	 * not run the annotation processor.
-	 * @param types interfaces annotated with {@link dev.realtime.RealtimeChannel @RealtimeChannel}
+	 * Create a catalog of the given channel interfaces, for applications and tests that
+	 * do not run the annotation processor.
+	 * @param types interfaces annotated with
+	 * {@link dev.realtime.RealtimeChannel @RealtimeChannel}
 	 * @return the catalog
 	 * @throws InvalidChannelDefinitionException if an interface is not valid, is given
 	 * twice, or its template overlaps another one

@@ -193,7 +193,8 @@ public final class EngineMessage implements EngineEvent {
 		F frame = encoder.apply(this);
 		synchronized (this) {
 			Object[] latest = this.frames;
-			// Another subscriber may have encoded it meanwhile: everyone must share one frame
+			// Another subscriber may have encoded it meanwhile: everyone must share one
+			// frame
 			Object first = cachedFrame(latest, encoder);
 			if (first != null) {
 				return (F) first;

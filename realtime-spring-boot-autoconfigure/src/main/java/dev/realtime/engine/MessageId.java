@@ -5,10 +5,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The position of a message in its channel: an offset, strictly increasing per channel, and
- * the epoch of the channel's history. The epoch changes when an engine lost the history (a
- * restart, a Redis data loss), so that a resume across the loss is reported as not
- * recovered instead of silently skipping. On the wire the id is {@code <offset>-<epoch>}.
+ * The position of a message in its channel: an offset, strictly increasing per channel,
+ * and the epoch of the channel's history. The epoch changes when an engine lost the
+ * history (a restart, a Redis data loss), so that a resume across the loss is reported as
+ * not recovered instead of silently skipping. On the wire the id is
+ * {@code <offset>-<epoch>}.
  *
  * @param offset the offset, from 1
  * @param epoch the epoch, lower-case letters and digits
@@ -31,8 +32,7 @@ public record MessageId(long offset, String epoch) {
 		try {
 			long offset = Long.parseLong(id, 0, dash, 10);
 			String epoch = id.substring(dash + 1);
-			return (offset > 0 && epoch.chars().allMatch(MessageId::isEpochChar)) ? new MessageId(offset, epoch)
-					: null;
+			return (offset > 0 && epoch.chars().allMatch(MessageId::isEpochChar)) ? new MessageId(offset, epoch) : null;
 		}
 		catch (NumberFormatException ex) {
 			return null;

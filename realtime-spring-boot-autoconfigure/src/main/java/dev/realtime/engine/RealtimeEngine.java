@@ -4,8 +4,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Moves messages from publishers to the subscribers of a channel, on every node, and keeps
- * each channel's recent history for late and reconnecting subscribers.
+ * Moves messages from publishers to the subscribers of a channel, on every node, and
+ * keeps each channel's recent history for late and reconnecting subscribers.
  * <p>
  * Implementations assign each message an id that is strictly increasing per channel and
  * deliver the messages of a channel to every subscriber in id order. Neither method may
@@ -18,7 +18,8 @@ public interface RealtimeEngine {
 
 	/**
 	 * Publish a message: assign its id, keep it in the channel history when
-	 * {@link PublishRequest#retain()} is set, and deliver it to the channel's subscribers.
+	 * {@link PublishRequest#retain()} is set, and deliver it to the channel's
+	 * subscribers.
 	 * @param request the message to publish, its payload already encoded
 	 * @return the message as delivered, or an error if the engine could not accept it
 	 */
@@ -27,10 +28,10 @@ public interface RealtimeEngine {
 	/**
 	 * Subscribe to a channel. The first event is always {@link EngineEvent.Subscribed}
 	 * telling whether the requested resume succeeded; the replayed history follows, then
-	 * the live messages, with no gap and no duplicate between the two. The flux errors with
-	 * {@link SlowSubscriberException} when the subscriber falls too far behind and with
-	 * {@link SubscriptionLostException} when the engine cannot guarantee the stream is
-	 * complete any more; the subscriber resumes from its last id.
+	 * the live messages, with no gap and no duplicate between the two. The flux errors
+	 * with {@link SlowSubscriberException} when the subscriber falls too far behind and
+	 * with {@link SubscriptionLostException} when the engine cannot guarantee the stream
+	 * is complete any more; the subscriber resumes from its last id.
 	 * @param channel the channel name
 	 * @param replay what to replay before the live messages
 	 * @return the events of the subscription

@@ -3,8 +3,8 @@ package dev.realtime.engine;
 import dev.realtime.RealtimeException;
 
 /**
- * Ends a subscription whose bounded queue overflowed because the subscriber did not keep up.
- * The publisher and the other subscribers are not affected.
+ * Ends a subscription whose bounded queue overflowed because the subscriber did not keep
+ * up. The publisher and the other subscribers are not affected.
  *
  * @author Realtime team
  * @since 0.1.0

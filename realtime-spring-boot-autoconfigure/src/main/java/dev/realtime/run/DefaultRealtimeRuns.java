@@ -41,9 +41,9 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
- * The default {@link RealtimeRuns}. Attempts execute on a bounded pool of its own threads,
- * never on the caller's; waits between attempts hold no thread. Runs that are still active
- * when it is destroyed are cancelled.
+ * The default {@link RealtimeRuns}. Attempts execute on a bounded pool of its own
+ * threads, never on the caller's; waits between attempts hold no thread. Runs that are
+ * still active when it is destroyed are cancelled.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -123,8 +123,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	}
 
 	/**
-	 * Set how long the memo store keeps a run's durable steps after the run ended, so that
-	 * a run started again with the same id does not repeat them. Default: one hour.
+	 * Set how long the memo store keeps a run's durable steps after the run ended, so
+	 * that a run started again with the same id does not repeat them. Default: one hour.
 	 * @param memoTtl the time to keep memos
 	 */
 	public void setMemoTtl(Duration memoTtl) {
@@ -177,7 +177,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	private RealtimeMessage<Object> decode(Channel channel, EngineMessage message) {
 		TopicDefinition topic = channel.definition().topics().get(message.topic());
-		Object data = (topic != null) ? this.codec.decode(topic, message.data()) : this.codec.decodeTree(message.data());
+		Object data = (topic != null) ? this.codec.decode(topic, message.data())
+				: this.codec.decodeTree(message.data());
 		return new RealtimeMessage<>(message.id().toString(), message.channel(), message.topic(), data,
 				message.createdAt(), message.runId(), message.kind());
 	}
@@ -266,8 +267,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	void ended(RunExecution<?> execution) {
 		this.active.remove(execution.runId(), execution);
 		this.memoStore.complete(execution.runId(), this.memoTtl)
-			.subscribe(null, (ex) -> logger.warn(
-					LogMessage.format("Could not set the expiry of the memos of run '%s'", execution.runId()), ex));
+			.subscribe(null, (ex) -> logger
+				.warn(LogMessage.format("Could not set the expiry of the memos of run '%s'", execution.runId()), ex));
 	}
 
 	RealtimeEngine engine() {

@@ -112,8 +112,9 @@ final class DurableStep implements Step {
 		byte[] bytes = runs.jsonMapper().writeValueAsBytes(memo);
 		Boolean stored = runs.await(runs.memoStore().putIfAbsent(this.execution.runId(), this.id, bytes));
 		if (!Boolean.TRUE.equals(stored)) {
-			logger.warn(LogMessage.format("Step '%s' of run '%s' was recorded concurrently: is the run executing "
-					+ "on two nodes at once?", this.id, this.execution.runId()));
+			logger.warn(LogMessage.format(
+					"Step '%s' of run '%s' was recorded concurrently: is the run executing " + "on two nodes at once?",
+					this.id, this.execution.runId()));
 		}
 	}
 

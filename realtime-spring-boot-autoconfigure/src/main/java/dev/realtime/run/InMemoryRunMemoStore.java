@@ -19,8 +19,8 @@ import org.springframework.util.Assert;
 /**
  * A {@link RunMemoStore} for a single node. It keeps at most a given number of runs: when
  * full, it drops expired runs first, then the ended run that was started first, and only
- * then, with a warning, the oldest active run (whose durable steps may then repeat if it is
- * retried).
+ * then, with a warning, the oldest active run (whose durable steps may then repeat if it
+ * is retried).
  *
  * @author Realtime team
  * @since 0.1.0

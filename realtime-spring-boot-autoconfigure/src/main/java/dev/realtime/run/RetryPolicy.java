@@ -23,8 +23,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 	 * Create a new instance.
 	 * @param maxAttempts how many attempts a run gets in total, at least 1
 	 * @param initialBackoff the wait after the first failed attempt
-	 * @param multiplier the factor applied to the wait after each further failed
-	 * attempt, at least 1
+	 * @param multiplier the factor applied to the wait after each further failed attempt,
+	 * at least 1
 	 * @param maxBackoff the longest wait
 	 */
 	public RetryPolicy {
@@ -58,8 +58,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, double multi
 	 * A policy with an exponential wait between attempts.
 	 * @param maxAttempts how many attempts a run gets in total, at least 1
 	 * @param initialBackoff the wait after the first failed attempt
-	 * @param multiplier the factor applied to the wait after each further failed
-	 * attempt, at least 1
+	 * @param multiplier the factor applied to the wait after each further failed attempt,
+	 * at least 1
 	 * @param maxBackoff the longest wait
 	 * @return the policy
 	 */

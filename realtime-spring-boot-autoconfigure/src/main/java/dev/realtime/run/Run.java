@@ -7,8 +7,8 @@ import dev.realtime.PublishResult;
 import dev.realtime.Topic;
 
 /**
- * The context of one attempt of a run, passed to its {@link RunWork}. Used from the thread
- * that executes the attempt.
+ * The context of one attempt of a run, passed to its {@link RunWork}. Used from the
+ * thread that executes the attempt.
  * <p>
  * Messages published with {@link #publish(Topic, Object)} are non-durable: an attempt
  * that is retried publishes them again, so subscribers may see them once per attempt.
@@ -77,8 +77,8 @@ public interface Run {
 	 * nothing. Replies that arrived since the run started and that no earlier call took
 	 * are returned first, oldest first; at most {@value #MAX_BUFFERED_REPLIES} are kept
 	 * per topic. A reply taken by an attempt that later fails is not offered again: wrap
-	 * the call in {@link Step#run(Class, java.util.concurrent.Callable)} to keep it across
-	 * attempts.
+	 * the call in {@link Step#run(Class, java.util.concurrent.Callable)} to keep it
+	 * across attempts.
 	 * @param <T> the payload type
 	 * @param topic a topic of the run's channel
 	 * @param timeout how long to wait

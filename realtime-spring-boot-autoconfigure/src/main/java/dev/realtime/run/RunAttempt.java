@@ -59,8 +59,8 @@ final class RunAttempt implements Run {
 		Assert.notNull(id, "'id' must not be null");
 		if (!STEP_ID.matcher(id).matches()) {
 			String shown = (id.length() > 40) ? id.substring(0, 40) + "…" : id;
-			throw new IllegalArgumentException("Invalid step id '" + shown.replaceAll("\\p{Cntrl}", "?") + "': use 1 to "
-					+ Step.MAX_ID_LENGTH + " letters, digits or . _ ~ @ + = : / -");
+			throw new IllegalArgumentException("Invalid step id '" + shown.replaceAll("\\p{Cntrl}", "?")
+					+ "': use 1 to " + Step.MAX_ID_LENGTH + " letters, digits or . _ ~ @ + = : / -");
 		}
 		if (!this.stepIds.add(id)) {
 			throw new IllegalStateException("Step '" + id + "' is used twice in attempt " + this.attempt + " of run '"

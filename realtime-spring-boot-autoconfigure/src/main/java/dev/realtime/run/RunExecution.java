@@ -185,8 +185,9 @@ final class RunExecution<R> implements RunHandle<R> {
 		}
 		if (attempt < this.retry.maxAttempts()) {
 			Duration backoff = this.retry.backoff(attempt);
-			logger.warn(LogMessage.format("Attempt %d of run '%s' failed; retrying in %s", attempt, this.runId,
-					backoff), ex);
+			logger.warn(
+					LogMessage.format("Attempt %d of run '%s' failed; retrying in %s", attempt, this.runId, backoff),
+					ex);
 			if (scheduleAttempt(attempt + 1, backoff)) {
 				return;
 			}

@@ -37,8 +37,8 @@ public interface RunHandle<R> {
 	RunStatus status();
 
 	/**
-	 * Wait for the run to end, once its terminal status is published. Not for
-	 * event-loop threads: reactive code uses {@link #result()}.
+	 * Wait for the run to end, once its terminal status is published. Not for event-loop
+	 * threads: reactive code uses {@link #result()}.
 	 * @param timeout how long to wait
 	 * @return the result of the run
 	 * @throws RunFailureException if the run failed; its cause is the last attempt's
@@ -54,8 +54,8 @@ public interface RunHandle<R> {
 	 * Return the result once the run has ended and its terminal status is published.
 	 * Cancelling the subscription does not cancel the run.
 	 * @return the result, or a {@link RunFailureException} or
-	 * {@link java.util.concurrent.CancellationException} error; empty if the work returned
-	 * {@code null}
+	 * {@link java.util.concurrent.CancellationException} error; empty if the work
+	 * returned {@code null}
 	 */
 	Mono<R> result();
 

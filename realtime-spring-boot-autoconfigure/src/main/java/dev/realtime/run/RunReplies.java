@@ -24,9 +24,9 @@ import org.springframework.core.log.LogMessage;
 
 /**
  * The replies of one run: a subscription to the run's channel, held from the start of the
- * run to its end, that buffers what clients publish until the run takes it. A subscription
- * rather than the history, so that replies on topics without history arrive too; a lost
- * subscription resumes after the last message it saw.
+ * run to its end, that buffers what clients publish until the run takes it. A
+ * subscription rather than the history, so that replies on topics without history arrive
+ * too; a lost subscription resumes after the last message it saw.
  *
  * @author Realtime team
  */

@@ -11,9 +11,10 @@ import dev.realtime.Topic;
  * the work again. A step is used for one call.
  * <p>
  * The result is recorded right after the work succeeds. If the process dies, or the
- * engine's acknowledgement of a publish is lost, between the two, a later attempt does the
- * work again: durable steps are exactly once while the node keeps running and the engine
- * answers, at least once otherwise; they are never skipped without having succeeded.
+ * engine's acknowledgement of a publish is lost, between the two, a later attempt does
+ * the work again: durable steps are exactly once while the node keeps running and the
+ * engine answers, at least once otherwise; they are never skipped without having
+ * succeeded.
  *
  * @author Realtime team
  * @since 0.1.0

@@ -79,8 +79,8 @@ public final class PayloadCodec {
 	 * @param topic the topic definition
 	 * @param data the payload as the client sent it
 	 * @return the payload as JSON
-	 * @throws InvalidPayloadException if the payload does not fit the topic's type or fails
-	 * validation
+	 * @throws InvalidPayloadException if the payload does not fit the topic's type or
+	 * fails validation
 	 * @throws MessageTooLargeException if the encoded payload is too large
 	 */
 	public byte[] encodeClientPayload(String label, TopicDefinition topic, JsonNode data) {
@@ -94,8 +94,8 @@ public final class PayloadCodec {
 	 * @param topic the topic definition
 	 * @param data the payload as the client sent it
 	 * @return the payload
-	 * @throws InvalidPayloadException if the payload does not fit the topic's type or fails
-	 * validation
+	 * @throws InvalidPayloadException if the payload does not fit the topic's type or
+	 * fails validation
 	 */
 	public Object read(String label, TopicDefinition topic, JsonNode data) {
 		Object payload;

@@ -100,8 +100,10 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	public Mono<EngineMessage> publish(PublishRequest request) {
 		return this.engine.publish(request)
 			.timeout(this.publishTimeout)
-			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
-					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex), ex));
+			.onErrorMap((ex) -> !(ex instanceof RealtimeException),
+					(ex) -> new PublishException(
+							"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
+							ex));
 	}
 
 	/**

@@ -29,8 +29,8 @@ import org.springframework.util.Assert;
  * endpoint asks.
  * <p>
  * When the channel declares a rule with {@link dev.realtime.RealtimeChannel#authorize()},
- * that SpEL expression alone decides. Its root object is an {@link AuthorizationRoot}
- * (so {@code authentication}, {@code principal} and {@code authenticated} are available),
+ * that SpEL expression alone decides. Its root object is an {@link AuthorizationRoot} (so
+ * {@code authentication}, {@code principal} and {@code authenticated} are available),
  * each channel parameter is a variable ({@code #runId}), as are the requested topics
  * ({@code #topics}) and publish topics ({@code #publish}), and {@code @bean} refers to a
  * bean. Expressions run on {@link Schedulers#boundedElastic()} because bean methods may

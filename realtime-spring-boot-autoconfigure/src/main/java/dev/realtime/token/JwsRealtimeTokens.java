@@ -124,7 +124,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> topics = request.topics().isEmpty() ? List.copyOf(definition.topicNames())
 				: declared(definition, request.topics());
 		List<String> publish = declared(definition, request.publish());
-		// JWT times are whole seconds: truncate so that the returned expiry matches the claim
+		// JWT times are whole seconds: truncate so that the returned expiry matches the
+		// claim
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Duration ttl = request.ttl();
 		Instant expiresAt = issuedAt.plus((ttl != null) ? ttl : this.ttl);
@@ -151,6 +152,9 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 
 	/**
 	 * Return the requested topics in declaration order, checking that each is declared.
+	 * @param definition the channel definition
+	 * @param requested the requested topics
+	 * @return the topics in declaration order
 	 */
 	private static List<String> declared(ChannelDefinition definition, Set<String> requested) {
 		for (String topic : requested) {

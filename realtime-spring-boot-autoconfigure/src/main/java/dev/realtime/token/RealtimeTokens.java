@@ -14,8 +14,8 @@ public interface RealtimeTokens {
 	 * Mint a token. No authorization happens here: the caller has decided already.
 	 * @param request the channel and topics to grant
 	 * @return the token
-	 * @throws dev.realtime.InvalidChannelException if the channel or a topic is not in the
-	 * catalog
+	 * @throws dev.realtime.InvalidChannelException if the channel or a topic is not in
+	 * the catalog
 	 */
 	SubscriptionToken mint(TokenRequest request);
 

@@ -39,12 +39,13 @@ import org.springframework.util.Assert;
 
 /**
  * The keys that sign and verify subscription tokens: one signing key (HS256 from a shared
- * secret, RS256 or ES256 from a PEM key pair, or a random per-process HS256 key) and,
- * for key rotation, any number of verification-only keys identified by their key id.
+ * secret, RS256 or ES256 from a PEM key pair, or a random per-process HS256 key) and, for
+ * key rotation, any number of verification-only keys identified by their key id.
  * <p>
  * A secret is given either as {@code base64:} followed by the standard Base64 encoding of
- * random bytes (recommended; generate one with {@code openssl rand -base64 32}), or as raw
- * text whose UTF-8 bytes are the key. Either way it must have at least 256 bits (32 bytes).
+ * random bytes (recommended; generate one with {@code openssl rand -base64 32}), or as
+ * raw text whose UTF-8 bytes are the key. Either way it must have at least 256 bits (32
+ * bytes).
  * <p>
  * To rotate keys, give the new signing key a key id ({@link #withKeyId(String)}) and keep
  * the previous key as a verification key under the id it was signing with
@@ -227,8 +228,8 @@ public final class TokenKeys {
 	@Override
 	public String toString() {
 		// Never show key material
-		return "TokenKeys[" + algorithm() + ", kid=" + keyId() + ", verification keys="
-				+ this.verificationKeys.keySet() + "]";
+		return "TokenKeys[" + algorithm() + ", kid=" + keyId() + ", verification keys=" + this.verificationKeys.keySet()
+				+ "]";
 	}
 
 	private static TokenKeys hmac(byte[] secret) {
@@ -257,8 +258,8 @@ public final class TokenKeys {
 		}
 		if (bytes.length < MIN_SECRET_BYTES) {
 			throw new IllegalStateException(source + " must have at least 256 bits (32 bytes) for HS256 but has "
-					+ (bytes.length * 8) + "; generate one with 'openssl rand -base64 32' and set "
-					+ SECRET_PROPERTY + "=base64:<the output>");
+					+ (bytes.length * 8) + "; generate one with 'openssl rand -base64 32' and set " + SECRET_PROPERTY
+					+ "=base64:<the output>");
 		}
 		return bytes;
 	}
@@ -310,7 +311,8 @@ public final class TokenKeys {
 		if (start < 0 || stop < start) {
 			throw new IllegalStateException(source + " must be PEM text starting with '" + begin + "'"
 					+ (label.equals("PRIVATE KEY")
-							? " (PKCS#8); convert other formats with 'openssl pkcs8 -topk8 -nocrypt -in key.pem'" : ""));
+							? " (PKCS#8); convert other formats with 'openssl pkcs8 -topk8 -nocrypt -in key.pem'"
+							: ""));
 		}
 		try {
 			return Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), stop));

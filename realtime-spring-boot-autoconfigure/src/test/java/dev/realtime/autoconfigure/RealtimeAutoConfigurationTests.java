@@ -116,8 +116,8 @@ class RealtimeAutoConfigurationTests {
 	@Test
 	void whenSecretIsConfiguredThenTokensFromAnotherNodeVerify() {
 		String secret = "realtime.token.secret=base64:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
-		this.contextRunner.withPropertyValues(secret).run((first) -> this.contextRunner.withPropertyValues(secret)
-			.run((second) -> {
+		this.contextRunner.withPropertyValues(secret)
+			.run((first) -> this.contextRunner.withPropertyValues(secret).run((second) -> {
 				String token = first.getBean(RealtimeTokens.class).mint(TokenRequest.read("pipeline:open-1")).token();
 				assertThat(second.getBean(RealtimeTokens.class).verify(token).channel()).isEqualTo("pipeline:open-1");
 			}));

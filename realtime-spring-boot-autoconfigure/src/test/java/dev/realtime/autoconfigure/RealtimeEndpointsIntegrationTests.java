@@ -1,12 +1,8 @@
 package dev.realtime.autoconfigure;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.RealtimePublisher;
@@ -17,9 +13,6 @@ import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,9 +31,6 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,7 +68,8 @@ class RealtimeEndpointsIntegrationTests {
 			.uri("/realtime/token")
 			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("channel", "pipeline:open-1", "topics", List.of("status"), "publish", List.of("approval")))
+			.bodyValue(
+					Map.of("channel", "pipeline:open-1", "topics", List.of("status"), "publish", List.of("approval")))
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -166,11 +157,7 @@ class RealtimeEndpointsIntegrationTests {
 			.expectBody()
 			.jsonPath("$.detail")
 			.isEqualTo("Invalid signature");
-		this.client.get()
-			.uri("/realtime/sse?token=" + tampered)
-			.exchange()
-			.expectStatus()
-			.isUnauthorized();
+		this.client.get().uri("/realtime/sse?token=" + tampered).exchange().expectStatus().isUnauthorized();
 	}
 
 	@Test
@@ -183,8 +170,8 @@ class RealtimeEndpointsIntegrationTests {
 				null)) {
 			SseTestClient.Event subscribed = sse.next("subscribed");
 			assertThat(subscribed.fields()).containsEntry("retry", "1000");
-			assertThat(json.readTree(subscribed.data()))
-				.isEqualTo(json.readTree("{\"channel\":\"pipeline:open-sse-1\",\"topics\":[\"status\"],\"recovered\":null}"));
+			assertThat(json.readTree(subscribed.data())).isEqualTo(
+					json.readTree("{\"channel\":\"pipeline:open-sse-1\",\"topics\":[\"status\"],\"recovered\":null}"));
 			assertThat(data(sse.next("message"))).isEqualTo("one");
 			assertThat(data(sse.next("message"))).isEqualTo("two");
 			this.publisher.publish(channel.tokens(), new Token("not granted"));
@@ -253,8 +240,10 @@ class RealtimeEndpointsIntegrationTests {
 
 	@Test
 	void whenTokenExpiresThenStreamEndsWithExpiredEvent() throws Exception {
-		String token = this.tokens.mint(new TokenRequest("pipeline:open-sse-6", java.util.Set.of(),
-				java.util.Set.of(), Duration.ofSeconds(2))).token();
+		String token = this.tokens
+			.mint(new TokenRequest("pipeline:open-sse-6", java.util.Set.of(), java.util.Set.of(),
+					Duration.ofSeconds(2)))
+			.token();
 		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", token, null)) {
 			sse.next("subscribed");
 			SseTestClient.Event expired = sse.next("expired");
@@ -266,8 +255,8 @@ class RealtimeEndpointsIntegrationTests {
 	void whenSubscriberCannotKeepUpThenItIsDisconnectedWithAnErrorEvent() throws Exception {
 		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-slow");
 		String big = "x".repeat(60_000);
-		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none",
-				mint(channel.name()), null, true);
+		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none", mint(channel.name()),
+				null, true);
 				SseTestClient fast = SseTestClient.connect(this.port, "/realtime/sse?history=none",
 						mint(channel.name()), null)) {
 			slow.next("subscribed");
@@ -292,8 +281,9 @@ class RealtimeEndpointsIntegrationTests {
 	@Test
 	void whenTokenGrantsPublishThenClientPublishIsAcceptedAndDelivered() throws Exception {
 		String channel = "pipeline:open-pub-1";
-		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("approval"),
-				null)).token();
+		String token = this.tokens
+			.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("approval"), null))
+			.token();
 		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse", token, null)) {
 			sse.next("subscribed");
 			this.client.post()
@@ -316,8 +306,8 @@ class RealtimeEndpointsIntegrationTests {
 	@Test
 	void whenClientPayloadIsInvalidThenBadRequestWithFieldErrors() {
 		String channel = "pipeline:open-pub-2";
-		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("status"),
-				null)).token();
+		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("status"), null))
+			.token();
 		this.client.post()
 			.uri("/realtime/publish")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
@@ -391,8 +381,9 @@ class RealtimeEndpointsIntegrationTests {
 
 	@Test
 	void whenTokenExpiresWithoutRefreshThenSocketClosesWith4408() throws Exception {
-		String token = this.tokens.mint(new TokenRequest("pipeline:open-ws-3", java.util.Set.of(),
-				java.util.Set.of(), Duration.ofSeconds(2))).token();
+		String token = this.tokens
+			.mint(new TokenRequest("pipeline:open-ws-3", java.util.Set.of(), java.util.Set.of(), Duration.ofSeconds(2)))
+			.token();
 		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
 			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
 			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");

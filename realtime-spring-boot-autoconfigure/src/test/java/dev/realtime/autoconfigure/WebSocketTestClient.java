@@ -1,7 +1,6 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;

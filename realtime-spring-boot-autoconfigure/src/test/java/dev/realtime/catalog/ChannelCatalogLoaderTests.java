@@ -117,8 +117,8 @@ class ChannelCatalogLoaderTests {
 	void whenAnInterfaceIsInTwoCatalogsThenLoadingFails() {
 		assertThatExceptionOfType(InvalidChannelDefinitionException.class)
 			.isThrownBy(() -> this.loader.load(catalogs("valid", "stale-history")))
-			.withMessageStartingWith("Invalid @RealtimeChannel dev.realtime.catalog.TestChannels$Pipeline: it is listed "
-					+ "twice, in ")
+			.withMessageStartingWith(
+					"Invalid @RealtimeChannel dev.realtime.catalog.TestChannels$Pipeline: it is listed " + "twice, in ")
 			.withMessageEndingWith("; a channel interface belongs to one module: rebuild the project");
 	}
 
@@ -156,7 +156,8 @@ class ChannelCatalogLoaderTests {
 				}
 				List<URL> resources = new ArrayList<>();
 				for (String folder : folders) {
-					resources.add(Objects.requireNonNull(parent.getResource("catalog-tests/" + folder + "/channels.json")));
+					resources
+						.add(Objects.requireNonNull(parent.getResource("catalog-tests/" + folder + "/channels.json")));
 				}
 				return Collections.enumeration(resources);
 			}

@@ -97,17 +97,18 @@ class DefaultChannelCatalogTests {
 	void whenDefinitionIsAskedForAnUnknownTypeThenExceptionSaysHowToDeclareIt() {
 		assertThatExceptionOfType(InvalidChannelException.class)
 			.isThrownBy(() -> this.catalog.definition(TestChannels.OverlappingPipeline.class))
-			.withMessageStartingWith("Channel interface dev.realtime.catalog.TestChannels$OverlappingPipeline is not in "
-					+ "the catalog")
-			.withMessageEndingWith("annotate it with @RealtimeChannel and rebuild so that the annotation processor "
-					+ "lists it");
+			.withMessageStartingWith(
+					"Channel interface dev.realtime.catalog.TestChannels$OverlappingPipeline is not in "
+							+ "the catalog")
+			.withMessageEndingWith(
+					"annotate it with @RealtimeChannel and rebuild so that the annotation processor " + "lists it");
 	}
 
 	@Test
 	void whenTemplatesOverlapThenCatalogIsRefused() {
 		assertThatExceptionOfType(InvalidChannelDefinitionException.class)
-			.isThrownBy(() -> DefaultChannelCatalog.of(TestChannels.Pipeline.class,
-					TestChannels.OverlappingPipeline.class))
+			.isThrownBy(
+					() -> DefaultChannelCatalog.of(TestChannels.Pipeline.class, TestChannels.OverlappingPipeline.class))
 			.withMessage("Invalid @RealtimeChannel dev.realtime.catalog.TestChannels$OverlappingPipeline: its template "
 					+ "'pipeline:{other}' overlaps template 'pipeline:{runId}' of "
 					+ "dev.realtime.catalog.TestChannels$Pipeline: a channel name could match both; make a literal "
@@ -117,8 +118,8 @@ class DefaultChannelCatalogTests {
 	@Test
 	void whenInterfaceIsGivenTwiceThenCatalogIsRefused() {
 		assertThatExceptionOfType(InvalidChannelDefinitionException.class)
-			.isThrownBy(() -> DefaultChannelCatalog.of(TestChannels.Announcements.class,
-					TestChannels.Announcements.class))
+			.isThrownBy(
+					() -> DefaultChannelCatalog.of(TestChannels.Announcements.class, TestChannels.Announcements.class))
 			.withMessage("Invalid @RealtimeChannel dev.realtime.catalog.TestChannels$Announcements: it is listed "
 					+ "twice in the channel catalog; list each channel interface once");
 	}

@@ -30,9 +30,10 @@ class EngineMessageTests {
 	void whenDataMessageThenEnvelopeFollowsTheWireContractWithoutRunId() {
 		EngineMessage message = new EngineMessage(new MessageId(7, "k3x9"), "pipeline:run-1", "status",
 				bytes("{\"message\":\"Drafting\",\"step\":null}"), CREATED_AT, null, MessageKind.DATA);
-		assertThat(envelope(message)).isEqualTo("{\"id\":\"7-k3x9\",\"channel\":\"pipeline:run-1\",\"topic\":\"status\","
-				+ "\"data\":{\"message\":\"Drafting\",\"step\":null},\"createdAt\":\"2026-03-01T10:00:00.125Z\","
-				+ "\"kind\":\"data\"}");
+		assertThat(envelope(message))
+			.isEqualTo("{\"id\":\"7-k3x9\",\"channel\":\"pipeline:run-1\",\"topic\":\"status\","
+					+ "\"data\":{\"message\":\"Drafting\",\"step\":null},\"createdAt\":\"2026-03-01T10:00:00.125Z\","
+					+ "\"kind\":\"data\"}");
 	}
 
 	@Test
@@ -46,17 +47,18 @@ class EngineMessageTests {
 
 	@Test
 	void whenDataIsAScalarThenItIsEmbeddedAsIs() {
-		EngineMessage message = new EngineMessage(new MessageId(1, "e"), "c:1", "t", bytes("\"hi\""), CREATED_AT,
-				null, MessageKind.DATA);
+		EngineMessage message = new EngineMessage(new MessageId(1, "e"), "c:1", "t", bytes("\"hi\""), CREATED_AT, null,
+				MessageKind.DATA);
 		assertThat(envelope(message)).contains("\"data\":\"hi\",");
 	}
 
 	@Test
 	void whenStringsNeedEscapingThenEnvelopeIsValidJsonWithTheSameValues() {
 		String runId = "q\"uote\\back\nline\ttab\u0001ctl\u001f é 😀 </script>";
-		EngineMessage message = new EngineMessage(new MessageId(9, "k3x9"), "c:\"x\"", "t\\1", bytes("{}"),
-				CREATED_AT, runId, MessageKind.DATA);
-		assertThat(envelope(message)).contains("\"runId\":\"q\\\"uote\\\\back\\u000aline\\u0009tab\\u0001ctl\\u001f é 😀 </script>\"");
+		EngineMessage message = new EngineMessage(new MessageId(9, "k3x9"), "c:\"x\"", "t\\1", bytes("{}"), CREATED_AT,
+				runId, MessageKind.DATA);
+		assertThat(envelope(message))
+			.contains("\"runId\":\"q\\\"uote\\\\back\\u000aline\\u0009tab\\u0001ctl\\u001f é 😀 </script>\"");
 		JsonNode json = JsonMapper.builder().build().readTree(message.envelope());
 		assertThat(json.get("channel").asString()).isEqualTo("c:\"x\"");
 		assertThat(json.get("topic").asString()).isEqualTo("t\\1");

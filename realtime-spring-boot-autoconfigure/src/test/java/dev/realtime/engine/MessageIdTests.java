@@ -37,8 +37,8 @@ class MessageIdTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "", "-", "42", "42-", "-abc", "-1-abc", "0-abc", "x-abc", "4x-abc", "+42-abc",
-			" 42-abc", "42-ABC", "42-ab-c", "42-ab c", "42-é", "99999999999999999999-abc",
+	@ValueSource(strings = { "", "-", "42", "42-", "-abc", "-1-abc", "0-abc", "x-abc", "4x-abc", "+42-abc", " 42-abc",
+			"42-ABC", "42-ab-c", "42-ab c", "42-é", "99999999999999999999-abc",
 			"1-abcdefghijklmnopqrstuvwxyz0123456789abcd" })
 	void whenIdMalformedThenParseReturnsNull(String id) {
 		assertThat(MessageId.parse(id)).isNull();

@@ -68,12 +68,11 @@ class DefaultRealtimeRunsTests {
 	@Test
 	void whenSubscriberConnectsAfterRunEndedThenItGetsDurableMessagesAndTerminalStatus() throws Exception {
 		TestJobChannel channel = TestJobChannel.of("late");
-		RunHandle<Integer> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRunId("late"),
-				(run) -> {
-					run.publish(channel.ticks(), new Tick(1));
-					run.step("tick-2").publish(channel.ticks(), new Tick(2));
-					return 42;
-				});
+		RunHandle<Integer> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRunId("late"), (run) -> {
+			run.publish(channel.ticks(), new Tick(1));
+			run.step("tick-2").publish(channel.ticks(), new Tick(2));
+			return 42;
+		});
 		assertThat(handle.await(WAIT)).isEqualTo(42);
 		StepVerifier.create(handle.messages().map(this.fixture::summary))
 			.expectNext("$run {\"status\":\"running\",\"attempt\":1}", "ticks {\"n\":2}",

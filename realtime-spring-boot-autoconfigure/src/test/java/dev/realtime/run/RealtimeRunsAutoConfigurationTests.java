@@ -42,9 +42,10 @@ class RealtimeRunsAutoConfigurationTests {
 
 	@Test
 	void whenPropertiesAreSetThenRunsUseThem() {
-		this.contextRunner.withPropertyValues("realtime.runs.threads=1", "realtime.runs.queue-capacity=0",
-				"realtime.runs.retry.max-attempts=2", "realtime.runs.retry.initial-backoff=0s",
-				"realtime.runs.max-memoized-runs=1")
+		this.contextRunner
+			.withPropertyValues("realtime.runs.threads=1", "realtime.runs.queue-capacity=0",
+					"realtime.runs.retry.max-attempts=2", "realtime.runs.retry.initial-backoff=0s",
+					"realtime.runs.max-memoized-runs=1")
 			.run((context) -> {
 				RealtimeRuns runs = context.getBean(RealtimeRuns.class);
 				RunHandle<Integer> handle = runs.start(TestJobChannel.of("retried"), (run) -> {

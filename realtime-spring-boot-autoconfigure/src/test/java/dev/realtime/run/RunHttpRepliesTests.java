@@ -73,8 +73,7 @@ class RunHttpRepliesTests {
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("approved");
 		publish(token, channel, "status", Map.of("message", "forged")).expectStatus().isForbidden();
-		publish(token, TestJobChannel.of("other"), "approval", Map.of("approved", true)).expectStatus()
-			.isForbidden();
+		publish(token, TestJobChannel.of("other"), "approval", Map.of("approved", true)).expectStatus().isForbidden();
 		assertThat(handle.status().isTerminal()).isFalse();
 		publish(token, channel, "approval", Map.of("approved", true, "comment", "ship it")).expectStatus()
 			.isEqualTo(HttpStatus.ACCEPTED);

@@ -71,7 +71,8 @@ class RunRepliesTests {
 				return ex.getMessage();
 			}
 		});
-		assertThat(handle.await(WAIT)).isEqualTo("Run '" + handle.runId() + "' got no reply on 'approval' within PT0.1S");
+		assertThat(handle.await(WAIT))
+			.isEqualTo("Run '" + handle.runId() + "' got no reply on 'approval' within PT0.1S");
 	}
 
 	@Test

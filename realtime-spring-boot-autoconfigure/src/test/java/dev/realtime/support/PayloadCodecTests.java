@@ -89,14 +89,16 @@ class PayloadCodecTests {
 
 	@Test
 	void whenTrustedValueEncodedThenItIsNotValidatedButSizeIsChecked() {
-		assertThat(text(this.codec.encodeTrusted("t", new Status("", 500)))).isEqualTo("{\"message\":\"\",\"progress\":500}");
+		assertThat(text(this.codec.encodeTrusted("t", new Status("", 500))))
+			.isEqualTo("{\"message\":\"\",\"progress\":500}");
 		assertThatExceptionOfType(MessageTooLargeException.class)
 			.isThrownBy(() -> this.codec.encodeTrusted("t", Map.of("text", "x".repeat(64))));
 	}
 
 	@Test
 	void whenClientPayloadHasWrongTypeThenViolationNamesTheField() {
-		assertThat(readViolations(STATUS, "{\"message\":\"hi\",\"progress\":\"lots\"}")).extracting(FieldViolation::field)
+		assertThat(readViolations(STATUS, "{\"message\":\"hi\",\"progress\":\"lots\"}"))
+			.extracting(FieldViolation::field)
 			.containsExactly("progress");
 	}
 
@@ -105,7 +107,8 @@ class PayloadCodecTests {
 		assertThat(readViolations(ORDERS, "{\"item\":\"tea\",\"address\":{\"city\":[1]},\"quantities\":[]}"))
 			.extracting(FieldViolation::field)
 			.containsExactly("address.city");
-		assertThat(readViolations(ORDERS, "{\"item\":\"tea\",\"address\":{\"city\":\"Oslo\"},\"quantities\":[1,\"x\"]}"))
+		assertThat(
+				readViolations(ORDERS, "{\"item\":\"tea\",\"address\":{\"city\":\"Oslo\"},\"quantities\":[1,\"x\"]}"))
 			.extracting(FieldViolation::field)
 			.containsExactly("quantities[1]");
 	}
@@ -144,8 +147,8 @@ class PayloadCodecTests {
 
 	@Test
 	void whenReEncodedClientPayloadOverTheLimitThenTooLarge() {
-		assertThatExceptionOfType(MessageTooLargeException.class).isThrownBy(() -> this.codec
-			.encodeClientPayload("t", STATUS, json("{\"message\":\"" + "x".repeat(60) + "\",\"progress\":3}")));
+		assertThatExceptionOfType(MessageTooLargeException.class).isThrownBy(() -> this.codec.encodeClientPayload("t",
+				STATUS, json("{\"message\":\"" + "x".repeat(60) + "\",\"progress\":3}")));
 	}
 
 	@Test

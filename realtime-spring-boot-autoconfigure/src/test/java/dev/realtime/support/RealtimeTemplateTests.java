@@ -216,60 +216,47 @@ class RealtimeTemplateTests {
 	@Test
 	void whenSubscribedToATopicThenPayloadsAreDecodedAndOtherTopicsFiltered() {
 		TestPipelineChannel other = TestPipelineChannel.of("2");
-		StepVerifier.create(this.template.subscribe(this.channel.status()))
-			.then(() -> {
-				this.template.publish(this.channel.ticks(), new Tick(1));
-				this.template.publish(other.status(), new Status("other channel", 1));
-				this.template.publish(this.channel.status(), new Status("mine", 2));
-			})
-			.assertNext((message) -> {
-				assertThat(message.data()).isEqualTo(new Status("mine", 2));
-				assertThat(message.channel()).isEqualTo("test:1");
-				assertThat(message.topic()).isEqualTo("status");
-				assertThat(message.kind()).isEqualTo(MessageKind.DATA);
-				assertThat(MessageId.parse(message.id())).isNotNull();
-				assertThat(message.createdAt()).isNotNull();
-			})
-			.thenCancel()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.template.subscribe(this.channel.status())).then(() -> {
+			this.template.publish(this.channel.ticks(), new Tick(1));
+			this.template.publish(other.status(), new Status("other channel", 1));
+			this.template.publish(this.channel.status(), new Status("mine", 2));
+		}).assertNext((message) -> {
+			assertThat(message.data()).isEqualTo(new Status("mine", 2));
+			assertThat(message.channel()).isEqualTo("test:1");
+			assertThat(message.topic()).isEqualTo("status");
+			assertThat(message.kind()).isEqualTo(MessageKind.DATA);
+			assertThat(MessageId.parse(message.id())).isNotNull();
+			assertThat(message.createdAt()).isNotNull();
+		}).thenCancel().verify(TIMEOUT);
 	}
 
 	@Test
 	void whenSubscribedToTopicsOfAChannelThenRunMessagesAreAlwaysIncluded() {
-		StepVerifier.create(this.template.subscribe(this.channel, List.of("ticks")))
-			.then(() -> {
-				this.template.publish(this.channel.status(), new Status("filtered", 1));
-				this.template.publish(this.channel.ticks(), new Tick(3));
-				this.template
-					.publish(new PublishRequest(this.channel.name(), "$run", bytes("{\"status\":\"completed\"}"),
-							"run-1", MessageKind.RUN, true))
-					.block(TIMEOUT);
-			})
-			.assertNext((message) -> {
-				assertThat(message.topic()).isEqualTo("ticks");
-				assertThat(message.data()).isEqualTo(new Tick(3));
-			})
-			.assertNext((message) -> {
-				assertThat(message.topic()).isEqualTo("$run");
-				assertThat(message.kind()).isEqualTo(MessageKind.RUN);
-				assertThat(message.runId()).isEqualTo("run-1");
-				assertThat(message.data()).isInstanceOfSatisfying(JsonNode.class,
-						(data) -> assertThat(data.get("status").asString()).isEqualTo("completed"));
-			})
-			.thenCancel()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.template.subscribe(this.channel, List.of("ticks"))).then(() -> {
+			this.template.publish(this.channel.status(), new Status("filtered", 1));
+			this.template.publish(this.channel.ticks(), new Tick(3));
+			this.template
+				.publish(new PublishRequest(this.channel.name(), "$run", bytes("{\"status\":\"completed\"}"), "run-1",
+						MessageKind.RUN, true))
+				.block(TIMEOUT);
+		}).assertNext((message) -> {
+			assertThat(message.topic()).isEqualTo("ticks");
+			assertThat(message.data()).isEqualTo(new Tick(3));
+		}).assertNext((message) -> {
+			assertThat(message.topic()).isEqualTo("$run");
+			assertThat(message.kind()).isEqualTo(MessageKind.RUN);
+			assertThat(message.runId()).isEqualTo("run-1");
+			assertThat(message.data()).isInstanceOfSatisfying(JsonNode.class,
+					(data) -> assertThat(data.get("status").asString()).isEqualTo("completed"));
+		}).thenCancel().verify(TIMEOUT);
 	}
 
 	@Test
 	void whenSubscribedToAllTopicsOfAChannelThenEachPayloadHasItsTopicType() {
-		StepVerifier.create(this.template.subscribe(this.channel, List.of()).map(RealtimeMessage::data))
-			.then(() -> {
-				this.template.publish(this.channel.status(), new Status("a", 1));
-				this.template.publish(this.channel.ticks(), new Tick(2));
-			})
-			.expectNext(new Status("a", 1), new Tick(2))
-			.thenCancel()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.template.subscribe(this.channel, List.of()).map(RealtimeMessage::data)).then(() -> {
+			this.template.publish(this.channel.status(), new Status("a", 1));
+			this.template.publish(this.channel.ticks(), new Tick(2));
+		}).expectNext(new Status("a", 1), new Tick(2)).thenCancel().verify(TIMEOUT);
 	}
 
 	@Test

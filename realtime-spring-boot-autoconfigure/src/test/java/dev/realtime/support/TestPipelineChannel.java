@@ -14,8 +14,8 @@ import dev.realtime.Topic;
  * @param parameters the placeholder values
  * @author Realtime team
  */
-record TestPipelineChannel(String name, ChannelDefinition definition, Map<String, String> parameters)
-		implements Channel, TestPipeline {
+record TestPipelineChannel(String name, ChannelDefinition definition,
+		Map<String, String> parameters) implements Channel, TestPipeline {
 
 	static final ChannelDefinition DEFINITION = ChannelDefinition.of(TestPipeline.class);
 

@@ -155,7 +155,10 @@ class ChannelAuthorizationTests {
 
 	private static void assertDecision(ChannelAuthorization authorization, ChannelAccessRequest request,
 			Decision decision) {
-		StepVerifier.create(authorization.authorize(request)).expectNext(decision).expectComplete().verify(Duration.ofSeconds(5));
+		StepVerifier.create(authorization.authorize(request))
+			.expectNext(decision)
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
 	}
 
 	private static ChannelAuthorizer recording(List<String> asked, String name, @Nullable Boolean decision) {
@@ -169,7 +172,7 @@ class ChannelAuthorizationTests {
 
 		final List<String> threads = new CopyOnWriteArrayList<>();
 
-		public boolean isOwner(Authentication authentication, String runId) {
+		boolean isOwner(Authentication authentication, String runId) {
 			this.threads.add(Thread.currentThread().getName());
 			return runId.equals("run-" + authentication.getName());
 		}

@@ -50,8 +50,8 @@ class JwsRealtimeTokensTests {
 
 	@Test
 	void whenTokenMintedThenItVerifiesWithTheGrantedClaims() {
-		SubscriptionToken token = this.tokens.mint(new TokenRequest("pipeline:run-1", Set.of("status", "tokens"),
-				Set.of("approval"), null));
+		SubscriptionToken token = this.tokens
+			.mint(new TokenRequest("pipeline:run-1", Set.of("status", "tokens"), Set.of("approval"), null));
 		assertThat(token.channel()).isEqualTo("pipeline:run-1");
 		assertThat(token.topics()).containsExactlyInAnyOrder("status", "tokens");
 		assertThat(token.publish()).containsExactly("approval");
@@ -116,8 +116,8 @@ class JwsRealtimeTokensTests {
 
 	@Test
 	void whenPublishTopicUnknownThenMintFails() {
-		assertThatExceptionOfType(InvalidChannelException.class).isThrownBy(
-				() -> this.tokens.mint(new TokenRequest("pipeline:run-1", Set.of(), Set.of("nope"), null)));
+		assertThatExceptionOfType(InvalidChannelException.class)
+			.isThrownBy(() -> this.tokens.mint(new TokenRequest("pipeline:run-1", Set.of(), Set.of("nope"), null)));
 	}
 
 	@Test
@@ -135,8 +135,7 @@ class JwsRealtimeTokensTests {
 
 	@Test
 	void whenSignedWithEcKeyThenTokenUsesEs256AndVerifies() throws Exception {
-		assertMintsAndVerifies(
-				TokenKeys.pem(TestKeys.privatePem(TestKeys.EC), TestKeys.publicPem(TestKeys.EC)),
+		assertMintsAndVerifies(TokenKeys.pem(TestKeys.privatePem(TestKeys.EC), TestKeys.publicPem(TestKeys.EC)),
 				JWSAlgorithm.ES256);
 	}
 
@@ -147,8 +146,7 @@ class JwsRealtimeTokensTests {
 
 	@Test
 	void whenTwoRandomKeysThenTheyDoNotAcceptEachOthersTokens() {
-		String token = new JwsRealtimeTokens(this.catalog, TokenKeys.random())
-			.mint(TokenRequest.read("pipeline:run-1"))
+		String token = new JwsRealtimeTokens(this.catalog, TokenKeys.random()).mint(TokenRequest.read("pipeline:run-1"))
 			.token();
 		JwsRealtimeTokens other = new JwsRealtimeTokens(this.catalog, TokenKeys.random());
 		assertRejected(other, token, "Invalid signature");

@@ -13,8 +13,9 @@ import java.util.Base64;
  */
 final class TestKeys {
 
-	static final String SECRET = "base64:" + Base64.getEncoder().encodeToString(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8,
-			9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32 });
+	static final String SECRET = "base64:" + Base64.getEncoder()
+		.encodeToString(new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23,
+				24, 25, 26, 27, 28, 29, 30, 31, 32 });
 
 	static final KeyPair RSA = generate("RSA", 2048);
 

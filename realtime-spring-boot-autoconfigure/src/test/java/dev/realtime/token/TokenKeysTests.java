@@ -145,15 +145,15 @@ class TokenKeysTests {
 
 	@Test
 	void whenVerificationSecretIsShortThenItIsRejectedNamingTheKey() {
-		assertThatIllegalStateException()
-			.isThrownBy(() -> TokenKeys.random().withVerificationKey("old", "too-short"))
+		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.random().withVerificationKey("old", "too-short"))
 			.withMessageContaining("Verification key 'old'");
 	}
 
 	@Test
 	void whenPrintedThenKeyMaterialIsNotShown() {
 		String secret = "0123456789abcdef0123456789abcdef";
-		assertThat(TokenKeys.secret(secret).withKeyId("v1")).hasToString("TokenKeys[HS256, kid=v1, verification keys=[]]");
+		assertThat(TokenKeys.secret(secret).withKeyId("v1"))
+			.hasToString("TokenKeys[HS256, kid=v1, verification keys=[]]");
 	}
 
 }

@@ -3,10 +3,10 @@ package dev.realtime.sample;
 import java.security.Principal;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
@@ -18,8 +18,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Starts pipeline runs: {@code POST /api/pipeline} with an optional
- * {@code {"topic":"…"}} answers {@code {"runId":"…"}} at once; the run streams on channel
+ * Starts pipeline runs: {@code POST /api/pipeline} with an optional {@code {"topic":"…"}}
+ * answers {@code {"runId":"…"}} at once; the run streams on channel
  * {@code pipeline:<runId>}.
  *
  * @author Realtime team

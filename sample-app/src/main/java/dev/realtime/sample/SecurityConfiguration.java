@@ -19,9 +19,9 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import org.springframework.web.server.WebFilter;
 
 /**
- * Two demo users, form login for the page, HTTP Basic for API calls with curl. The realtime
- * starter adds its own chain for its token-authenticated endpoints; this chain covers the
- * rest, including the token endpoint.
+ * Two demo users, form login for the page, HTTP Basic for API calls with curl. The
+ * realtime starter adds its own chain for its token-authenticated endpoints; this chain
+ * covers the rest, including the token endpoint.
  *
  * @author Realtime team
  */
@@ -30,11 +30,12 @@ class SecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
-		// Requests with an Authorization header (curl with HTTP Basic) carry no cookie to forge.
-		ServerWebExchangeMatcher browserWrites = (exchange) -> exchange.getRequest()
-			.getHeaders()
-			.containsHeader(HttpHeaders.AUTHORIZATION) ? ServerWebExchangeMatcher.MatchResult.notMatch()
-					: CsrfWebFilter.DEFAULT_CSRF_MATCHER.matches(exchange);
+		// Requests with an Authorization header (curl with HTTP Basic) carry no cookie to
+		// forge.
+		ServerWebExchangeMatcher browserWrites = (
+				exchange) -> exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
+						? ServerWebExchangeMatcher.MatchResult.notMatch()
+						: CsrfWebFilter.DEFAULT_CSRF_MATCHER.matches(exchange);
 		return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
 			.formLogin(Customizer.withDefaults())
 			.httpBasic(Customizer.withDefaults())
@@ -45,8 +46,8 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Writes the CSRF cookie on every response, so that the page's script can send it back
-	 * in the {@code X-XSRF-TOKEN} header.
+	 * Writes the CSRF cookie on every response, so that the page's script can send it
+	 * back in the {@code X-XSRF-TOKEN} header.
 	 * @return the filter
 	 */
 	@Bean

@@ -43,8 +43,8 @@ import org.springframework.util.Assert;
  * breaking the order.
  * <p>
  * Message offsets come from one counter for the whole engine and the epoch is drawn once
- * per engine, so ids stay strictly increasing per channel even when an idle channel's state
- * is dropped and created again, and a resume against a restarted process reports
+ * per engine, so ids stay strictly increasing per channel even when an idle channel's
+ * state is dropped and created again, and a resume against a restarted process reports
  * {@code recovered: false}.
  *
  * @author Realtime team
@@ -105,9 +105,11 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 	private EngineMessage publishNow(PublishRequest request) {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
-			// Nobody listens and nothing is kept: a subscriber arriving now starts after it.
+			// Nobody listens and nothing is kept: a subscriber arriving now starts after
+			// it.
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			// Checked again because one that arrived before the id was taken could receive
+			// Checked again because one that arrived before the id was taken could
+			// receive
 			// later ids and miss this one
 			if (!this.channels.containsKey(request.channel())) {
 				return EngineMessage.of(id, this.clock.instant(), request);
@@ -228,9 +230,9 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		}
 
 		/**
-		 * Emit the pending messages in id order. Subscribers run on this thread, so one may
-		 * publish to this channel from its onNext (the lock is reentrant): that message
-		 * waits in {@link #pending} until every subscriber has the current one.
+		 * Emit the pending messages in id order. Subscribers run on this thread, so one
+		 * may publish to this channel from its onNext (the lock is reentrant): that
+		 * message waits in {@link #pending} until every subscriber has the current one.
 		 */
 		private void emitPending() {
 			this.emitting = true;
@@ -240,8 +242,8 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 					this.emitted = message.id().offset();
 					for (Sinks.Many<EngineEvent> subscriber : this.subscribers) {
 						if (subscriber.tryEmitNext(message).isFailure()) {
-							subscriber.tryEmitError(new SlowSubscriberException(this.channel,
-									InMemoryEngine.this.subscriberBuffer));
+							subscriber.tryEmitError(
+									new SlowSubscriberException(this.channel, InMemoryEngine.this.subscriberBuffer));
 							remove(subscriber);
 						}
 					}
@@ -259,8 +261,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			if (replay.mode() == Replay.Mode.AFTER) {
 				MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
 				recovered = isComplete(lastId);
-				long after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset()
-						: 0;
+				long after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset() : 0;
 				replay(after, replayed);
 			}
 			else if (replay.mode() == Replay.Mode.ALL) {
@@ -278,7 +279,8 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		private void replay(long after, List<EngineEvent> replayed) {
 			for (EngineMessage message : this.history) {
-				// Pending messages (subscribing from a subscriber's onNext) are emitted live
+				// Pending messages (subscribing from a subscriber's onNext) are emitted
+				// live
 				if (message.id().offset() > after && message.id().offset() <= this.emitted) {
 					replayed.add(message);
 				}

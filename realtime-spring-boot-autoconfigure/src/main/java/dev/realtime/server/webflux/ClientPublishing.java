@@ -35,14 +35,14 @@ final class ClientPublishing {
 	Mono<EngineMessage> publish(TokenClaims claims, String channelName, String topicName, JsonNode data) {
 		return Mono.defer(() -> {
 			if (!claims.channel().equals(channelName) || !claims.publish().contains(topicName)) {
-				throw new ForbiddenException("Token does not grant publishing to '" + topicName + "' of channel '"
-						+ channelName + "'");
+				throw new ForbiddenException(
+						"Token does not grant publishing to '" + topicName + "' of channel '" + channelName + "'");
 			}
 			Channel channel = this.catalog.resolve(channelName);
 			TopicDefinition topic = channel.definition().topic(topicName);
 			byte[] payload = this.codec.encodeClientPayload(channelName + "/" + topicName, topic, data);
-			return this.template.publish(
-					new PublishRequest(channelName, topicName, payload, null, MessageKind.DATA, topic.history()));
+			return this.template
+				.publish(new PublishRequest(channelName, topicName, payload, null, MessageKind.DATA, topic.history()));
 		});
 	}
 

@@ -19,9 +19,10 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Serves the browser client ({@code client.js}, {@code react.js}) packaged with the library
- * and the TypeScript declarations of the application's channels ({@code channels.d.ts}),
- * so that a page can {@code import} them with no build step. Contents are read once.
+ * Serves the browser client ({@code client.js}, {@code react.js}) packaged with the
+ * library and the TypeScript declarations of the application's channels
+ * ({@code channels.d.ts}), so that a page can {@code import} them with no build step.
+ * Contents are read once.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -50,8 +51,8 @@ public final class RealtimeClientHandler {
 	 */
 	public RealtimeClientHandler(ClassLoader classLoader) {
 		Assert.notNull(classLoader, "'classLoader' must not be null");
-		this.assets = Map.of("client.js", asset(classLoader, CLIENT_LOCATION + "client.js", JAVASCRIPT),
-				"react.js", asset(classLoader, CLIENT_LOCATION + "react.js", JAVASCRIPT), "channels.d.ts",
+		this.assets = Map.of("client.js", asset(classLoader, CLIENT_LOCATION + "client.js", JAVASCRIPT), "react.js",
+				asset(classLoader, CLIENT_LOCATION + "react.js", JAVASCRIPT), "channels.d.ts",
 				asset(classLoader, DECLARATIONS_LOCATION, TYPESCRIPT));
 	}
 

@@ -19,8 +19,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Turns the errors of the realtime endpoints into RFC 9457 problem responses, logging each
- * once at the level it deserves: client mistakes at debug, server failures at error.
+ * Turns the errors of the realtime endpoints into RFC 9457 problem responses, logging
+ * each once at the level it deserves: client mistakes at debug, server failures at error.
  *
  * @author Realtime team
  */
@@ -75,8 +75,8 @@ final class RealtimeProblems {
 
 	private static Mono<ServerResponse> respond(ProblemDetail problem) {
 		if (logger.isDebugEnabled()) {
-			logger.debug(LogMessage.format("Realtime request rejected: %s %s", problem.getStatus(),
-					problem.getDetail()));
+			logger
+				.debug(LogMessage.format("Realtime request rejected: %s %s", problem.getStatus(), problem.getDetail()));
 		}
 		return ServerResponse.status(problem.getStatus())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)

@@ -45,13 +45,12 @@ public final class RealtimeServerEndpoints {
 			JsonMapper jsonMapper) {
 		ClientPublishing publishing = new ClientPublishing(builder.catalog, codec, builder.template);
 		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens);
-		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.shutdown,
-				builder.sseKeepAlive, builder.sseRetry, builder.clock);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.shutdown, builder.sseKeepAlive,
+				builder.sseRetry, builder.clock);
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
-		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing,
-				jsonMapper, builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
-				builder.clock);
+		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, jsonMapper,
+				builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection, builder.clock);
 	}
 
 	/**
@@ -69,7 +68,8 @@ public final class RealtimeServerEndpoints {
 
 	/**
 	 * Return the routes of the HTTP endpoints.
-	 * @param basePath the path under which the endpoints are served, e.g. {@code /realtime}
+	 * @param basePath the path under which the endpoints are served, e.g.
+	 * {@code /realtime}
 	 * @param token whether to route the token endpoint
 	 * @param sse whether to route the Server-Sent Events endpoint
 	 * @param publish whether to route the client publish endpoint
@@ -97,8 +97,8 @@ public final class RealtimeServerEndpoints {
 	}
 
 	/**
-	 * Return the WebSocket endpoint: checks the handshake's origin, then runs the realtime
-	 * protocol.
+	 * Return the WebSocket endpoint: checks the handshake's origin, then runs the
+	 * realtime protocol.
 	 * @param allowedOrigins origins allowed besides the same origin; {@code "*"} for any
 	 * @return the endpoint
 	 */

@@ -14,7 +14,6 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
-import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenClaims;
 import org.apache.commons.logging.Log;
@@ -26,8 +25,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -78,8 +75,8 @@ public final class RealtimeSseHandler {
 	 * @param retry reconnection delay suggested to clients
 	 * @param clock the clock for token expiry
 	 */
-	public RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, ShutdownSignal shutdown,
-			Duration keepAlive, Duration retry, Clock clock) {
+	public RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, ShutdownSignal shutdown, Duration keepAlive,
+			Duration retry, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.notNull(shutdown, "'shutdown' must not be null");
@@ -141,8 +138,8 @@ public final class RealtimeSseHandler {
 	}
 
 	private byte[] subscribedFrame(TokenClaims claims, @Nullable Boolean recovered) {
-		return Frames.utf8(this.retryField + "event: subscribed\ndata: {" + Frames.subscribed(claims.channel(), claims.topics(), recovered)
-				+ "}\n\n");
+		return Frames.utf8(this.retryField + "event: subscribed\ndata: {"
+				+ Frames.subscribed(claims.channel(), claims.topics(), recovered) + "}\n\n");
 	}
 
 	private static byte[] errorFrame(TokenClaims claims, Throwable ex) {
@@ -185,7 +182,8 @@ public final class RealtimeSseHandler {
 		out.writeBytes(Frames.utf8("id: " + message.id() + "\nevent: message\ndata: "));
 		for (byte b : envelope) {
 			if (b == '\n') {
-				// a pretty-printing JsonMapper: each line of the envelope needs its own data field
+				// a pretty-printing JsonMapper: each line of the envelope needs its own
+				// data field
 				out.writeBytes(Frames.utf8("\ndata: "));
 			}
 			else if (b != '\r') {

@@ -72,19 +72,19 @@ public final class RealtimeTokenHandler {
 		publish.forEach((topic) -> channel.definition().topic(topic));
 		ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish);
 		return this.authorization.authorize(access).flatMap((decision) -> switch (decision) {
-			case GRANTED -> ServerResponse.ok()
-				.bodyValue(this.tokens.mint(new TokenRequest(channelName, topics, publish, null)));
-			case DENIED -> (authentication != null) ? RealtimeProblems.of(HttpStatus.FORBIDDEN,
-					"Access to channel '" + channelName + "' is denied")
-					: RealtimeProblems.of(HttpStatus.UNAUTHORIZED, "Authentication is required for channel '"
-							+ channelName + "'");
+			case GRANTED ->
+				ServerResponse.ok().bodyValue(this.tokens.mint(new TokenRequest(channelName, topics, publish, null)));
+			case DENIED -> (authentication != null)
+					? RealtimeProblems.of(HttpStatus.FORBIDDEN, "Access to channel '" + channelName + "' is denied")
+					: RealtimeProblems.of(HttpStatus.UNAUTHORIZED,
+							"Authentication is required for channel '" + channelName + "'");
 			case NO_RULE -> RealtimeProblems.of(HttpStatus.FORBIDDEN, ChannelAuthorization.NO_RULE_MESSAGE);
 		});
 	}
 
 	private static @Nullable Authentication authentication(@Nullable Principal principal) {
-		return (principal instanceof Authentication authentication && authentication.isAuthenticated())
-				? authentication : null;
+		return (principal instanceof Authentication authentication && authentication.isAuthenticated()) ? authentication
+				: null;
 	}
 
 	private static Set<String> names(JsonNode body, String field) {

@@ -39,10 +39,10 @@ import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
 /**
- * The realtime WebSocket protocol on {@code GET {base}/ws}: one connection carries several
- * channel subscriptions, each authorized by its own token, refreshed in-band. Messages are
- * written as pre-encoded frames shared by every subscriber; all per-connection state lives
- * inside {@link #handle(WebSocketSession)}.
+ * The realtime WebSocket protocol on {@code GET {base}/ws}: one connection carries
+ * several channel subscriptions, each authorized by its own token, refreshed in-band.
+ * Messages are written as pre-encoded frames shared by every subscriber; all
+ * per-connection state lives inside {@link #handle(WebSocketSession)}.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -151,8 +151,11 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 					"Already subscribed to '" + claims.channel() + "'; unsubscribe first or send a refresh", null));
 		}
 		if (subscriptions.size() >= this.maxSubscriptions) {
-			return reply(streams, session, error("too_many_subscriptions", "At most " + this.maxSubscriptions
-					+ " subscriptions per connection (realtime.limits.subscriptions-per-connection)", null));
+			return reply(streams, session,
+					error("too_many_subscriptions",
+							"At most " + this.maxSubscriptions
+									+ " subscriptions per connection (realtime.limits.subscriptions-per-connection)",
+							null));
 		}
 		Subscription subscription = new Subscription(claims);
 		subscriptions.put(claims.channel(), subscription);
@@ -161,9 +164,9 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 			.filter((event) -> !(event instanceof EngineMessage message) || message.kind() == MessageKind.RUN
 					|| topics.contains(message.topic()))
 			.map((event) -> (event instanceof EngineMessage message) ? frame(session, message.frame(MESSAGE_FRAME))
-					: frame(session, Frames.utf8("{\"type\":\"subscribed\","
-							+ Frames.subscribed(claims.channel(), topics, ((EngineEvent.Subscribed) event).recovered())
-							+ "}")))
+					: frame(session,
+							Frames.utf8("{\"type\":\"subscribed\"," + Frames.subscribed(claims.channel(), topics,
+									((EngineEvent.Subscribed) event).recovered()) + "}")))
 			.mergeWith(subscription.expiry(this.clock).then(Mono.error(TokenExpiredException::new)))
 			.takeUntilOther(subscription.cancelled.asMono())
 			.onErrorResume((ex) -> session.close(closeStatus(claims.channel(), ex)).then(Mono.empty()))
@@ -184,8 +187,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		TokenClaims claims = this.tokens.verify(requiredText(frame, "token"));
 		Subscription subscription = subscriptions.get(claims.channel());
 		if (subscription == null || !claims.topics().containsAll(subscription.claims.topics())) {
-			return session.close(RealtimeCloseStatus.FORBIDDEN
-				.withReason("Refresh token does not cover a current subscription"));
+			return session
+				.close(RealtimeCloseStatus.FORBIDDEN.withReason("Refresh token does not cover a current subscription"));
 		}
 		subscription.refresh(claims);
 		return Mono.empty();
@@ -197,8 +200,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		String topic = requiredText(frame, "topic");
 		Subscription subscription = subscriptions.get(channel);
 		if (subscription == null) {
-			return reply(streams, session, error("forbidden",
-					"Subscribe to '" + channel + "' with a token granting publish first", ref));
+			return reply(streams, session,
+					error("forbidden", "Subscribe to '" + channel + "' with a token granting publish first", ref));
 		}
 		return this.publishing.publish(subscription.claims, channel, topic, frame.path("data"))
 			.map((message) -> "{\"type\":\"published\",\"id\":\"" + message.id() + "\""

@@ -34,7 +34,8 @@ public final class RealtimeWebSocketService extends HandshakeWebSocketService {
 
 	/**
 	 * Create a new instance.
-	 * @param allowedOrigins origins allowed besides the same origin; {@code "*"} allows any
+	 * @param allowedOrigins origins allowed besides the same origin; {@code "*"} allows
+	 * any
 	 */
 	public RealtimeWebSocketService(List<String> allowedOrigins) {
 		this.allowedOrigins = allowedOrigins.stream().map(RealtimeWebSocketService::normalize).toList();

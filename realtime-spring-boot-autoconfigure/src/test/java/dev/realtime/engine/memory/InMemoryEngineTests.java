@@ -103,9 +103,8 @@ class InMemoryEngineTests {
 		for (int i = 0; i < 3; i++) {
 			List<EngineMessage> messages = Collections.synchronizedList(new ArrayList<>(total));
 			received.add(messages);
-			this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
-				.ofType(EngineMessage.class)
-				.subscribe((message) -> {
+			this.subscriptions
+				.add(this.engine.subscribe(CHANNEL, Replay.none()).ofType(EngineMessage.class).subscribe((message) -> {
 					messages.add(message);
 					if (messages.size() == total) {
 						allReceived.countDown();
@@ -379,9 +378,8 @@ class InMemoryEngineTests {
 	void whenSubscriberRequestsNothingThenItIsEndedAsSlowWithoutBlockingThePublisherOrOthers() throws Exception {
 		this.engine = engine(0, TTL, 8);
 		List<EngineMessage> fast = new CopyOnWriteArrayList<>();
-		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
-			.ofType(EngineMessage.class)
-			.subscribe(fast::add));
+		this.subscriptions
+			.add(this.engine.subscribe(CHANNEL, Replay.none()).ofType(EngineMessage.class).subscribe(fast::add));
 		StepVerifier.create(this.engine.subscribe(CHANNEL, Replay.none()), 0)
 			.expectSubscription()
 			.then(() -> publishInBackground(1000))
@@ -399,9 +397,8 @@ class InMemoryEngineTests {
 	void whenSubscriberRequestsSlowlyThenItIsEndedAsSlowWithoutBlockingThePublisherOrOthers() throws Exception {
 		this.engine = engine(0, TTL, 8);
 		List<EngineMessage> fast = new CopyOnWriteArrayList<>();
-		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
-			.ofType(EngineMessage.class)
-			.subscribe(fast::add));
+		this.subscriptions
+			.add(this.engine.subscribe(CHANNEL, Replay.none()).ofType(EngineMessage.class).subscribe(fast::add));
 		AtomicReference<Throwable> error = new AtomicReference<>();
 		AtomicInteger slowReceived = new AtomicInteger();
 		CountDownLatch ended = new CountDownLatch(1);
@@ -440,9 +437,8 @@ class InMemoryEngineTests {
 			.filter((message) -> "1".equals(data(message)))
 			.subscribe((message) -> publish(CHANNEL, "status", 2, true)));
 		List<EngineMessage> later = new CopyOnWriteArrayList<>();
-		this.subscriptions.add(this.engine.subscribe(CHANNEL, Replay.none())
-			.ofType(EngineMessage.class)
-			.subscribe(later::add));
+		this.subscriptions
+			.add(this.engine.subscribe(CHANNEL, Replay.none()).ofType(EngineMessage.class).subscribe(later::add));
 		publish(CHANNEL, "status", 1, true);
 		assertThat(later).extracting(InMemoryEngineTests::data).containsExactly("1", "2");
 		assertStrictlyIncreasing(later.stream().map(EngineMessage::id).toList());
@@ -490,16 +486,11 @@ class InMemoryEngineTests {
 	@Test
 	void whenSlowSubscriberWasTheLastOneThenTheChannelIsDropped() {
 		this.engine = engine(0, TTL, 8);
-		StepVerifier.create(this.engine.subscribe(CHANNEL, Replay.none()), 0)
-			.expectSubscription()
-			.then(() -> {
-				for (int i = 0; i < 9; i++) {
-					publish(CHANNEL, "status", i, false);
-				}
-			})
-			.then(() -> assertThat(this.engine.channelCount()).isZero())
-			.thenCancel()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.engine.subscribe(CHANNEL, Replay.none()), 0).expectSubscription().then(() -> {
+			for (int i = 0; i < 9; i++) {
+				publish(CHANNEL, "status", i, false);
+			}
+		}).then(() -> assertThat(this.engine.channelCount()).isZero()).thenCancel().verify(TIMEOUT);
 	}
 
 	@Test
