@@ -168,11 +168,11 @@ class ChannelAuthorizationTests {
 		};
 	}
 
-	static class RunOwners {
+	public static class RunOwners {
 
 		final List<String> threads = new CopyOnWriteArrayList<>();
 
-		boolean isOwner(Authentication authentication, String runId) {
+		public boolean isOwner(Authentication authentication, String runId) {
 			this.threads.add(Thread.currentThread().getName());
 			return runId.equals("run-" + authentication.getName());
 		}
