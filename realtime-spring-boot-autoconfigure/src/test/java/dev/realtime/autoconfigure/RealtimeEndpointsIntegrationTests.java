@@ -253,18 +253,16 @@ class RealtimeEndpointsIntegrationTests {
 
 	@Test
 	void whenSubscriberCannotKeepUpThenItIsDisconnectedWithAnErrorEvent() throws Exception {
+		// the engine tests show that other subscribers and the publisher are not held
+		// back
 		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-slow");
 		String big = "x".repeat(60_000);
 		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none", mint(channel.name()),
-				null, true);
-				SseTestClient fast = SseTestClient.connect(this.port, "/realtime/sse?history=none",
-						mint(channel.name()), null)) {
+				null, true)) {
 			slow.next("subscribed");
-			fast.next("subscribed");
 			for (int i = 0; i < 400; i++) {
 				this.publisher.publish(channel.tokens(), new Token(big));
 			}
-			assertThat(fast.next(400)).allSatisfy((event) -> assertThat(event.type()).isEqualTo("message"));
 			slow.resumeReading();
 			SseTestClient.Event last;
 			do {

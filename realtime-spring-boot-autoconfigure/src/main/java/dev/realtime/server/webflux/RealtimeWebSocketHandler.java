@@ -108,9 +108,12 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		Flux<WebSocketMessage> frames = streams.asFlux()
 			.flatMap(Function.identity(), this.maxSubscriptions + 1)
 			.doOnNext((frame) -> active.set(true));
-		Mono<Void> output = session.send(Flux.merge(frames, pings.takeUntilOther(closed.asMono())));
-		Mono<Void> stop = this.shutdown.asMono().then(Mono.defer(() -> session.close(RealtimeCloseStatus.GOING_AWAY)));
-		return Mono.firstWithSignal(input.and(output), stop);
+		// on shutdown, stop writing and close with 1001 so that clients resume on another
+		// node
+		Mono<Void> output = session
+			.send(Flux.merge(frames, pings.takeUntilOther(closed.asMono())).takeUntilOther(this.shutdown.asMono()))
+			.then(Mono.defer(() -> session.close(RealtimeCloseStatus.GOING_AWAY)));
+		return input.and(output);
 	}
 
 	private Mono<Void> handleFrame(WebSocketSession session, String text, Map<String, Subscription> subscriptions,
