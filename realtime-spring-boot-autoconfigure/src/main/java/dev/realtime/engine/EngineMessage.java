@@ -72,18 +72,18 @@ public final class EngineMessage implements EngineEvent {
 	private byte[] encodeEnvelope() {
 		StringBuilder head = new StringBuilder(96);
 		head.append("{\"id\":");
-		appendString(head, this.id.toString());
+		appendJsonString(head, this.id.toString());
 		head.append(",\"channel\":");
-		appendString(head, this.channel);
+		appendJsonString(head, this.channel);
 		head.append(",\"topic\":");
-		appendString(head, this.topic);
+		appendJsonString(head, this.topic);
 		head.append(",\"data\":");
 		StringBuilder tail = new StringBuilder(96);
 		tail.append(",\"createdAt\":");
-		appendString(tail, this.createdAt.toString());
+		appendJsonString(tail, this.createdAt.toString());
 		if (this.runId != null) {
 			tail.append(",\"runId\":");
-			appendString(tail, this.runId);
+			appendJsonString(tail, this.runId);
 		}
 		tail.append(",\"kind\":\"").append(this.kind.wireName()).append("\"}");
 		byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
@@ -95,7 +95,14 @@ public final class EngineMessage implements EngineEvent {
 		return result;
 	}
 
-	private static void appendString(StringBuilder out, String value) {
+	/**
+	 * Append a string as a JSON string literal, for the few frames that transports write
+	 * by hand around the shared envelope.
+	 * @param out where to append
+	 * @param value the string
+	 * @return {@code out}
+	 */
+	public static StringBuilder appendJsonString(StringBuilder out, String value) {
 		out.append('"');
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
@@ -109,7 +116,7 @@ public final class EngineMessage implements EngineEvent {
 				out.append(c);
 			}
 		}
-		out.append('"');
+		return out.append('"');
 	}
 
 	/**

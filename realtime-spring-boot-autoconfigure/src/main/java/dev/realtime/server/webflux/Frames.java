@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.TreeSet;
 
+import dev.realtime.engine.EngineMessage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,20 +43,7 @@ final class Frames {
 	}
 
 	static StringBuilder string(StringBuilder out, String value) {
-		out.append('"');
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (c == '"' || c == '\\') {
-				out.append('\\').append(c);
-			}
-			else if (c < 0x20) {
-				out.append(String.format("\\u%04x", (int) c));
-			}
-			else {
-				out.append(c);
-			}
-		}
-		return out.append('"');
+		return EngineMessage.appendJsonString(out, value);
 	}
 
 	static byte[] utf8(String text) {
