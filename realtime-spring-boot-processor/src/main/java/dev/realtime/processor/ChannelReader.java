@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import javax.annotation.processing.Messager;
@@ -24,6 +25,8 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 import javax.tools.Diagnostic.Kind;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and checks a {@code @RealtimeChannel} declaration by the rules that
@@ -64,7 +67,7 @@ final class ChannelReader {
 	 * @return the channel, possibly not {@link ChannelModel#valid() valid}, or {@code null}
 	 * if it is not an interface with a valid template
 	 */
-	ChannelModel read(Element element) {
+	@Nullable ChannelModel read(Element element) {
 		AnnotationMirror annotation = annotation(element, CHANNEL_ANNOTATION);
 		if (element.getKind() != ElementKind.INTERFACE) {
 			error((TypeElement) element, annotation, null, "@RealtimeChannel goes on an interface, not on "
@@ -108,7 +111,7 @@ final class ChannelReader {
 				placeholders, accessors, topics, valid);
 	}
 
-	private String template(TypeElement type, AnnotationMirror annotation) {
+	private @Nullable String template(TypeElement type, @Nullable AnnotationMirror annotation) {
 		AnnotationValue value = attribute(annotation, "value");
 		AnnotationValue name = attribute(annotation, "name");
 		String valueText = (value != null) ? (String) value.getValue() : "";
@@ -129,7 +132,7 @@ final class ChannelReader {
 	}
 
 	// empty when there is no rule, null after an error
-	private String authorize(TypeElement type, AnnotationMirror annotation, String template,
+	private @Nullable String authorize(TypeElement type, @Nullable AnnotationMirror annotation, String template,
 			List<String> placeholders) {
 		AnnotationValue value = attribute(annotation, "authorize");
 		String authorize = (value != null) ? ((String) value.getValue()).strip() : "";
@@ -245,7 +248,9 @@ final class ChannelReader {
 	}
 
 	private static String describe(ExecutableElement method) {
-		return ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "." + method.getSimpleName() + "()";
+		// a method is always enclosed by its declaring type
+		TypeElement declaring = (TypeElement) Objects.requireNonNull(method.getEnclosingElement());
+		return declaring.getQualifiedName() + "." + method.getSimpleName() + "()";
 	}
 
 	private static String kindName(ElementKind kind) {
@@ -257,7 +262,7 @@ final class ChannelReader {
 		};
 	}
 
-	static AnnotationMirror annotation(Element element, String name) {
+	static @Nullable AnnotationMirror annotation(Element element, String name) {
 		for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
 			if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(name)) {
 				return mirror;
@@ -266,7 +271,7 @@ final class ChannelReader {
 		return null;
 	}
 
-	static AnnotationValue attribute(AnnotationMirror annotation, String name) {
+	static @Nullable AnnotationValue attribute(@Nullable AnnotationMirror annotation, String name) {
 		if (annotation == null) {
 			return null;
 		}
@@ -279,11 +284,13 @@ final class ChannelReader {
 		return null;
 	}
 
-	private void error(TypeElement type, AnnotationMirror annotation, AnnotationValue value, String reason) {
+	private void error(TypeElement type, @Nullable AnnotationMirror annotation, @Nullable AnnotationValue value,
+			String reason) {
 		error(type, annotation, value, type, reason);
 	}
 
-	private void error(Element element, AnnotationMirror annotation, AnnotationValue value, Element channel,
+	private void error(Element element, @Nullable AnnotationMirror annotation, @Nullable AnnotationValue value,
+			Element channel,
 			String reason) {
 		this.messager.printMessage(Kind.ERROR, message(channel, reason), element, annotation, value);
 	}

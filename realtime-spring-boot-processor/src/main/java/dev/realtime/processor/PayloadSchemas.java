@@ -26,6 +26,8 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Describes payload types as JSON Schema (draft 2020-12), following what Jackson writes by
  * default: record components and bean getters become properties, {@code java.time} types
@@ -233,7 +235,7 @@ final class PayloadSchemas {
 		}
 	}
 
-	private static String propertyName(ExecutableElement method) {
+	private static @Nullable String propertyName(ExecutableElement method) {
 		Set<Modifier> modifiers = method.getModifiers();
 		String name = method.getSimpleName().toString();
 		if (!modifiers.contains(Modifier.PUBLIC) || modifiers.contains(Modifier.STATIC)
@@ -301,13 +303,13 @@ final class PayloadSchemas {
 			schema.put("type", List.of(type, "null"));
 		}
 		if (schema.get("enum") instanceof List<?> values) {
-			List<Object> withNull = new ArrayList<>((List<Object>) values);
+			List<@Nullable Object> withNull = new ArrayList<>((List<Object>) values);
 			withNull.add(null);
 			schema.put("enum", withNull);
 		}
 	}
 
-	private static Object value(AnnotationMirror annotation, String name) {
+	private static @Nullable Object value(AnnotationMirror annotation, String name) {
 		AnnotationValue value = ChannelReader.attribute(annotation, name);
 		return (value != null) ? value.getValue() : null;
 	}
@@ -345,7 +347,7 @@ final class PayloadSchemas {
 	private record Property(String name, TypeMirror type, List<AnnotationMirror> annotations) {
 
 		// a qualified name, or a simple name for annotations such as Nullable that come from many libraries
-		AnnotationMirror annotation(String name) {
+		@Nullable AnnotationMirror annotation(String name) {
 			for (AnnotationMirror annotation : this.annotations) {
 				Element element = annotation.getAnnotationType().asElement();
 				String qualified = ((TypeElement) element).getQualifiedName().toString();

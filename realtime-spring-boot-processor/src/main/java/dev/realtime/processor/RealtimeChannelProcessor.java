@@ -24,6 +24,8 @@ import javax.tools.Diagnostic.Kind;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Annotation {@link Processor} for {@code @RealtimeChannel} interfaces. It checks each
  * declaration with the rules of {@code ChannelDefinition.of(Class)}, and generates:
@@ -154,7 +156,7 @@ public final class RealtimeChannelProcessor extends AbstractProcessor {
 		this.catalog.put(binaryName(type), entry(channel));
 	}
 
-	private String className(TypeElement type, String packageName) {
+	private @Nullable String className(TypeElement type, String packageName) {
 		String prefix = packageName.isEmpty() ? "" : packageName + ".";
 		String name = type.getSimpleName() + "Channel";
 		if (type.getNestingKind() == NestingKind.MEMBER && !isFree(prefix + name, type)) {
@@ -228,7 +230,6 @@ public final class RealtimeChannelProcessor extends AbstractProcessor {
 	}
 
 	// entries of an earlier build for interfaces this compilation did not see but that still exist
-	@SuppressWarnings("unchecked")
 	private List<Map<String, Object>> previousEntries() {
 		String text;
 		try {
@@ -241,9 +242,9 @@ public final class RealtimeChannelProcessor extends AbstractProcessor {
 		}
 		List<Map<String, Object>> kept = new ArrayList<>();
 		try {
-			Map<String, Object> catalog = (Map<String, Object>) Json.read(text);
-			for (Map<String, Object> entry : (List<Map<String, Object>>) catalog.get("channels")) {
-				String type = (String) entry.get("type");
+			List<Map<String, Object>> channels = Json.member(Json.read(text), "channels");
+			for (Map<String, Object> entry : channels) {
+				String type = Json.member(entry, "type");
 				if (!this.seen.contains(type) && !this.catalog.containsKey(type) && isChannel(type)) {
 					kept.add(entry);
 				}
