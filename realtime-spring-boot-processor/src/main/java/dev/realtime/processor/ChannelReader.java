@@ -64,8 +64,8 @@ final class ChannelReader {
 	/**
 	 * Read and check a declaration.
 	 * @param element the annotated element
-	 * @return the channel, possibly not {@link ChannelModel#valid() valid}, or {@code null}
-	 * if it is not an interface with a valid template
+	 * @return the channel, possibly not {@link ChannelModel#valid() valid}, or
+	 * {@code null} if it is not an interface with a valid template
 	 */
 	@Nullable ChannelModel read(Element element) {
 		AnnotationMirror annotation = annotation(element, CHANNEL_ANNOTATION);
@@ -76,7 +76,8 @@ final class ChannelReader {
 		}
 		TypeElement type = (TypeElement) element;
 		if (!type.getTypeParameters().isEmpty()) {
-			error(type, null, null, "it must not declare type parameters; name the payload types in its Topic<T> methods");
+			error(type, null, null,
+					"it must not declare type parameters; name the payload types in its Topic<T> methods");
 			return null;
 		}
 		if (type.getModifiers().contains(Modifier.PRIVATE)) {
@@ -146,15 +147,19 @@ final class ChannelReader {
 				usesPlaceholder = true;
 			}
 			else if (!VARIABLES.contains(variable)) {
-				error(type, annotation, value, "unknown placeholder '#" + variable + "' in authorize: the template '"
-						+ template + "' has " + placeholders + "; other variables are #topics, #publish and #authentication");
+				error(type, annotation, value,
+						"unknown placeholder '#" + variable + "' in authorize: the template '" + template + "' has "
+								+ placeholders + "; other variables are #topics, #publish and #authentication");
 				valid = false;
 			}
 		}
 		if (valid && !usesPlaceholder && !placeholders.isEmpty()) {
-			this.messager.printMessage(Kind.WARNING, message(type, "unused placeholder: authorize refers to none of "
-					+ placeholders + " of '" + template + "'; a rule that ignores the channel parameters usually "
-					+ "grants too much (refer to #" + placeholders.get(0) + ")"), type, annotation, value);
+			this.messager.printMessage(Kind.WARNING,
+					message(type,
+							"unused placeholder: authorize refers to none of " + placeholders + " of '" + template
+									+ "'; a rule that ignores the channel parameters usually "
+									+ "grants too much (refer to #" + placeholders.get(0) + ")"),
+					type, annotation, value);
 		}
 		return valid ? authorize : null;
 	}
@@ -165,7 +170,8 @@ final class ChannelReader {
 		return new ArrayList<>(methods.values());
 	}
 
-	// declaration order: the interface's own methods first, then those of its super-interfaces
+	// declaration order: the interface's own methods first,
+	// then those of its super-interfaces
 	private void collect(TypeElement channel, TypeElement declaring, Map<String, ExecutableElement> methods) {
 		for (ExecutableElement method : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
 			if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
@@ -176,9 +182,10 @@ final class ChannelReader {
 			if (existing == null) {
 				methods.put(name, method);
 			}
-			else if (!this.elements.overrides(existing, method, channel) && !sameReturnType(channel, existing, method)) {
-				error(channel, null, null, "topic '" + name + "' is declared twice, by "
-						+ describe(existing) + " and " + describe(method) + "; rename one of them");
+			else if (!this.elements.overrides(existing, method, channel)
+					&& !sameReturnType(channel, existing, method)) {
+				error(channel, null, null, "topic '" + name + "' is declared twice, by " + describe(existing) + " and "
+						+ describe(method) + "; rename one of them");
 			}
 		}
 		for (TypeMirror superInterface : declaring.getInterfaces()) {
@@ -224,12 +231,14 @@ final class ChannelReader {
 		}
 		List<? extends TypeMirror> arguments = ((DeclaredType) returnType).getTypeArguments();
 		if (arguments.isEmpty()) {
-			error(method, null, null, type, "method " + name + "() must return Topic<T> with a payload type, not a raw Topic");
+			error(method, null, null, type,
+					"method " + name + "() must return Topic<T> with a payload type, not a raw Topic");
 			return false;
 		}
 		TypeMirror payloadType = arguments.get(0);
 		if (payloadType.getKind() == TypeKind.TYPEVAR || payloadType.getKind() == TypeKind.WILDCARD) {
-			error(method, null, null, type, "method " + name + "() must name a concrete payload type, not " + payloadType);
+			error(method, null, null, type,
+					"method " + name + "() must name a concrete payload type, not " + payloadType);
 			return false;
 		}
 		if (name.startsWith("$")) {
@@ -290,8 +299,7 @@ final class ChannelReader {
 	}
 
 	private void error(Element element, @Nullable AnnotationMirror annotation, @Nullable AnnotationValue value,
-			Element channel,
-			String reason) {
+			Element channel, String reason) {
 		this.messager.printMessage(Kind.ERROR, message(channel, reason), element, annotation, value);
 	}
 

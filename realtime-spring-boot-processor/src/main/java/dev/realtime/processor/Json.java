@@ -124,8 +124,8 @@ final class Json {
 	 * @param object the parsed object
 	 * @param name the name of the member
 	 * @return the value of the member
-	 * @throws IllegalArgumentException if the object is not a JSON object or the member is
-	 * missing or {@code null}
+	 * @throws IllegalArgumentException if the object is not a JSON object or the member
+	 * is missing or {@code null}
 	 */
 	@SuppressWarnings("unchecked")
 	static <T> T member(@Nullable Object object, String name) {

@@ -29,13 +29,13 @@ import javax.lang.model.util.Types;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Describes payload types as JSON Schema (draft 2020-12), following what Jackson writes by
- * default: record components and bean getters become properties, {@code java.time} types
- * ISO-8601 strings, {@code byte[]} a base64 string. Every property is required unless it
- * is {@code Optional} or annotated with an annotation named {@code Nullable}; simple
- * Bean Validation constraints are carried over. Object schemas carry their Java type in
- * {@code x-java-type}; a type that refers to itself is cut short at the second occurrence
- * as an object schema without {@code properties}.
+ * Describes payload types as JSON Schema (draft 2020-12), following what Jackson writes
+ * by default: record components and bean getters become properties, {@code java.time}
+ * types ISO-8601 strings, {@code byte[]} a base64 string. Every property is required
+ * unless it is {@code Optional} or annotated with an annotation named {@code Nullable};
+ * simple Bean Validation constraints are carried over. Object schemas carry their Java
+ * type in {@code x-java-type}; a type that refers to itself is cut short at the second
+ * occurrence as an object schema without {@code properties}.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -139,11 +139,12 @@ final class PayloadSchemas {
 		}
 		else if (element.getKind() == ElementKind.ENUM) {
 			schema.put("type", "string");
-			schema.put("enum", ElementFilter.fieldsIn(element.getEnclosedElements())
-				.stream()
-				.filter((field) -> field.getKind() == ElementKind.ENUM_CONSTANT)
-				.map((field) -> (Object) field.getSimpleName().toString())
-				.toList());
+			schema.put("enum",
+					ElementFilter.fieldsIn(element.getEnclosedElements())
+						.stream()
+						.filter((field) -> field.getKind() == ElementKind.ENUM_CONSTANT)
+						.map((field) -> (Object) field.getSimpleName().toString())
+						.toList());
 		}
 		else if (isA(type, "java.util.Map")) {
 			schema.put("type", "object");
@@ -208,8 +209,8 @@ final class PayloadSchemas {
 				annotations.addAll(accessor.getAnnotationMirrors());
 				annotations.addAll(accessor.getReturnType().getAnnotationMirrors());
 				addField(element, component.getSimpleName().toString(), annotations);
-				properties.add(new Property(component.getSimpleName().toString(), memberType(type, accessor),
-						annotations));
+				properties
+					.add(new Property(component.getSimpleName().toString(), memberType(type, accessor), annotations));
 			}
 			return properties;
 		}
@@ -331,7 +332,8 @@ final class PayloadSchemas {
 				: this.elements.getTypeElement("java.lang.Object").asType();
 	}
 
-	// the type argument that a subtype gives to a generic supertype, such as V of Map<K, V>
+	// the type argument that a subtype gives to a generic supertype,
+	// such as V of Map<K, V>
 	private TypeMirror argumentOf(TypeMirror type, String supertype, int index) {
 		if (isNamed(type, supertype)) {
 			return argument((DeclaredType) type, index);
@@ -346,7 +348,8 @@ final class PayloadSchemas {
 
 	private record Property(String name, TypeMirror type, List<AnnotationMirror> annotations) {
 
-		// a qualified name, or a simple name for annotations such as Nullable that come from many libraries
+		// a qualified name, or a simple name for annotations
+		// such as Nullable that come from many libraries
 		@Nullable AnnotationMirror annotation(String name) {
 			for (AnnotationMirror annotation : this.annotations) {
 				Element element = annotation.getAnnotationType().asElement();
