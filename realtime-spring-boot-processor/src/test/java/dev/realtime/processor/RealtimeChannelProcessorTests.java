@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -301,6 +302,23 @@ class RealtimeChannelProcessorTests {
 		assertThat(channels.get(1).get("template").asString()).isEqualTo("alerts:all");
 		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains("export interface Status {")
 			.contains("\"alerts:all\": { name: AlertsName; topics: AlertsTopics };");
+	}
+
+	@Test
+	void whenCatalogOfAnEarlierBuildIsUnreadableThenItIsWrittenAnewWithAWarning() throws IOException {
+		Path previous = this.directory.resolve("classes").resolve(RealtimeChannelProcessor.CATALOG);
+		Files.createDirectories(previous.getParent());
+		Files.writeString(previous, """
+				{"version": 1, "channels": [{"template": "alerts"}]}
+				""");
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, CONTENT_PIPELINE);
+		assertThat(compilation.errors()).isEmpty();
+		assertThat(compilation.messages(Diagnostic.Kind.WARNING))
+			.containsExactly("Ignoring unreadable " + RealtimeChannelProcessor.CATALOG
+					+ " of an earlier build (Expected an object with member 'type'); it is written anew");
+		JsonNode channels = json.readTree(compilation.read(RealtimeChannelProcessor.CATALOG)).get("channels");
+		assertThat(channels).hasSize(1);
+		assertThat(channels.get(0).get("type").asString()).isEqualTo("com.example.ContentPipeline");
 	}
 
 	// writes a channel interface in its first round,
