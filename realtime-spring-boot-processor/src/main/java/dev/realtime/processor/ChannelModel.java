@@ -5,6 +5,8 @@ import java.util.List;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.TypeMirror;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A checked {@code @RealtimeChannel} interface.
  *
@@ -19,7 +21,7 @@ import javax.lang.model.type.TypeMirror;
  * @author Realtime team
  * @since 0.1.0
  */
-record ChannelModel(TypeElement type, String template, String authorize, List<String> placeholders,
+record ChannelModel(TypeElement type, String template, @Nullable String authorize, List<String> placeholders,
 		List<String> accessors, List<TopicModel> topics, boolean valid) {
 
 	/**

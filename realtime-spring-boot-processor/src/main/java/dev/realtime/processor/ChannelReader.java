@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import javax.annotation.processing.Messager;
@@ -24,6 +25,8 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 import javax.tools.Diagnostic.Kind;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and checks a {@code @RealtimeChannel} declaration by the rules that
@@ -61,10 +64,10 @@ final class ChannelReader {
 	/**
 	 * Read and check a declaration.
 	 * @param element the annotated element
-	 * @return the channel, possibly not {@link ChannelModel#valid() valid}, or {@code null}
-	 * if it is not an interface with a valid template
+	 * @return the channel, possibly not {@link ChannelModel#valid() valid}, or
+	 * {@code null} if it is not an interface with a valid template
 	 */
-	ChannelModel read(Element element) {
+	@Nullable ChannelModel read(Element element) {
 		AnnotationMirror annotation = annotation(element, CHANNEL_ANNOTATION);
 		if (element.getKind() != ElementKind.INTERFACE) {
 			error((TypeElement) element, annotation, null, "@RealtimeChannel goes on an interface, not on "
@@ -73,7 +76,8 @@ final class ChannelReader {
 		}
 		TypeElement type = (TypeElement) element;
 		if (!type.getTypeParameters().isEmpty()) {
-			error(type, null, null, "it must not declare type parameters; name the payload types in its Topic<T> methods");
+			error(type, null, null,
+					"it must not declare type parameters; name the payload types in its Topic<T> methods");
 			return null;
 		}
 		if (type.getModifiers().contains(Modifier.PRIVATE)) {
@@ -108,7 +112,7 @@ final class ChannelReader {
 				placeholders, accessors, topics, valid);
 	}
 
-	private String template(TypeElement type, AnnotationMirror annotation) {
+	private @Nullable String template(TypeElement type, @Nullable AnnotationMirror annotation) {
 		AnnotationValue value = attribute(annotation, "value");
 		AnnotationValue name = attribute(annotation, "name");
 		String valueText = (value != null) ? (String) value.getValue() : "";
@@ -129,7 +133,7 @@ final class ChannelReader {
 	}
 
 	// empty when there is no rule, null after an error
-	private String authorize(TypeElement type, AnnotationMirror annotation, String template,
+	private @Nullable String authorize(TypeElement type, @Nullable AnnotationMirror annotation, String template,
 			List<String> placeholders) {
 		AnnotationValue value = attribute(annotation, "authorize");
 		String authorize = (value != null) ? ((String) value.getValue()).strip() : "";
@@ -143,15 +147,19 @@ final class ChannelReader {
 				usesPlaceholder = true;
 			}
 			else if (!VARIABLES.contains(variable)) {
-				error(type, annotation, value, "unknown placeholder '#" + variable + "' in authorize: the template '"
-						+ template + "' has " + placeholders + "; other variables are #topics, #publish and #authentication");
+				error(type, annotation, value,
+						"unknown placeholder '#" + variable + "' in authorize: the template '" + template + "' has "
+								+ placeholders + "; other variables are #topics, #publish and #authentication");
 				valid = false;
 			}
 		}
 		if (valid && !usesPlaceholder && !placeholders.isEmpty()) {
-			this.messager.printMessage(Kind.WARNING, message(type, "unused placeholder: authorize refers to none of "
-					+ placeholders + " of '" + template + "'; a rule that ignores the channel parameters usually "
-					+ "grants too much (refer to #" + placeholders.get(0) + ")"), type, annotation, value);
+			this.messager.printMessage(Kind.WARNING,
+					message(type,
+							"unused placeholder: authorize refers to none of " + placeholders + " of '" + template
+									+ "'; a rule that ignores the channel parameters usually "
+									+ "grants too much (refer to #" + placeholders.get(0) + ")"),
+					type, annotation, value);
 		}
 		return valid ? authorize : null;
 	}
@@ -162,7 +170,8 @@ final class ChannelReader {
 		return new ArrayList<>(methods.values());
 	}
 
-	// declaration order: the interface's own methods first, then those of its super-interfaces
+	// declaration order: the interface's own methods first,
+	// then those of its super-interfaces
 	private void collect(TypeElement channel, TypeElement declaring, Map<String, ExecutableElement> methods) {
 		for (ExecutableElement method : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
 			if (!method.getModifiers().contains(Modifier.ABSTRACT)) {
@@ -173,9 +182,10 @@ final class ChannelReader {
 			if (existing == null) {
 				methods.put(name, method);
 			}
-			else if (!this.elements.overrides(existing, method, channel) && !sameReturnType(channel, existing, method)) {
-				error(channel, null, null, "topic '" + name + "' is declared twice, by "
-						+ describe(existing) + " and " + describe(method) + "; rename one of them");
+			else if (!this.elements.overrides(existing, method, channel)
+					&& !sameReturnType(channel, existing, method)) {
+				error(channel, null, null, "topic '" + name + "' is declared twice, by " + describe(existing) + " and "
+						+ describe(method) + "; rename one of them");
 			}
 		}
 		for (TypeMirror superInterface : declaring.getInterfaces()) {
@@ -221,12 +231,14 @@ final class ChannelReader {
 		}
 		List<? extends TypeMirror> arguments = ((DeclaredType) returnType).getTypeArguments();
 		if (arguments.isEmpty()) {
-			error(method, null, null, type, "method " + name + "() must return Topic<T> with a payload type, not a raw Topic");
+			error(method, null, null, type,
+					"method " + name + "() must return Topic<T> with a payload type, not a raw Topic");
 			return false;
 		}
 		TypeMirror payloadType = arguments.get(0);
 		if (payloadType.getKind() == TypeKind.TYPEVAR || payloadType.getKind() == TypeKind.WILDCARD) {
-			error(method, null, null, type, "method " + name + "() must name a concrete payload type, not " + payloadType);
+			error(method, null, null, type,
+					"method " + name + "() must name a concrete payload type, not " + payloadType);
 			return false;
 		}
 		if (name.startsWith("$")) {
@@ -245,7 +257,9 @@ final class ChannelReader {
 	}
 
 	private static String describe(ExecutableElement method) {
-		return ((TypeElement) method.getEnclosingElement()).getQualifiedName() + "." + method.getSimpleName() + "()";
+		// a method is always enclosed by its declaring type
+		TypeElement declaring = (TypeElement) Objects.requireNonNull(method.getEnclosingElement());
+		return declaring.getQualifiedName() + "." + method.getSimpleName() + "()";
 	}
 
 	private static String kindName(ElementKind kind) {
@@ -257,7 +271,7 @@ final class ChannelReader {
 		};
 	}
 
-	static AnnotationMirror annotation(Element element, String name) {
+	static @Nullable AnnotationMirror annotation(Element element, String name) {
 		for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
 			if (((TypeElement) mirror.getAnnotationType().asElement()).getQualifiedName().contentEquals(name)) {
 				return mirror;
@@ -266,7 +280,7 @@ final class ChannelReader {
 		return null;
 	}
 
-	static AnnotationValue attribute(AnnotationMirror annotation, String name) {
+	static @Nullable AnnotationValue attribute(@Nullable AnnotationMirror annotation, String name) {
 		if (annotation == null) {
 			return null;
 		}
@@ -279,12 +293,13 @@ final class ChannelReader {
 		return null;
 	}
 
-	private void error(TypeElement type, AnnotationMirror annotation, AnnotationValue value, String reason) {
+	private void error(TypeElement type, @Nullable AnnotationMirror annotation, @Nullable AnnotationValue value,
+			String reason) {
 		error(type, annotation, value, type, reason);
 	}
 
-	private void error(Element element, AnnotationMirror annotation, AnnotationValue value, Element channel,
-			String reason) {
+	private void error(Element element, @Nullable AnnotationMirror annotation, @Nullable AnnotationValue value,
+			Element channel, String reason) {
 		this.messager.printMessage(Kind.ERROR, message(channel, reason), element, annotation, value);
 	}
 

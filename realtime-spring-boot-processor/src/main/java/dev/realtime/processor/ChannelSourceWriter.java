@@ -29,42 +29,65 @@ final class ChannelSourceWriter {
 			out.append("package ").append(packageName).append(";\n\n");
 		}
 		out.append("/**\n");
-		out.append(" * Channel {@code ").append(channel.template()).append("} declared by {@link ").append(type)
+		out.append(" * Channel {@code ")
+			.append(channel.template())
+			.append("} declared by {@link ")
+			.append(type)
 			.append("}.\n");
-		out.append(" * Create one with {@link #of(").append(String.join(", ", channel.placeholders().stream()
-			.map((placeholder) -> "String").toList())).append(")}.\n");
+		out.append(" * Create one with {@link #of(")
+			.append(String.join(", ", channel.placeholders().stream().map((placeholder) -> "String").toList()))
+			.append(")}.\n");
 		out.append(" */\n");
-		out.append("@javax.annotation.processing.Generated(\"").append(RealtimeChannelProcessor.class.getName())
+		out.append("@javax.annotation.processing.Generated(\"")
+			.append(RealtimeChannelProcessor.class.getName())
 			.append("\")\n");
-		out.append("public final class ").append(className).append(" implements ").append(type)
+		out.append("public final class ")
+			.append(className)
+			.append(" implements ")
+			.append(type)
 			.append(", dev.realtime.Channel {\n\n");
 		out.append("\t/**\n\t * The definition of the channel, read from its interface.\n\t */\n");
-		out.append("\tpublic static final dev.realtime.ChannelDefinition DEFINITION = dev.realtime.ChannelDefinition.of(")
-			.append(type).append(".class);\n\n");
+		out.append(
+				"\tpublic static final dev.realtime.ChannelDefinition DEFINITION = dev.realtime.ChannelDefinition.of(")
+			.append(type)
+			.append(".class);\n\n");
 		out.append("\tprivate final String name;\n\n");
 		out.append("\tprivate final java.util.Map<String, String> parameters;\n");
 		for (ChannelModel.TopicModel topic : channel.topics()) {
-			out.append("\n\tprivate final dev.realtime.Topic<").append(TypeNames.canonical(topic.payloadType()))
-				.append("> ").append(topic.name()).append(";\n");
+			out.append("\n\tprivate final dev.realtime.Topic<")
+				.append(TypeNames.canonical(topic.payloadType()))
+				.append("> ")
+				.append(topic.name())
+				.append(";\n");
 		}
 		out.append("\n\tprivate ").append(className).append("(java.util.Map<String, String> parameters) {\n");
 		out.append("\t\tthis.name = DEFINITION.template().expand(parameters);\n");
 		out.append("\t\tthis.parameters = parameters;\n");
 		for (ChannelModel.TopicModel topic : channel.topics()) {
-			out.append("\t\tthis.").append(topic.name()).append(" = dev.realtime.Topic.of(this, \"")
-				.append(topic.name()).append("\");\n");
+			out.append("\t\tthis.")
+				.append(topic.name())
+				.append(" = dev.realtime.Topic.of(this, \"")
+				.append(topic.name())
+				.append("\");\n");
 		}
 		out.append("\t}\n\n");
 		writeFactory(channel, className, out);
 		writeChannelMethods(out);
 		for (ChannelModel.TopicModel topic : channel.topics()) {
-			out.append("\t@Override\n\tpublic dev.realtime.Topic<").append(TypeNames.canonical(topic.payloadType()))
-				.append("> ").append(topic.name()).append("() {\n\t\treturn this.").append(topic.name())
+			out.append("\t@Override\n\tpublic dev.realtime.Topic<")
+				.append(TypeNames.canonical(topic.payloadType()))
+				.append("> ")
+				.append(topic.name())
+				.append("() {\n\t\treturn this.")
+				.append(topic.name())
 				.append(";\n\t}\n\n");
 		}
 		for (String accessor : channel.accessors()) {
-			out.append("\t@Override\n\tpublic String ").append(accessor).append("() {\n\t\treturn this.parameters.get(\"")
-				.append(accessor).append("\");\n\t}\n\n");
+			out.append("\t@Override\n\tpublic String ")
+				.append(accessor)
+				.append("() {\n\t\treturn this.parameters.get(\"")
+				.append(accessor)
+				.append("\");\n\t}\n\n");
 		}
 		out.setLength(out.length() - 1);
 		out.append("}\n");
@@ -74,26 +97,38 @@ final class ChannelSourceWriter {
 	private static void writeFactory(ChannelModel channel, String className, StringBuilder out) {
 		out.append("\t/**\n\t * Return the channel for the given parameters.\n");
 		for (String placeholder : channel.placeholders()) {
-			out.append("\t * @param ").append(placeholder).append(" the value of {@code {").append(placeholder)
+			out.append("\t * @param ")
+				.append(placeholder)
+				.append(" the value of {@code {")
+				.append(placeholder)
 				.append("}}\n");
 		}
 		out.append("\t * @return the channel\n");
 		out.append("\t * @throws dev.realtime.InvalidChannelException if a value is missing or not allowed\n\t */\n");
-		out.append("\tpublic static ").append(className).append(" of(")
-			.append(channel.placeholders().stream().map((placeholder) -> "String " + placeholder)
+		out.append("\tpublic static ")
+			.append(className)
+			.append(" of(")
+			.append(channel.placeholders()
+				.stream()
+				.map((placeholder) -> "String " + placeholder)
 				.collect(Collectors.joining(", ")))
 			.append(") {\n");
 		if (channel.placeholders().isEmpty()) {
 			out.append("\t\treturn new ").append(className).append("(java.util.Map.of());\n");
 		}
 		else {
-			// '$' keeps the local apart from the parameters, placeholders cannot contain it
+			// '$' keeps the local apart from the parameters:
+			// placeholders cannot contain it
 			out.append("\t\tjava.util.Map<String, String> $parameters = new java.util.LinkedHashMap<>();\n");
 			for (String placeholder : channel.placeholders()) {
-				out.append("\t\t$parameters.put(\"").append(placeholder).append("\", ").append(placeholder)
+				out.append("\t\t$parameters.put(\"")
+					.append(placeholder)
+					.append("\", ")
+					.append(placeholder)
 					.append(");\n");
 			}
-			out.append("\t\treturn new ").append(className)
+			out.append("\t\treturn new ")
+				.append(className)
 				.append("(java.util.Collections.unmodifiableMap($parameters));\n");
 		}
 		out.append("\t}\n\n");

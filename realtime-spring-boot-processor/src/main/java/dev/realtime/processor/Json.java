@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A minimal JSON writer and reader for the catalog, so that the processor needs no
  * library. Values are {@link Map}, {@link List}, {@link String}, {@link Number},
@@ -28,13 +30,13 @@ final class Json {
 	 * @param value the value
 	 * @return the JSON text
 	 */
-	static String write(Object value) {
+	static String write(@Nullable Object value) {
 		StringBuilder out = new StringBuilder();
 		write(value, out, "");
 		return out.append('\n').toString();
 	}
 
-	private static void write(Object value, StringBuilder out, String indent) {
+	private static void write(@Nullable Object value, StringBuilder out, String indent) {
 		if (value instanceof Map<?, ?> map) {
 			if (map.isEmpty()) {
 				out.append("{}");
@@ -106,7 +108,7 @@ final class Json {
 	 * @return the value
 	 * @throws IllegalArgumentException if the text is not valid JSON
 	 */
-	static Object read(String text) {
+	static @Nullable Object read(String text) {
 		Json json = new Json(text);
 		Object value = json.value();
 		json.whitespace();
@@ -116,7 +118,25 @@ final class Json {
 		return value;
 	}
 
-	private Object value() {
+	/**
+	 * Return a member that a parsed object must have.
+	 * @param <T> the type of the member
+	 * @param object the parsed object
+	 * @param name the name of the member
+	 * @return the value of the member
+	 * @throws IllegalArgumentException if the object is not a JSON object or the member
+	 * is missing or {@code null}
+	 */
+	@SuppressWarnings("unchecked")
+	static <T> T member(@Nullable Object object, String name) {
+		Object value = (object instanceof Map<?, ?> map) ? map.get(name) : null;
+		if (value == null) {
+			throw new IllegalArgumentException("Expected an object with member '" + name + "'");
+		}
+		return (T) value;
+	}
+
+	private @Nullable Object value() {
 		whitespace();
 		if (this.position >= this.text.length()) {
 			throw error("a value");
@@ -140,8 +160,8 @@ final class Json {
 		}
 	}
 
-	private Map<String, Object> object() {
-		Map<String, Object> map = new LinkedHashMap<>();
+	private Map<String, @Nullable Object> object() {
+		Map<String, @Nullable Object> map = new LinkedHashMap<>();
 		this.position++;
 		whitespace();
 		if (accept('}')) {
@@ -163,8 +183,8 @@ final class Json {
 		return map;
 	}
 
-	private List<Object> array() {
-		List<Object> list = new ArrayList<>();
+	private List<@Nullable Object> array() {
+		List<@Nullable Object> list = new ArrayList<>();
 		this.position++;
 		whitespace();
 		if (accept(']')) {
@@ -209,7 +229,7 @@ final class Json {
 		throw error("'\"'");
 	}
 
-	private Object literal(String word, Object value) {
+	private @Nullable Object literal(String word, @Nullable Object value) {
 		if (!this.text.startsWith(word, this.position)) {
 			throw error(word);
 		}

@@ -26,14 +26,16 @@ import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * Describes payload types as JSON Schema (draft 2020-12), following what Jackson writes by
- * default: record components and bean getters become properties, {@code java.time} types
- * ISO-8601 strings, {@code byte[]} a base64 string. Every property is required unless it
- * is {@code Optional} or annotated with an annotation named {@code Nullable}; simple
- * Bean Validation constraints are carried over. Object schemas carry their Java type in
- * {@code x-java-type}; a type that refers to itself is cut short at the second occurrence
- * as an object schema without {@code properties}.
+ * Describes payload types as JSON Schema (draft 2020-12), following what Jackson writes
+ * by default: record components and bean getters become properties, {@code java.time}
+ * types ISO-8601 strings, {@code byte[]} a base64 string. Every property is required
+ * unless it is {@code Optional} or annotated with an annotation named {@code Nullable};
+ * simple Bean Validation constraints are carried over. Object schemas carry their Java
+ * type in {@code x-java-type}; a type that refers to itself is cut short at the second
+ * occurrence as an object schema without {@code properties}.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -137,11 +139,12 @@ final class PayloadSchemas {
 		}
 		else if (element.getKind() == ElementKind.ENUM) {
 			schema.put("type", "string");
-			schema.put("enum", ElementFilter.fieldsIn(element.getEnclosedElements())
-				.stream()
-				.filter((field) -> field.getKind() == ElementKind.ENUM_CONSTANT)
-				.map((field) -> (Object) field.getSimpleName().toString())
-				.toList());
+			schema.put("enum",
+					ElementFilter.fieldsIn(element.getEnclosedElements())
+						.stream()
+						.filter((field) -> field.getKind() == ElementKind.ENUM_CONSTANT)
+						.map((field) -> (Object) field.getSimpleName().toString())
+						.toList());
 		}
 		else if (isA(type, "java.util.Map")) {
 			schema.put("type", "object");
@@ -206,8 +209,8 @@ final class PayloadSchemas {
 				annotations.addAll(accessor.getAnnotationMirrors());
 				annotations.addAll(accessor.getReturnType().getAnnotationMirrors());
 				addField(element, component.getSimpleName().toString(), annotations);
-				properties.add(new Property(component.getSimpleName().toString(), memberType(type, accessor),
-						annotations));
+				properties
+					.add(new Property(component.getSimpleName().toString(), memberType(type, accessor), annotations));
 			}
 			return properties;
 		}
@@ -233,7 +236,7 @@ final class PayloadSchemas {
 		}
 	}
 
-	private static String propertyName(ExecutableElement method) {
+	private static @Nullable String propertyName(ExecutableElement method) {
 		Set<Modifier> modifiers = method.getModifiers();
 		String name = method.getSimpleName().toString();
 		if (!modifiers.contains(Modifier.PUBLIC) || modifiers.contains(Modifier.STATIC)
@@ -301,13 +304,13 @@ final class PayloadSchemas {
 			schema.put("type", List.of(type, "null"));
 		}
 		if (schema.get("enum") instanceof List<?> values) {
-			List<Object> withNull = new ArrayList<>((List<Object>) values);
+			List<@Nullable Object> withNull = new ArrayList<>((List<Object>) values);
 			withNull.add(null);
 			schema.put("enum", withNull);
 		}
 	}
 
-	private static Object value(AnnotationMirror annotation, String name) {
+	private static @Nullable Object value(AnnotationMirror annotation, String name) {
 		AnnotationValue value = ChannelReader.attribute(annotation, name);
 		return (value != null) ? value.getValue() : null;
 	}
@@ -329,7 +332,8 @@ final class PayloadSchemas {
 				: this.elements.getTypeElement("java.lang.Object").asType();
 	}
 
-	// the type argument that a subtype gives to a generic supertype, such as V of Map<K, V>
+	// the type argument that a subtype gives to a generic supertype,
+	// such as V of Map<K, V>
 	private TypeMirror argumentOf(TypeMirror type, String supertype, int index) {
 		if (isNamed(type, supertype)) {
 			return argument((DeclaredType) type, index);
@@ -344,8 +348,9 @@ final class PayloadSchemas {
 
 	private record Property(String name, TypeMirror type, List<AnnotationMirror> annotations) {
 
-		// a qualified name, or a simple name for annotations such as Nullable that come from many libraries
-		AnnotationMirror annotation(String name) {
+		// a qualified name, or a simple name for annotations
+		// such as Nullable that come from many libraries
+		@Nullable AnnotationMirror annotation(String name) {
 			for (AnnotationMirror annotation : this.annotations) {
 				Element element = annotation.getAnnotationType().asElement();
 				String qualified = ((TypeElement) element).getQualifiedName().toString();

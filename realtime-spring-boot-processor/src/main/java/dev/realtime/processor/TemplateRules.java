@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The channel template rules of {@code dev.realtime.ChannelTemplate}, copied because the
  * processor must not depend on the library. Keep both in sync: {@code TemplateRulesTests}
@@ -28,7 +30,7 @@ final class TemplateRules {
 	 * @param template the template to check
 	 * @return a description of the problem, or {@code null} if the template is valid
 	 */
-	static String problem(String template) {
+	static @Nullable String problem(String template) {
 		if (template.isEmpty()) {
 			return "the template is empty";
 		}
@@ -59,8 +61,8 @@ final class TemplateRules {
 	 * @param template a valid template
 	 * @return the literal segments, {@code null} for each placeholder
 	 */
-	static String[] literals(String template) {
-		String[] parts = template.split(":", -1);
+	static @Nullable String[] literals(String template) {
+		@Nullable String[] parts = template.split(":", -1);
 		for (int i = 0; i < parts.length; i++) {
 			if (PLACEHOLDER.matcher(parts[i]).matches()) {
 				parts[i] = null;
@@ -93,8 +95,8 @@ final class TemplateRules {
 	 * @return whether the two templates overlap
 	 */
 	static boolean overlaps(String first, String second) {
-		String[] a = literals(first);
-		String[] b = literals(second);
+		@Nullable String[] a = literals(first);
+		@Nullable String[] b = literals(second);
 		if (a.length != b.length) {
 			return false;
 		}

@@ -30,30 +30,33 @@ final class TypeNames {
 	 */
 	static String canonical(TypeMirror type) {
 		switch (type.getKind()) {
-			case DECLARED: {
-				DeclaredType declared = (DeclaredType) type;
-				String name = ((TypeElement) declared.asElement()).getQualifiedName().toString();
-				List<? extends TypeMirror> arguments = declared.getTypeArguments();
-				return arguments.isEmpty() ? name
-						: name + arguments.stream().map(TypeNames::canonical).collect(Collectors.joining(", ", "<", ">"));
-			}
+			case DECLARED:
+				return declared((DeclaredType) type);
 			case ARRAY:
 				return canonical(((ArrayType) type).getComponentType()) + "[]";
-			case WILDCARD: {
-				WildcardType wildcard = (WildcardType) type;
-				if (wildcard.getExtendsBound() != null) {
-					return "? extends " + canonical(wildcard.getExtendsBound());
-				}
-				if (wildcard.getSuperBound() != null) {
-					return "? super " + canonical(wildcard.getSuperBound());
-				}
-				return "?";
-			}
+			case WILDCARD:
+				return wildcard((WildcardType) type);
 			default:
 				// primitives and type variables carry no annotations in their names
-				return type.getKind().isPrimitive() ? type.getKind().name().toLowerCase(Locale.ROOT)
-						: type.toString();
+				return type.getKind().isPrimitive() ? type.getKind().name().toLowerCase(Locale.ROOT) : type.toString();
 		}
+	}
+
+	private static String declared(DeclaredType type) {
+		String name = ((TypeElement) type.asElement()).getQualifiedName().toString();
+		List<? extends TypeMirror> arguments = type.getTypeArguments();
+		return arguments.isEmpty() ? name
+				: name + arguments.stream().map(TypeNames::canonical).collect(Collectors.joining(", ", "<", ">"));
+	}
+
+	private static String wildcard(WildcardType type) {
+		if (type.getExtendsBound() != null) {
+			return "? extends " + canonical(type.getExtendsBound());
+		}
+		if (type.getSuperBound() != null) {
+			return "? super " + canonical(type.getSuperBound());
+		}
+		return "?";
 	}
 
 }

@@ -41,27 +41,41 @@ final class TypeScriptWriter {
 		return new TypeScriptWriter().declarations(channels);
 	}
 
-	@SuppressWarnings("unchecked")
 	private String declarations(List<Map<String, Object>> channels) {
 		StringBuilder channelTypes = new StringBuilder();
 		StringBuilder map = new StringBuilder("export interface RealtimeChannels {\n");
 		for (Map<String, Object> channel : channels) {
-			String javaType = ((String) channel.get("type")).replace('$', '.');
-			String template = (String) channel.get("template");
+			String javaType = Json.<String>member(channel, "type").replace('$', '.');
+			String template = Json.member(channel, "template");
 			String base = name(javaType + "#channel", candidates(javaType));
-			channelTypes.append("/** Topics of channel {@code ").append(template).append("} (").append(javaType)
+			channelTypes.append("/** Topics of channel {@code ")
+				.append(template)
+				.append("} (")
+				.append(javaType)
 				.append("). */\n");
 			channelTypes.append("export interface ").append(base).append("Topics {\n");
-			for (Map<String, Object> topic : (List<Map<String, Object>>) channel.get("topics")) {
-				channelTypes.append("  ").append(property((String) topic.get("name"))).append(": ")
-					.append(type((Map<String, Object>) topic.get("schema"))).append(";\n");
+			List<Map<String, Object>> topics = Json.member(channel, "topics");
+			for (Map<String, Object> topic : topics) {
+				channelTypes.append("  ")
+					.append(property(Json.member(topic, "name")))
+					.append(": ")
+					.append(type(Json.member(topic, "schema")))
+					.append(";\n");
 			}
 			channelTypes.append("}\n\n");
 			channelTypes.append("/** Names of channel {@code ").append(template).append("}. */\n");
-			channelTypes.append("export type ").append(base).append("Name = `")
-				.append(template.replaceAll("\\{[^}]*}", "\\${string}")).append("`;\n\n");
-			map.append("  ").append(quote(template)).append(": { name: ").append(base).append("Name; topics: ")
-				.append(base).append("Topics };\n");
+			channelTypes.append("export type ")
+				.append(base)
+				.append("Name = `")
+				.append(template.replaceAll("\\{[^}]*}", "\\${string}"))
+				.append("`;\n\n");
+			map.append("  ")
+				.append(quote(template))
+				.append(": { name: ")
+				.append(base)
+				.append("Name; topics: ")
+				.append(base)
+				.append("Topics };\n");
 		}
 		map.append("}\n\n");
 		StringBuilder out = new StringBuilder();
@@ -103,7 +117,7 @@ final class TypeScriptWriter {
 			case "integer", "number" -> "number";
 			case "boolean" -> "boolean";
 			case "array" -> {
-				String items = type((Map<String, Object>) schema.get("items"));
+				String items = type(Json.member(schema, "items"));
 				yield items.contains(" ") ? "Array<" + items + ">" : items + "[]";
 			}
 			case "object" -> (schema.get("additionalProperties") instanceof Map<?, ?> values)
@@ -114,19 +128,22 @@ final class TypeScriptWriter {
 
 	@SuppressWarnings("unchecked")
 	private String declare(Map<String, Object> schema) {
-		String javaType = (String) schema.get(PayloadSchemas.JAVA_TYPE);
+		String javaType = Json.member(schema, PayloadSchemas.JAVA_TYPE);
 		String name = name(javaType, candidates(javaType));
 		if (!this.interfaces.containsKey(javaType) && schema.get("properties") instanceof Map<?, ?> properties) {
-			// reserve the slot first so that a type that refers to itself is declared once
+			// reserve the slot first,
+			// so that a type that refers to itself is declared once
 			this.interfaces.put(javaType, "");
 			List<Object> required = (List<Object>) schema.getOrDefault("required", List.of());
 			StringBuilder out = new StringBuilder();
 			out.append("/** Payload type ").append(javaType).append(". */\n");
 			out.append("export interface ").append(name).append(" {\n");
 			for (Map.Entry<String, Object> property : ((Map<String, Object>) properties).entrySet()) {
-				out.append("  ").append(property(property.getKey()))
+				out.append("  ")
+					.append(property(property.getKey()))
 					.append(required.contains(property.getKey()) ? ": " : "?: ")
-					.append(type((Map<String, Object>) property.getValue())).append(";\n");
+					.append(type((Map<String, Object>) property.getValue()))
+					.append(";\n");
 			}
 			out.append("}\n\n");
 			this.interfaces.put(javaType, out.toString());

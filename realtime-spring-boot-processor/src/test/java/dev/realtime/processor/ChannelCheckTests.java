@@ -43,8 +43,9 @@ class ChannelCheckTests {
 				public class Foo {
 				}
 				""");
-		assertSingleError(compilation, "@RealtimeChannel goes on an interface, not on a class; declare Foo as an "
-				+ "interface", "@RealtimeChannel(\"foo:{id}\")");
+		assertSingleError(compilation,
+				"@RealtimeChannel goes on an interface, not on a class; declare Foo as an interface",
+				"@RealtimeChannel(\"foo:{id}\")");
 	}
 
 	@Test
@@ -54,8 +55,9 @@ class ChannelCheckTests {
 				public @interface Foo {
 				}
 				""");
-		assertSingleError(compilation, "@RealtimeChannel goes on an interface, not on an annotation type; declare "
-				+ "Foo as an interface", "@RealtimeChannel(\"foo:{id}\")");
+		assertSingleError(compilation,
+				"@RealtimeChannel goes on an interface, not on an annotation type; declare Foo as an interface",
+				"@RealtimeChannel(\"foo:{id}\")");
 	}
 
 	@Test
@@ -67,8 +69,7 @@ class ChannelCheckTests {
 				}
 				""");
 		assertSingleError(compilation, "invalid template '{id}:foo': the first segment must be a literal, not a "
-				+ "placeholder; declare it like @RealtimeChannel(\"pipeline:{runId}\")",
-				"\"{id}:foo\"");
+				+ "placeholder; declare it like @RealtimeChannel(\"pipeline:{runId}\")", "\"{id}:foo\"");
 	}
 
 	@Test
@@ -79,9 +80,11 @@ class ChannelCheckTests {
 					Topic<String> status();
 				}
 				""");
-		assertSingleError(compilation, "invalid template 'Foo:{id}': segment 'Foo' must be a literal of lower-case "
-				+ "letters, digits, '.', '_' or '-' (at most 64) or a whole {placeholder}; declare it like "
-				+ "@RealtimeChannel(\"pipeline:{runId}\")", "\"Foo:{id}\"");
+		assertSingleError(compilation,
+				"invalid template 'Foo:{id}': segment 'Foo' must be a literal of lower-case "
+						+ "letters, digits, '.', '_' or '-' (at most 64) or a whole {placeholder}; declare it like "
+						+ "@RealtimeChannel(\"pipeline:{runId}\")",
+				"\"Foo:{id}\"");
 	}
 
 	@Test
@@ -128,8 +131,7 @@ class ChannelCheckTests {
 					int count();
 				}
 				""");
-		assertSingleError(compilation, "method count() must return Topic<T> (or String for a placeholder)",
-				"count();");
+		assertSingleError(compilation, "method count() must return Topic<T> (or String for a placeholder)", "count();");
 	}
 
 	@Test
@@ -153,8 +155,8 @@ class ChannelCheckTests {
 					Topic<? extends Number> status();
 				}
 				""");
-		assertSingleError(compilation, "method status() must name a concrete payload type, not ? extends "
-				+ "java.lang.Number", "status();");
+		assertSingleError(compilation,
+				"method status() must name a concrete payload type, not ? extends java.lang.Number", "status();");
 	}
 
 	@Test
@@ -195,8 +197,8 @@ class ChannelCheckTests {
 					String runId();
 				}
 				""");
-		assertSingleError(compilation, "method runId() names unknown placeholder 'runId': the template 'foo:{id}' "
-				+ "has [id]", "runId();");
+		assertSingleError(compilation,
+				"method runId() names unknown placeholder 'runId': the template 'foo:{id}' has [id]", "runId();");
 	}
 
 	@Test
@@ -256,8 +258,9 @@ class ChannelCheckTests {
 					Topic<String> status();
 				}
 				""");
-		assertSingleError(compilation, "it must not declare type parameters; name the payload types in its Topic<T> "
-				+ "methods", "interface Foo<T> {");
+		assertSingleError(compilation,
+				"it must not declare type parameters; name the payload types in its Topic<T> methods",
+				"interface Foo<T> {");
 	}
 
 	@Test

@@ -38,4 +38,16 @@ class JsonTests {
 			.withMessage("Expected end of input at offset 4");
 	}
 
+	@Test
+	void whenMemberIsMissingOrNullThenGettingItFails() {
+		Object object = Json.read("{\"name\": \"a\", \"nothing\": null}");
+		assertThat(Json.<String>member(object, "name")).isEqualTo("a");
+		assertThatIllegalArgumentException().isThrownBy(() -> Json.member(object, "nothing"))
+			.withMessage("Expected an object with member 'nothing'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Json.member(object, "other"))
+			.withMessage("Expected an object with member 'other'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Json.member(List.of(), "name"))
+			.withMessage("Expected an object with member 'name'");
+	}
+
 }

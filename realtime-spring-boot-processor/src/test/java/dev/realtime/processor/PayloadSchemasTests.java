@@ -66,7 +66,7 @@ class PayloadSchemasTests {
 		assertThat(compilation.errors()).isEmpty();
 		JsonNode schema = json.readTree(compilation.read("META-INF/realtime/channels.json"))
 			.at("/channels/0/topics/0/schema");
-		assertThat(schema).isEqualTo(json.readTree("""
+		String expected = """
 				{"$schema": "https://json-schema.org/draft/2020-12/schema",
 				 "type": "object", "title": "Order", "x-java-type": "com.example.Orders.Order",
 				 "properties": {
@@ -88,7 +88,8 @@ class PayloadSchemasTests {
 				   "previous": {"type": ["object", "null"], "title": "Order", "x-java-type": "com.example.Orders.Order"}
 				 },
 				 "required": ["lines", "tags", "counts", "totals", "contact", "code", "rank", "at", "data", "customer"]}
-				"""));
+				""";
+		assertThat(schema).isEqualTo(json.readTree(expected));
 		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains("""
 				/** Payload type com.example.Orders.Order. */
 				export interface Order {

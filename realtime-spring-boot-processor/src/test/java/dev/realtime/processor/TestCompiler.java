@@ -27,7 +27,8 @@ import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles in-memory sources with {@link RealtimeChannelProcessor} on the test class path.
+ * Compiles in-memory sources with {@link RealtimeChannelProcessor} on the test class
+ * path.
  *
  * @author Realtime team
  */
@@ -109,7 +110,10 @@ final class TestCompiler {
 
 		private static String pointedAt(Diagnostic<? extends JavaFileObject> diagnostic) {
 			try {
-				String text = diagnostic.getSource().getCharContent(true).toString().substring((int) diagnostic.getPosition());
+				String text = diagnostic.getSource()
+					.getCharContent(true)
+					.toString()
+					.substring((int) diagnostic.getPosition());
 				int end = text.indexOf('\n');
 				return ((end >= 0) ? text.substring(0, end) : text).strip();
 			}
