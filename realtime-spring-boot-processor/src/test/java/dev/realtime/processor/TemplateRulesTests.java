@@ -1,10 +1,9 @@
 package dev.realtime.processor;
 
+import dev.realtime.ChannelTemplate;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import dev.realtime.ChannelTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
