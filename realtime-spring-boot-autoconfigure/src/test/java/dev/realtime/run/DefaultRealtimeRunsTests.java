@@ -14,6 +14,7 @@ import dev.realtime.engine.Replay;
 import dev.realtime.run.JobChannel.Status;
 import dev.realtime.run.JobChannel.Tick;
 import dev.realtime.run.RunStatus.State;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -57,11 +58,15 @@ class DefaultRealtimeRunsTests {
 				});
 		assertThat(handle.await(WAIT)).isEqualTo("the result");
 		assertThat(handle.status()).isEqualTo(new RunStatus(State.COMPLETED, 3));
-		// non-durable messages are published again by each attempt
-		assertThat(recording.list()).containsExactly("$run {\"status\":\"running\",\"attempt\":1}",
-				"status {\"message\":\"started\"}", "ticks {\"n\":1}", "$run {\"status\":\"running\",\"attempt\":2}",
-				"ticks {\"n\":2}", "$run {\"status\":\"running\",\"attempt\":3}", "ticks {\"n\":3}",
-				"status {\"message\":\"done\"}", "$run {\"status\":\"completed\",\"result\":\"the result\"}");
+		// non-durable messages are published again by each attempt; subscribers receive
+		// asynchronously, so wait for the last one
+		Awaitility.await()
+			.atMost(WAIT)
+			.untilAsserted(() -> assertThat(recording.list()).containsExactly(
+					"$run {\"status\":\"running\",\"attempt\":1}", "status {\"message\":\"started\"}",
+					"ticks {\"n\":1}", "$run {\"status\":\"running\",\"attempt\":2}", "ticks {\"n\":2}",
+					"$run {\"status\":\"running\",\"attempt\":3}", "ticks {\"n\":3}", "status {\"message\":\"done\"}",
+					"$run {\"status\":\"completed\",\"result\":\"the result\"}"));
 		recording.subscription().dispose();
 	}
 

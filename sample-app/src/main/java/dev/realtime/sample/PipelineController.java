@@ -52,7 +52,7 @@ class PipelineController {
 			@RequestBody(required = false) @Nullable StartRequest body) {
 		String topic = (body != null && body.topic() != null && !body.topic().isBlank()) ? body.topic()
 				: "realtime streams in Spring Boot";
-		String runId = this.runs.register(principal.getName());
+		String runId = this.runs.newRunId(principal.getName());
 		this.worker.start(runId, topic, fail, approval);
 		return Map.of("runId", runId, "channel", "pipeline:" + runId);
 	}

@@ -1,8 +1,6 @@
 package dev.realtime.sample;
 
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,19 +8,18 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
- * Remembers who started each run, so that only its owner gets a token for its channel.
+ * Names runs after their owner ({@code alice~<uuid>}), so that any node can tell who may
+ * subscribe to a run's channel without sharing state.
  *
  * @author Realtime team
  */
 @Component("pipelineRuns")
 public class PipelineRuns {
 
-	private final Map<String, String> owners = new ConcurrentHashMap<>();
+	private static final String SEPARATOR = "~";
 
-	String register(String owner) {
-		String runId = UUID.randomUUID().toString();
-		this.owners.put(runId, owner);
-		return runId;
+	String newRunId(String owner) {
+		return owner + SEPARATOR + UUID.randomUUID();
 	}
 
 	/**
@@ -32,7 +29,7 @@ public class PipelineRuns {
 	 * @return whether the caller owns the run
 	 */
 	public boolean isOwner(@Nullable Authentication authentication, String runId) {
-		return authentication != null && authentication.getName().equals(this.owners.get(runId));
+		return authentication != null && runId.startsWith(authentication.getName() + SEPARATOR);
 	}
 
 }
