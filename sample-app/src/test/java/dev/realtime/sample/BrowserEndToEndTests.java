@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -198,6 +199,8 @@ class BrowserEndToEndTests {
 			assertThat(recordedIds()).doesNotHaveDuplicates();
 			assertThat(isSubsequenceOfTokens(this.page.locator("#draft").textContent(), Drafts.draft(TOPIC)))
 				.as("the draft holds tokens of the run in order, none repeated").isTrue();
+			// neither a stale connection problem nor a gap: the statuses missed while away came from history
+			PlaywrightAssertions.assertThat(this.page.locator("#notice")).isHidden();
 			assertThat(recordedStates()).as("connection states").containsSubsequence("open", "reconnecting", "open",
 					"reconnecting", "open");
 			screenshot("sample-page-reconnected-" + transport + ".png");
@@ -245,7 +248,7 @@ class BrowserEndToEndTests {
 
 	private void awaitReconnecting() {
 		PlaywrightAssertions.assertThat(connection())
-			.hasAttribute("data-state", java.util.regex.Pattern.compile("reconnecting|connecting"));
+			.hasAttribute("data-state", Pattern.compile("reconnecting|connecting"));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.realtime.ChannelCatalog;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.FluxExchangeResult;
@@ -24,11 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * generated TypeScript declarations.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-@AutoConfigureWebTestClient
 class SampleApplicationTests {
 
-	@Autowired
 	private WebTestClient client;
+
+	// bound to the server itself, so that requests go through its security filters and sockets
+	@BeforeEach
+	void bindClient(@LocalServerPort int port) {
+		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+	}
 
 	@Test
 	void whenApplicationStartsThenPipelineChannelIsInCatalog(@Autowired ChannelCatalog catalog) {
