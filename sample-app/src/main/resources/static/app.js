@@ -90,6 +90,14 @@ function onRunStatus(run) {
   }
 }
 
+function onConnectionStatus(status) {
+  setBadge('connection', status);
+  // a connection problem reported before a reconnect is over once the stream is open again
+  if (status === 'open' && $('notice').textContent.startsWith('Connection problem')) {
+    notice('');
+  }
+}
+
 async function reply(approved) {
   $('approve').disabled = $('reject').disabled = true;
   try {
@@ -125,7 +133,7 @@ async function start(event) {
       token: tokenFor(channel),
       transport: $('transport').value,
       onMessage,
-      onStatus: (status) => setBadge('connection', status),
+      onStatus: onConnectionStatus,
       onGap: () => notice('Some messages are no longer in the channel history: the page may be incomplete.'),
       onError: (error) => notice(`Connection problem: ${error.message ?? error}`),
     });

@@ -1,0 +1,147 @@
+package dev.realtime.sample;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.realtime.ChannelCatalog;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.FluxExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of the sample application over HTTP: runs, tokens for their channels, and the
+ * generated TypeScript declarations.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	private WebTestClient client;
+
+	// bound to the server itself, so that requests go through its security filters and sockets
+	@BeforeEach
+	void bindClient(@LocalServerPort int port) {
+		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+	}
+
+	@Test
+	void whenApplicationStartsThenPipelineChannelIsInCatalog(@Autowired ChannelCatalog catalog) {
+		assertThat(catalog.resolve("pipeline:run-1").definition().type()).isEqualTo(ContentPipeline.class);
+	}
+
+	@Test
+	void whenAliceStartsRunThenSheGetsTokenForItsChannel() {
+		String channel = startRun("alice");
+		requestToken("alice", channel).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.channel")
+			.isEqualTo(channel)
+			.jsonPath("$.topics")
+			.isEqualTo(List.of("status", "tokens"))
+			.jsonPath("$.token")
+			.isNotEmpty()
+			.jsonPath("$.expiresAt")
+			.isNotEmpty();
+	}
+
+	@Test
+	void whenBobAsksForAlicesRunThenTokenEndpointAnswersForbidden() {
+		String channel = startRun("alice");
+		requestToken("bob", channel).expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void whenTokenHasOneChangedCharacterThenStreamAnswersUnauthorized() {
+		String token = token("alice", startRun("alice"));
+		// the unchanged token opens the stream, so that the 401 below is the changed character's doing
+		FluxExchangeResult<String> stream = openStream(token).expectStatus()
+			.isOk()
+			.returnResult(String.class);
+		StepVerifier.create(stream.getResponseBody())
+			.expectNextMatches((data) -> data.contains("\"channel\""))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		openStream(changeOneCharacterOfSignature(token)).expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void whenDeclarationsRequestedThenPipelineChannelIsTyped() {
+		this.client.get()
+			.uri("/realtime/channels.d.ts")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((declarations) -> assertThat(declarations).contains("`pipeline:${string}`")
+				.contains("export interface Status"));
+	}
+
+	private String startRun(String user) {
+		Map<String, String> run = this.client.post()
+			.uri("/api/pipeline")
+			.headers((headers) -> headers.setBasicAuth(user, user))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("topic", "tests"))
+			.exchange()
+			.expectStatus()
+			.isAccepted()
+			.expectBody(new ParameterizedTypeReference<Map<String, String>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(run).containsKey("runId").containsEntry("channel", "pipeline:" + run.get("runId"));
+		return run.get("channel");
+	}
+
+	private WebTestClient.ResponseSpec requestToken(String user, String channel) {
+		return this.client.post()
+			.uri("/realtime/token")
+			.headers((headers) -> headers.setBasicAuth(user, user))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel, "topics", List.of("status", "tokens")))
+			.exchange();
+	}
+
+	private String token(String user, String channel) {
+		Map<String, Object> response = requestToken(user, channel).expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(response).isNotNull();
+		return (String) response.get("token");
+	}
+
+	private WebTestClient.ResponseSpec openStream(String token) {
+		return this.client.get()
+			.uri("/realtime/sse")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange();
+	}
+
+	// the middle of the signature: the last character of base64url may only carry padding bits
+	private static String changeOneCharacterOfSignature(String token) {
+		int signature = token.lastIndexOf('.') + 1;
+		int index = signature + (token.length() - signature) / 2;
+		char changed = (token.charAt(index) == 'A') ? 'B' : 'A';
+		return token.substring(0, index) + changed + token.substring(index + 1);
+	}
+
+}
