@@ -150,6 +150,7 @@ class Subscription {
     }));
     this.#staticToken = typeof token !== 'function';
     this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
+    this.#setStatus('connecting', {});
     this.#connect();
   }
 

@@ -75,7 +75,7 @@ describe('fetch SSE transport', () => {
     await settle();
     expect(subscription.status).toBe('open');
     expect(subscription.topics).toEqual(['status']);
-    expect(statuses).toEqual([['open', { recovered: null }]]);
+    expect(statuses).toEqual([['connecting', {}], ['open', { recovered: null }]]);
     subscription.close();
     expect(subscription.status).toBe('closed');
     expect(server.last.aborted).toBe(true);
@@ -216,7 +216,7 @@ describe('fetch SSE transport', () => {
     await settle();
     expect(messages).toEqual(['1-e1', '2-e1']);
     expect(gaps).toEqual([]);
-    expect(statuses.map(([status]) => status)).toEqual(['open']);
+    expect(statuses.map(([status]) => status)).toEqual(['connecting', 'open']);
     subscription.close();
   });
 

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,7 +58,8 @@ class BrowserEndToEndTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	// records what changes too fast to poll: every connection state and every delivered id
+	// records what changes too fast to poll: every connection state and every delivered
+	// id
 	private static final String RECORD_CHANGES = """
 			() => {
 			  window.e2e = { states: [], ids: [] };
@@ -180,7 +179,8 @@ class BrowserEndToEndTests {
 			this.page.waitForFunction("(before) => document.getElementById('draft').textContent.length > before",
 					draftAfterFirstResume.length());
 
-			// cut again until the run has ended: its last status reaches the page only from history
+			// cut again until the run has ended: its last status reaches the page only
+			// from history
 			Mono<RealtimeMessage<Status>> draftComplete = this.subscriber.subscribe(channel.status())
 				.filter((message) -> message.data().message().equals("Draft complete"))
 				.next()
@@ -198,19 +198,21 @@ class BrowserEndToEndTests {
 			assertThat(statusLines()).containsExactlyElementsOf(STATUS_LINES);
 			assertThat(recordedIds()).doesNotHaveDuplicates();
 			assertThat(isSubsequenceOfTokens(this.page.locator("#draft").textContent(), Drafts.draft(TOPIC)))
-				.as("the draft holds tokens of the run in order, none repeated").isTrue();
-			// neither a stale connection problem nor a gap: the statuses missed while away came from history
+				.as("the draft holds tokens of the run in order, none repeated")
+				.isTrue();
+			// neither a stale connection problem nor a gap: the statuses missed while
+			// away came from history
 			PlaywrightAssertions.assertThat(this.page.locator("#notice")).isHidden();
-			assertThat(recordedStates()).as("connection states").containsSubsequence("open", "reconnecting", "open",
-					"reconnecting", "open");
+			assertThat(recordedStates()).as("connection states")
+				.containsSubsequence("open", "reconnecting", "open", "reconnecting", "open");
 			screenshot("sample-page-reconnected-" + transport + ".png");
 		}
 	}
 
 	@Test
-	@Disabled("needs runs (issue 4)")
 	void whenAliceApprovesDraftThenRunCompletes() {
 		signInAsAlice(this.port);
+		this.page.locator("#topic").fill(TOPIC);
 		this.page.locator("#approval").check();
 		this.page.locator("#start-button").click();
 		PlaywrightAssertions.assertThat(this.page.locator("#run-status")).hasAttribute("data-state", "running");
@@ -270,7 +272,8 @@ class BrowserEndToEndTests {
 		this.page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target", "e2e", name)).setFullPage(true));
 	}
 
-	// whether text is the concatenation of some of the tokens, in their order, each used at most once
+	// whether text is the concatenation of some of the tokens, in their order, each used
+	// at most once
 	private static boolean isSubsequenceOfTokens(String text, List<String> tokens) {
 		boolean[] reachable = new boolean[text.length() + 1];
 		reachable[0] = true;

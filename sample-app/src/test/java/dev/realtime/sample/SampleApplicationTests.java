@@ -29,7 +29,8 @@ class SampleApplicationTests {
 
 	private WebTestClient client;
 
-	// bound to the server itself, so that requests go through its security filters and sockets
+	// bound to the server itself, so that requests go through its security filters and
+	// sockets
 	@BeforeEach
 	void bindClient(@LocalServerPort int port) {
 		this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
@@ -68,10 +69,9 @@ class SampleApplicationTests {
 	@Test
 	void whenTokenHasOneChangedCharacterThenStreamAnswersUnauthorized() {
 		String token = token("alice", startRun("alice"));
-		// the unchanged token opens the stream, so that the 401 below is the changed character's doing
-		FluxExchangeResult<String> stream = openStream(token).expectStatus()
-			.isOk()
-			.returnResult(String.class);
+		// the unchanged token opens the stream, so that the 401 below is the changed
+		// character's doing
+		FluxExchangeResult<String> stream = openStream(token).expectStatus().isOk().returnResult(String.class);
 		StepVerifier.create(stream.getResponseBody())
 			.expectNextMatches((data) -> data.contains("\"channel\""))
 			.thenCancel()
@@ -136,7 +136,8 @@ class SampleApplicationTests {
 			.exchange();
 	}
 
-	// the middle of the signature: the last character of base64url may only carry padding bits
+	// the middle of the signature: the last character of base64url may only carry padding
+	// bits
 	private static String changeOneCharacterOfSignature(String token) {
 		int signature = token.lastIndexOf('.') + 1;
 		int index = signature + (token.length() - signature) / 2;
