@@ -142,7 +142,9 @@ class BrowserEndToEndTests {
 		PlaywrightAssertions.assertThat(this.page.locator("#statuses li").last()).containsText("Draft complete");
 		PlaywrightAssertions.assertThat(this.page.locator("#draft")).hasText(DRAFT);
 		assertThat(statusLines()).containsExactlyElementsOf(STATUS_LINES);
-		assertThat(recordedIds()).doesNotHaveDuplicates().hasSize(STATUS_LINES.size() + Drafts.draft(TOPIC).size());
+		PlaywrightAssertions.assertThat(this.page.locator("#run-status")).hasAttribute("data-state", "completed");
+		// every status line and token, plus the run's running and completed messages
+		assertThat(recordedIds()).doesNotHaveDuplicates().hasSize(STATUS_LINES.size() + Drafts.draft(TOPIC).size() + 2);
 		PlaywrightAssertions.assertThat(this.page.locator("#notice")).isHidden();
 		if (transport.equals("sse")) {
 			assertThat(this.connections).anyMatch((url) -> url.contains("/realtime/sse"));
