@@ -30,13 +30,24 @@ final class TestRedis {
 	 * @return the started factory, to destroy after use
 	 */
 	static LettuceConnectionFactory connectionFactory(int port) {
-		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+		return connectionFactory(port, LettuceClientConfiguration.builder());
+	}
+
+	/**
+	 * Create and start a connection factory configured as the auto-configuration does.
+	 * @param port the Redis port
+	 * @param client the client configuration to complete
+	 * @return the started factory, to destroy after use
+	 */
+	static LettuceConnectionFactory connectionFactory(int port,
+			LettuceClientConfiguration.LettuceClientConfigurationBuilder client) {
+		LettuceClientConfiguration configuration = client
 			.clientOptions(
 					ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build())
 			.commandTimeout(Duration.ofSeconds(2))
 			.build();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(EnabledIfRedis.HOST, port), client);
+				new RedisStandaloneConfiguration(EnabledIfRedis.HOST, port), configuration);
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;
