@@ -98,6 +98,8 @@ public class RealtimeProperties {
 		 */
 		private Duration publishTimeout = Duration.ofSeconds(5);
 
+		private final Redis redis = new Redis();
+
 		public EngineType getType() {
 			return this.type;
 		}
@@ -112,6 +114,29 @@ public class RealtimeProperties {
 
 		public void setPublishTimeout(Duration publishTimeout) {
 			this.publishTimeout = publishTimeout;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		public static class Redis {
+
+			/**
+			 * Prefix of the keys and pub/sub channels of the Redis engine, so that several
+			 * applications can share one Redis; every node of an application must use the
+			 * same.
+			 */
+			private String keyPrefix = "realtime:";
+
+			public String getKeyPrefix() {
+				return this.keyPrefix;
+			}
+
+			public void setKeyPrefix(String keyPrefix) {
+				this.keyPrefix = keyPrefix;
+			}
+
 		}
 
 	}

@@ -1,0 +1,158 @@
+package dev.realtime.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.realtime.ChannelCatalog;
+import dev.realtime.PublishResult;
+import dev.realtime.RealtimePublisher;
+import dev.realtime.autoconfigure.TestPipeline.Status;
+import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.engine.redis.EnabledIfRedis;
+import dev.realtime.engine.redis.RedisEngine;
+import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.TokenRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three application nodes on random ports sharing one Redis: messages published on one
+ * reach the SSE and WebSocket subscribers of the others in order, and a subscriber that
+ * moves to another node resumes without loss or duplicates.
+ */
+@EnabledIfRedis
+class RealtimeRedisMultiNodeTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final String PREFIX = "realtime-test:" + Long.toString(System.nanoTime(), 36) + ":";
+
+	private static final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+
+	@BeforeAll
+	static void startNodes() {
+		for (int i = 0; i < 3; i++) {
+			nodes.add(new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
+				.properties("server.port=0", "realtime.engine.type=redis", "realtime.engine.redis.key-prefix=" + PREFIX,
+						"realtime.token.secret=a-shared-secret-of-at-least-32-bytes!", "realtime.history.size=1000",
+						"spring.data.redis.host=" + EnabledIfRedis.HOST, "spring.data.redis.port=" + EnabledIfRedis.PORT,
+						"spring.security.user.name=alice", "spring.security.user.password=alice")
+				.run());
+		}
+	}
+
+	@AfterAll
+	static void stopNodes() {
+		StringRedisTemplate redis = new StringRedisTemplate(nodes.get(0).getBean(RedisConnectionFactory.class));
+		redis.delete(redis.keys(PREFIX + "*"));
+		nodes.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void whenPublishedOnOneNodeThenSseAndWebSocketSubscribersOnTheOthersReceiveEveryMessageInOrder()
+			throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-1");
+		assertThat(node(0).getBean(RedisEngine.class)).isNotNull();
+		try (SseTestClient sse = SseTestClient.connect(port(1), "/realtime/sse?history=none", mint(channel), null);
+				WebSocketTestClient ws = WebSocketTestClient.connect(port(2), null)) {
+			sse.next("subscribed");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + mint(channel) + "\",\"history\":\"none\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			List<String> published = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				published.add(publish(0, channel, "m" + i).id());
+			}
+			List<String> overSse = new ArrayList<>();
+			List<String> overWebSocket = new ArrayList<>();
+			for (int i = 0; i < 200; i++) {
+				SseTestClient.Event event = sse.next("message");
+				assertThat(message(json.readTree(event.data()))).isEqualTo("m" + i);
+				overSse.add(event.id());
+				JsonNode frame = ws.next();
+				assertThat(message(frame.path("message"))).isEqualTo("m" + i);
+				overWebSocket.add(frame.path("message").path("id").asString());
+			}
+			assertThat(overSse).isEqualTo(published);
+			assertThat(overWebSocket).isEqualTo(published);
+		}
+	}
+
+	@Test
+	void whenASubscriberMovesToAnotherNodeWithItsLastEventIdThenItResumesWithoutLossOrDuplicates()
+			throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-2");
+		List<String> published = new ArrayList<>();
+		List<String> received = new ArrayList<>();
+		try (SseTestClient onB = SseTestClient.connect(port(1), "/realtime/sse", mint(channel), null)) {
+			onB.next("subscribed");
+			for (int i = 0; i < 50; i++) {
+				published.add(publish(0, channel, "m" + i).id());
+			}
+			for (int i = 0; i < 30; i++) {
+				received.add(onB.next("message").id());
+			}
+		}
+		for (int i = 50; i < 80; i++) {
+			published.add(publish(i % 2 == 0 ? 0 : 1, channel, "m" + i).id());
+		}
+		String lastEventId = received.get(received.size() - 1);
+		try (SseTestClient onC = SseTestClient.connect(port(2), "/realtime/sse", mint(channel), lastEventId)) {
+			assertThat(onC.next("subscribed").data()).contains("\"recovered\":true");
+			for (int i = 80; i < 100; i++) {
+				published.add(publish(0, channel, "m" + i).id());
+			}
+			for (int i = 30; i < 100; i++) {
+				SseTestClient.Event event = onC.next("message");
+				assertThat(message(json.readTree(event.data()))).isEqualTo("m" + i);
+				received.add(event.id());
+			}
+		}
+		assertThat(received).isEqualTo(published);
+	}
+
+	private static PublishResult publish(int node, TestPipelineChannel channel, String message) {
+		return node(node).getBean(RealtimePublisher.class).publish(channel.status(), new Status(message));
+	}
+
+	private static String mint(TestPipelineChannel channel) {
+		return node(0).getBean(RealtimeTokens.class).mint(TokenRequest.read(channel.name(), "status")).token();
+	}
+
+	private static String message(JsonNode envelope) {
+		return envelope.path("data").path("message").asString();
+	}
+
+	private static ConfigurableApplicationContext node(int index) {
+		return nodes.get(index);
+	}
+
+	private static int port(int node) {
+		return node(node).getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class TestApplication {
+
+		@Bean
+		ChannelCatalog channelCatalog() {
+			return DefaultChannelCatalog.of(TestPipeline.class);
+		}
+
+	}
+
+}
