@@ -123,9 +123,9 @@ public class RealtimeProperties {
 		public static class Redis {
 
 			/**
-			 * Prefix of the keys and pub/sub channels of the Redis engine, so that several
-			 * applications can share one Redis; every node of an application must use the
-			 * same.
+			 * Prefix of the keys and pub/sub channels of the Redis engine, so that
+			 * several applications can share one Redis; every node of an application must
+			 * use the same.
 			 */
 			private String keyPrefix = "realtime:";
 

@@ -1,7 +1,11 @@
 package dev.realtime.autoconfigure;
 
+import java.time.Duration;
+
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.redis.RedisEngine;
+import dev.realtime.run.RunMemoStore;
+import dev.realtime.run.redis.RedisRunMemoStore;
 import io.lettuce.core.ClientOptions;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,6 +47,11 @@ public final class RealtimeRedisAutoConfiguration {
 
 	private static final String ENGINE_TYPE = "realtime.engine.type";
 
+	/**
+	 * How long durable-step records of a run that never ended (its node died) are kept.
+	 */
+	private static final Duration UNFINISHED_RUN_TTL = Duration.ofDays(1);
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(ReactiveRedisConnectionFactory.class)
 	static class RedisEngineConfiguration {
@@ -61,6 +70,14 @@ public final class RealtimeRedisAutoConfiguration {
 			return new RedisEngine(factory, properties.getEngine().getRedis().getKeyPrefix(),
 					properties.getHistory().getSize(), properties.getHistory().getTtl(),
 					properties.getLimits().getSubscriberBuffer(), properties.getEngine().getPublishTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(RunMemoStore.class)
+		RedisRunMemoStore realtimeRunMemoStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+				RealtimeProperties properties) {
+			return new RedisRunMemoStore(connectionFactory.getObject(),
+					properties.getEngine().getRedis().getKeyPrefix(), UNFINISHED_RUN_TTL);
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -1,17 +1,29 @@
 package dev.realtime.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.PublishResult;
 import dev.realtime.RealtimePublisher;
+import dev.realtime.Topic;
+import dev.realtime.autoconfigure.TestPipeline.Approval;
 import dev.realtime.autoconfigure.TestPipeline.Status;
 import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.engine.redis.EnabledIfRedis;
 import dev.realtime.engine.redis.RedisEngine;
+import dev.realtime.run.RealtimeRuns;
+import dev.realtime.run.RetryPolicy;
+import dev.realtime.run.RunFailureException;
+import dev.realtime.run.RunHandle;
+import dev.realtime.run.RunOptions;
+import dev.realtime.run.RunStatus.State;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +38,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Three application nodes on random ports sharing one Redis: messages published on one
@@ -49,8 +64,9 @@ class RealtimeRedisMultiNodeTests {
 			nodes.add(new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
 				.properties("server.port=0", "realtime.engine.type=redis", "realtime.engine.redis.key-prefix=" + PREFIX,
 						"realtime.token.secret=a-shared-secret-of-at-least-32-bytes!", "realtime.history.size=1000",
-						"spring.data.redis.host=" + EnabledIfRedis.HOST, "spring.data.redis.port=" + EnabledIfRedis.PORT,
-						"spring.security.user.name=alice", "spring.security.user.password=alice")
+						"spring.data.redis.host=" + EnabledIfRedis.HOST,
+						"spring.data.redis.port=" + EnabledIfRedis.PORT, "spring.security.user.name=alice",
+						"spring.security.user.password=alice")
 				.run());
 		}
 	}
@@ -63,8 +79,7 @@ class RealtimeRedisMultiNodeTests {
 	}
 
 	@Test
-	void whenPublishedOnOneNodeThenSseAndWebSocketSubscribersOnTheOthersReceiveEveryMessageInOrder()
-			throws Exception {
+	void whenPublishedOnOneNodeThenSseAndWebSocketSubscribersOnTheOthersReceiveEveryMessageInOrder() throws Exception {
 		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-1");
 		assertThat(node(0).getBean(RedisEngine.class)).isNotNull();
 		try (SseTestClient sse = SseTestClient.connect(port(1), "/realtime/sse?history=none", mint(channel), null);
@@ -92,8 +107,7 @@ class RealtimeRedisMultiNodeTests {
 	}
 
 	@Test
-	void whenASubscriberMovesToAnotherNodeWithItsLastEventIdThenItResumesWithoutLossOrDuplicates()
-			throws Exception {
+	void whenASubscriberMovesToAnotherNodeWithItsLastEventIdThenItResumesWithoutLossOrDuplicates() throws Exception {
 		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-2");
 		List<String> published = new ArrayList<>();
 		List<String> received = new ArrayList<>();
@@ -107,7 +121,7 @@ class RealtimeRedisMultiNodeTests {
 			}
 		}
 		for (int i = 50; i < 80; i++) {
-			published.add(publish(i % 2 == 0 ? 0 : 1, channel, "m" + i).id());
+			published.add(publish((i % 2 == 0) ? 0 : 1, channel, "m" + i).id());
 		}
 		String lastEventId = received.get(received.size() - 1);
 		try (SseTestClient onC = SseTestClient.connect(port(2), "/realtime/sse", mint(channel), lastEventId)) {
@@ -122,6 +136,60 @@ class RealtimeRedisMultiNodeTests {
 			}
 		}
 		assertThat(received).isEqualTo(published);
+	}
+
+	@Test
+	void whenARunIsRetriedOnAnotherNodeThenItsDurableStepsAreNotSentAgain() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-3");
+		RunOptions options = RunOptions.defaults().withRunId("open-multi-3").withRetry(RetryPolicy.none());
+		RunHandle<String> onA = node(0).getBean(RealtimeRuns.class).start(channel.channel(), options, (run) -> {
+			run.step("first").publish(channel.status(), new Status("first"));
+			throw new IllegalStateException("node A gives up");
+		});
+		assertThatExceptionOfType(RunFailureException.class).isThrownBy(() -> onA.await(Duration.ofSeconds(10)));
+		RunHandle<String> onB = node(1).getBean(RealtimeRuns.class).start(channel.channel(), options, (run) -> {
+			run.step("first").publish(channel.status(), new Status("first"));
+			run.step("second").publish(channel.status(), new Status("second"));
+			return "done";
+		});
+		assertThat(onB.await(Duration.ofSeconds(10))).isEqualTo("done");
+		List<String> statuses = new ArrayList<>();
+		try (SseTestClient onC = SseTestClient.connect(port(2), "/realtime/sse", mint(channel), null)) {
+			onC.next("subscribed");
+			JsonNode envelope;
+			do {
+				envelope = json.readTree(onC.next("message").data());
+				statuses.add(envelope.path("topic").asString().equals("status") ? message(envelope)
+						: envelope.path("data").path("status").asString());
+			}
+			while (!statuses.get(statuses.size() - 1).equals("completed"));
+		}
+		assertThat(statuses).containsExactly("running", "first", "failed", "running", "second", "completed");
+	}
+
+	@Test
+	void whenAReplyIsPostedToAnotherNodeThenItReachesTheRunWaitingForIt() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-4");
+		Topic<Approval> approval = channel.channel().topic("approval", Approval.class);
+		RunHandle<Boolean> onA = node(0).getBean(RealtimeRuns.class)
+			.start(channel.channel(), RunOptions.defaults().withRunId("open-multi-4"),
+					(run) -> run.awaitReply(approval, Duration.ofSeconds(20)).approved());
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> onA.status().state() == State.RUNNING);
+		String token = node(0).getBean(RealtimeTokens.class)
+			.mint(new TokenRequest(channel.name(), Set.of(), Set.of("approval"), null))
+			.token();
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port(1))
+			.build()
+			.post()
+			.uri("/realtime/publish")
+			.header("Authorization", "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel.name(), "topic", "approval", "data", Map.of("approved", true)))
+			.exchange()
+			.expectStatus()
+			.isAccepted();
+		assertThat(onA.await(Duration.ofSeconds(10))).isTrue();
 	}
 
 	private static PublishResult publish(int node, TestPipelineChannel channel, String message) {

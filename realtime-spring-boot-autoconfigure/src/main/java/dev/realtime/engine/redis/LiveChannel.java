@@ -32,9 +32,9 @@ import org.springframework.core.log.LogMessage;
  * node missed some (its pub/sub connection dropped); so does Redis confirming the
  * subscription again after a reconnection. The channel then reads what it missed from the
  * history before it goes on, and ends its subscribers with
- * {@link SubscriptionLostException} when some of it is gone, so that they resume and learn
- * {@code recovered: false}. Messages that are not retained cannot be read back and are
- * skipped, as they would be by a subscriber that connected later.
+ * {@link SubscriptionLostException} when some of it is gone, so that they resume and
+ * learn {@code recovered: false}. Messages that are not retained cannot be read back and
+ * are skipped, as they would be by a subscriber that connected later.
  * <p>
  * Every method runs under the instance's lock.
  *
@@ -209,8 +209,8 @@ final class LiveChannel {
 		}
 		else {
 			this.pending.clear();
-			loseAll(new SubscriptionLostException("Too many messages of '" + this.name
-					+ "' arrived while reading the ones this node missed", null));
+			loseAll(new SubscriptionLostException(
+					"Too many messages of '" + this.name + "' arrived while reading the ones this node missed", null));
 		}
 	}
 
@@ -286,6 +286,7 @@ final class LiveChannel {
 
 	/**
 	 * Go live, then handle the given messages and the ones that arrived meanwhile.
+	 * @param first the messages read from history
 	 */
 	private void drain(List<EngineMessage> first) {
 		List<EngineMessage> messages = new ArrayList<>(first);
@@ -317,9 +318,9 @@ final class LiveChannel {
 		}
 		else if (replay.mode() == Replay.Mode.AFTER) {
 			MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-			boolean sameEpoch = lastId != null && lastId.epoch().equals(snapshot.epoch());
-			recovered = sameEpoch && lastId.offset() >= snapshot.floor() && lastId.offset() <= snapshot.offset();
-			if (sameEpoch) {
+			recovered = false;
+			if (lastId != null && lastId.epoch().equals(snapshot.epoch())) {
+				recovered = lastId.offset() >= snapshot.floor() && lastId.offset() <= snapshot.offset();
 				baseline = Math.min(lastId.offset(), snapshot.offset());
 			}
 		}

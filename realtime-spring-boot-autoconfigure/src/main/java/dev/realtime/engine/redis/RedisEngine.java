@@ -46,9 +46,9 @@ import org.springframework.util.Assert;
  * retained messages). Publishing runs one Lua script that takes the next offset, appends
  * retained messages to the stream trimmed to the history size, refreshes the history ttl
  * of both keys and publishes the message on the pub/sub channel
- * {@code <prefix>{<channel>}:live}, so history and live messages share their ids and their
- * order. A channel whose keys Redis lost (expiry, restart without persistence) gets a new
- * random epoch on its next message, so a resume across the loss reports
+ * {@code <prefix>{<channel>}:live}, so history and live messages share their ids and
+ * their order. A channel whose keys Redis lost (expiry, restart without persistence) gets
+ * a new random epoch on its next message, so a resume across the loss reports
  * {@code recovered: false}.
  * <p>
  * A node listens to a channel's pub/sub only while it has local subscribers for it, and
@@ -167,7 +167,8 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 				request.data());
 		return this.redis.execute(PUBLISH, keys(request.channel()), arguments)
 			.next()
-			.map((result) -> EngineMessage.of(new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
+			.map((result) -> EngineMessage.of(
+					new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
 					Frames.micros(string(result.get(2))), request));
 	}
 
@@ -204,8 +205,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			return read(channel, META, 0, null);
 		}
 		MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-		return (lastId != null) ? read(channel, RANGE, lastId.offset(), lastId.epoch())
-				: read(channel, RANGE, 0, null);
+		return (lastId != null) ? read(channel, RANGE, lastId.offset(), lastId.epoch()) : read(channel, RANGE, 0, null);
 	}
 
 	/**
@@ -313,7 +313,8 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			channel.onResubscribed();
 		}
 		else if (!this.destroyed) {
-			// A subscription the client restored on reconnection that nobody needs any more
+			// A subscription the client restored on reconnection that nobody needs any
+			// more
 			Mono<PubSub> current = this.pubSub.get();
 			if (current != null) {
 				current.flatMap((pubSub) -> pubSub.subscription().unsubscribe(buffer(key)))
@@ -383,8 +384,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	/**
 	 * The node's pub/sub connection.
 	 */
-	private record PubSub(ReactiveRedisConnection connection, ReactiveSubscription subscription,
-			Disposable receiving) {
+	private record PubSub(ReactiveRedisConnection connection, ReactiveSubscription subscription, Disposable receiving) {
 
 		void close() {
 			this.receiving.dispose();

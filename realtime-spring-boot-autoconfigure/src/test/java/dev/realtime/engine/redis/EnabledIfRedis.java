@@ -39,11 +39,13 @@ public @interface EnabledIfRedis {
 		@Override
 		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
 			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress(HOST, PORT), 500);
-				return ConditionEvaluationResult.enabled("Redis is reachable on " + HOST + ":" + PORT);
+				socket.connect(new InetSocketAddress(EnabledIfRedis.HOST, EnabledIfRedis.PORT), 500);
+				return ConditionEvaluationResult
+					.enabled("Redis is reachable on " + EnabledIfRedis.HOST + ":" + EnabledIfRedis.PORT);
 			}
 			catch (IOException ex) {
-				String message = "No Redis on " + HOST + ":" + PORT + " (" + ex.getMessage() + ")";
+				String message = "No Redis on " + EnabledIfRedis.HOST + ":" + EnabledIfRedis.PORT + " ("
+						+ ex.getMessage() + ")";
 				if (Boolean.getBoolean("realtime.test.redis.required")) {
 					throw new IllegalStateException(message + " but realtime.test.redis.required=true");
 				}

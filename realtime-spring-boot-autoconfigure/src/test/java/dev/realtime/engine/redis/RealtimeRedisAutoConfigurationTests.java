@@ -107,7 +107,8 @@ class RealtimeRedisAutoConfigurationTests {
 	@EnabledIfRedis
 	void whenKeyPrefixIsSetThenTheEngineKeysUseIt() {
 		String prefix = TestRedis.uniquePrefix();
-		this.contextRunner.withPropertyValues("realtime.engine.type=redis", "realtime.engine.redis.key-prefix=" + prefix)
+		this.contextRunner
+			.withPropertyValues("realtime.engine.type=redis", "realtime.engine.redis.key-prefix=" + prefix)
 			.run((context) -> {
 				EngineMessage message = context.getBean(RealtimeEngine.class)
 					.publish(new PublishRequest("test:prefix", "status", "1".getBytes(StandardCharsets.UTF_8), null,

@@ -249,8 +249,8 @@ class RedisEngineFaultTests {
 
 	private EngineMessage publish(int value) {
 		return this.publisher
-			.publish(new PublishRequest(CHANNEL, "status", bytes(Integer.toString(value)), null, MessageKind.DATA,
-					true))
+			.publish(
+					new PublishRequest(CHANNEL, "status", bytes(Integer.toString(value)), null, MessageKind.DATA, true))
 			.block();
 	}
 
@@ -273,8 +273,8 @@ class RedisEngineFaultTests {
 		Set<MessageId> distinct = new HashSet<>(received.ids());
 		long lost = acknowledged.stream().filter((id) -> !distinct.contains(id)).count();
 		int duplicated = received.ids().size() - distinct.size();
-		logger.info(scenario + ": " + acknowledged.size() + " acknowledged, " + received.ids().size()
-				+ " received, " + lost + " lost, " + duplicated + " duplicated");
+		logger.info(scenario + ": " + acknowledged.size() + " acknowledged, " + received.ids().size() + " received, "
+				+ lost + " lost, " + duplicated + " duplicated");
 	}
 
 	private static void await(BooleanSupplier condition) throws InterruptedException {

@@ -128,8 +128,7 @@ class RedisEngineTests {
 	}
 
 	@Test
-	void whenTwoNodesPublishConcurrentlyThenEverySubscriberOnEitherNodeSeesEachMessageOnceInIdOrder()
-			throws Exception {
+	void whenTwoNodesPublishConcurrentlyThenEverySubscriberOnEitherNodeSeesEachMessageOnceInIdOrder() throws Exception {
 		int publishers = 4;
 		int perPublisher = 500;
 		int total = publishers * perPublisher;
@@ -231,9 +230,8 @@ class RedisEngineTests {
 				List<MessageId> ids = Collections.synchronizedList(new ArrayList<>(total));
 				received.add(ids);
 				RedisEngine node = (i % 2 == 0) ? this.nodeB : this.nodeA;
-				this.subscriptions.add(node.subscribe(this.channel, Replay.all())
-					.ofType(EngineMessage.class)
-					.subscribe((message) -> {
+				this.subscriptions
+					.add(node.subscribe(this.channel, Replay.all()).ofType(EngineMessage.class).subscribe((message) -> {
 						ids.add(message.id());
 						if (ids.size() == total) {
 							allReceived.countDown();
@@ -354,7 +352,8 @@ class RedisEngineTests {
 			.expectNext(new EngineEvent.Subscribed(true))
 			.then(() -> {
 				StringRedisTemplate redis = new StringRedisTemplate(factoryA);
-				redis.delete(List.of(PREFIX + "{" + this.channel + "}:meta", PREFIX + "{" + this.channel + "}:history"));
+				redis
+					.delete(List.of(PREFIX + "{" + this.channel + "}:meta", PREFIX + "{" + this.channel + "}:history"));
 				publish(this.nodeA, "status", 2, true);
 			})
 			.expectError(SubscriptionLostException.class)

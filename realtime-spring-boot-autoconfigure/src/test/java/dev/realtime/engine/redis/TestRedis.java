@@ -42,8 +42,9 @@ final class TestRedis {
 	static LettuceConnectionFactory connectionFactory(int port,
 			LettuceClientConfiguration.LettuceClientConfigurationBuilder client) {
 		LettuceClientConfiguration configuration = client
-			.clientOptions(
-					ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build())
+			.clientOptions(ClientOptions.builder()
+				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+				.build())
 			.commandTimeout(Duration.ofSeconds(2))
 			.build();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
