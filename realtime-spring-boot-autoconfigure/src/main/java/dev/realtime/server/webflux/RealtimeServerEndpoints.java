@@ -79,6 +79,8 @@ public final class RealtimeServerEndpoints {
 	public RouterFunction<ServerResponse> routerFunction(String basePath, boolean token, boolean sse, boolean publish,
 			boolean client) {
 		RouterFunctions.Builder routes = RouterFunctions.route();
+		// a builder with no route cannot build: with every endpoint off, route nothing
+		routes.route((request) -> false, (request) -> ServerResponse.notFound().build());
 		if (token) {
 			routes.POST(basePath + "/token", this.tokenHandler::handleRequest);
 		}
