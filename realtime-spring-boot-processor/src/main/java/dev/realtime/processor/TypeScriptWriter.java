@@ -48,9 +48,9 @@ final class TypeScriptWriter {
 			String javaType = Json.<String>member(channel, "type").replace('$', '.');
 			String template = Json.member(channel, "template");
 			String base = name(javaType + "#channel", candidates(javaType));
-			channelTypes.append("/** Topics of channel {@code ")
+			channelTypes.append("/** Topics of channel `")
 				.append(template)
-				.append("} (")
+				.append("` (")
 				.append(javaType)
 				.append("). */\n");
 			channelTypes.append("export interface ").append(base).append("Topics {\n");
@@ -63,7 +63,7 @@ final class TypeScriptWriter {
 					.append(";\n");
 			}
 			channelTypes.append("}\n\n");
-			channelTypes.append("/** Names of channel {@code ").append(template).append("}. */\n");
+			channelTypes.append("/** Names of channel `").append(template).append("`. */\n");
 			channelTypes.append("export type ")
 				.append(base)
 				.append("Name = `")

@@ -152,13 +152,13 @@ class RealtimeChannelProcessorTests {
 				  step: string;
 				}
 
-				/** Topics of channel {@code pipeline:{runId}} (com.example.ContentPipeline). */
+				/** Topics of channel `pipeline:{runId}` (com.example.ContentPipeline). */
 				export interface ContentPipelineTopics {
 				  status: Status;
 				  tokens: TokenChunk;
 				}
 
-				/** Names of channel {@code pipeline:{runId}}. */
+				/** Names of channel `pipeline:{runId}`. */
 				export type ContentPipelineName = `pipeline:${string}`;
 
 				export interface RealtimeChannels {
