@@ -370,6 +370,38 @@ class RealtimeEndpointsIntegrationTests {
 	}
 
 	@Test
+	void whenFramesAreMalformedOrNotAllowedThenErrorFramesSayWhyAndTheSocketStaysOpen() throws Exception {
+		String channel = "pipeline:open-ws-errors";
+		String token = this.tokens.mint(new TokenRequest(channel, java.util.Set.of(), java.util.Set.of("status"), null))
+			.token();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("not json");
+			assertThat(ws.next().path("code").asString()).isEqualTo("bad_request");
+			ws.send("{\"type\":\"dance\",\"ref\":\"r0\"}");
+			JsonNode unknown = ws.next();
+			assertThat(unknown.path("message").asString()).contains("dance");
+			assertThat(unknown.path("ref").asString()).isEqualTo("r0");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"lastEventId\":\"nonsense\"}");
+			assertThat(ws.next().path("message").asString()).contains("lastEventId");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
+			assertThat(ws.next().path("code").asString()).isEqualTo("duplicate_subscription");
+			ws.send("{\"type\":\"publish\",\"channel\":\"" + channel
+					+ "\",\"topic\":\"status\",\"data\":{\"message\":\" \"},\"ref\":\"r1\"}");
+			JsonNode invalid = ws.next();
+			assertThat(invalid.path("code").asString()).isEqualTo("invalid_payload");
+			assertThat(invalid.path("errors").get(0).path("field").asString()).isEqualTo("message");
+			ws.send("{\"type\":\"unsubscribe\",\"channel\":\"" + channel + "\"}");
+			ws.send("{\"type\":\"publish\",\"channel\":\"" + channel
+					+ "\",\"topic\":\"status\",\"data\":{\"message\":\"hi\"}}");
+			assertThat(ws.next().path("code").asString()).isEqualTo("forbidden");
+			ws.send("{\"type\":\"ping\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("pong");
+		}
+	}
+
+	@Test
 	void whenSubscribeTokenIsInvalidThenSocketClosesWith4401() throws Exception {
 		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
 			ws.send("{\"type\":\"subscribe\",\"token\":\"garbage\"}");
