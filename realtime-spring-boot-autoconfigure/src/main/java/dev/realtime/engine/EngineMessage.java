@@ -200,8 +200,7 @@ public final class EngineMessage implements EngineEvent {
 		F frame = encoder.apply(this);
 		synchronized (this) {
 			Object[] latest = this.frames;
-			// Another subscriber may have encoded it meanwhile: everyone must share one
-			// frame
+			// another subscriber may have encoded it meanwhile: all share one frame
 			Object first = cachedFrame(latest, encoder);
 			if (first != null) {
 				return (F) first;

@@ -124,8 +124,7 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> topics = request.topics().isEmpty() ? List.copyOf(definition.topicNames())
 				: declared(definition, request.topics());
 		List<String> publish = declared(definition, request.publish());
-		// JWT times are whole seconds: truncate so that the returned expiry matches the
-		// claim
+		// JWT times are whole seconds: truncate so the returned expiry matches the claim
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Duration ttl = request.ttl();
 		Instant expiresAt = issuedAt.plus((ttl != null) ? ttl : this.ttl);

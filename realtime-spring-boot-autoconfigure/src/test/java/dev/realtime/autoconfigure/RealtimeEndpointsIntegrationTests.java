@@ -253,8 +253,7 @@ class RealtimeEndpointsIntegrationTests {
 
 	@Test
 	void whenSubscriberCannotKeepUpThenItIsDisconnectedWithAnErrorEvent() throws Exception {
-		// the engine tests show that other subscribers and the publisher are not held
-		// back
+		// the engine tests show that other subscribers and the publisher keep going
 		TestPipelineChannel channel = TestPipelineChannel.of("open-sse-slow");
 		String big = "x".repeat(60_000);
 		try (SseTestClient slow = SseTestClient.connect(this.port, "/realtime/sse?history=none", mint(channel.name()),

@@ -37,8 +37,7 @@ final class SseTestClient implements AutoCloseable {
 	private SseTestClient(HttpClient client, String uri, boolean paused) {
 		Flux<String> content = client.get().uri(uri).responseContent().asString();
 		if (paused) {
-			// read the first chunk, then stop reading (and let TCP push back) until
-			// resumed
+			// read the first chunk, then stop reading (TCP pushes back) until resumed
 			Mono<Void> gate = this.reading.asMono();
 			content = content.index()
 				.delayUntil((chunk) -> (chunk.getT1() == 0) ? Mono.empty() : gate)

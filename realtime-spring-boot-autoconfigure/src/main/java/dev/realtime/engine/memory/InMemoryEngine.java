@@ -105,12 +105,10 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 	private EngineMessage publishNow(PublishRequest request) {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
-			// Nobody listens and nothing is kept: a subscriber arriving now starts after
-			// it.
+			// nobody listens and nothing is kept, so no state is needed
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			// Checked again because one that arrived before the id was taken could
-			// receive
-			// later ids and miss this one
+			// check again: a subscriber that came before the id was taken must not miss
+			// it
 			if (!this.channels.containsKey(request.channel())) {
 				return EngineMessage.of(id, this.clock.instant(), request);
 			}
@@ -279,8 +277,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		private void replay(long after, List<EngineEvent> replayed) {
 			for (EngineMessage message : this.history) {
-				// Pending messages (subscribing from a subscriber's onNext) are emitted
-				// live
+				// pending messages (subscribing from an onNext) are emitted live
 				if (message.id().offset() > after && message.id().offset() <= this.emitted) {
 					replayed.add(message);
 				}

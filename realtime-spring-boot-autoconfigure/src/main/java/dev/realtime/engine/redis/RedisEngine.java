@@ -313,8 +313,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			channel.onResubscribed();
 		}
 		else if (!this.destroyed) {
-			// A subscription the client restored on reconnection that nobody needs any
-			// more
+			// restored by the client on reconnection, but nobody needs it any more
 			Mono<PubSub> current = this.pubSub.get();
 			if (current != null) {
 				current.flatMap((pubSub) -> pubSub.subscription().unsubscribe(buffer(key)))

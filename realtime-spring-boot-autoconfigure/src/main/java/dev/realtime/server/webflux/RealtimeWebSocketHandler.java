@@ -108,8 +108,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		Flux<WebSocketMessage> frames = streams.asFlux()
 			.flatMap(Function.identity(), this.maxSubscriptions + 1)
 			.doOnNext((frame) -> active.set(true));
-		// on shutdown, stop writing and close with 1001 so that clients resume on another
-		// node
+		// on shutdown, stop writing and close with 1001: clients resume on another node
 		Mono<Void> output = session
 			.send(Flux.merge(frames, pings.takeUntilOther(closed.asMono())).takeUntilOther(this.shutdown.asMono()))
 			.then(Mono.defer(() -> session.close(RealtimeCloseStatus.GOING_AWAY)));
