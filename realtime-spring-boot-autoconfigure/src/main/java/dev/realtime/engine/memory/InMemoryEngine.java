@@ -107,8 +107,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
 			// nobody listens and nothing is kept, so no state is needed
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			// check again: a subscriber that came before the id was taken must not miss
-			// it
+			// check again: a subscriber that came before the id must not miss it
 			if (!this.channels.containsKey(request.channel())) {
 				return EngineMessage.of(id, this.clock.instant(), request);
 			}
