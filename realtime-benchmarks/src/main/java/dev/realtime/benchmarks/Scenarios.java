@@ -132,7 +132,7 @@ public final class Scenarios {
 		long heapBefore = system.hasHeap() ? system.heap(this.load) : 0;
 		long rssBefore = system.rssBytes();
 		try (Open open = open(system, shape, webSocket, count)) {
-			Thread.sleep(2000);
+			Thread.sleep(this.settings.grace().toMillis() * 2);
 			long heapAfter = system.hasHeap() ? system.heap(this.load) : 0;
 			long rssAfter = system.rssBytes();
 			long connected = open.deliveries.connected() - open.deliveries.failed() - open.deliveries.closed();
@@ -144,7 +144,7 @@ public final class Scenarios {
 			return idle;
 		}
 		finally {
-			Thread.sleep(2000);
+			Thread.sleep(this.settings.grace().toMillis() * 2);
 		}
 	}
 
@@ -168,7 +168,7 @@ public final class Scenarios {
 				&& System.nanoTime() < deadline) {
 			Thread.sleep(50);
 		}
-		Thread.sleep(500);
+		Thread.sleep(this.settings.grace().toMillis());
 		Open open = new Open(prefix, subscriptions, deliveries);
 		if (deliveries.connected() < count || open.lost() > 0) {
 			this.out.printf(Locale.ROOT, "  %-8s %-4s opened %d of %d subscriptions, %d failed%n", system.name(),
@@ -196,7 +196,7 @@ public final class Scenarios {
 			published = this.load.publish(system.node().port(), publishRate, duration,
 					(sequence) -> system.publishPath(open.prefix + (sequence % shape.channels())));
 		}
-		Thread.sleep(1000);
+		Thread.sleep(this.settings.grace().toMillis());
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		long delivered = open.deliveries.delivered();
 		Histogram latencies = open.deliveries.latencies();
@@ -255,6 +255,8 @@ public final class Scenarios {
 	 * @param warmup the unjudged run before a search
 	 * @param step one step of the knee search
 	 * @param measure a final figure
+	 * @param grace how long deliveries may trail the end of publishing, and subscriptions
+	 * settle
 	 * @param startRate the first rate of the knee search, deliveries per second
 	 * @param factor the growth of the rate between steps
 	 * @param maxRate the highest rate tried
@@ -262,8 +264,8 @@ public final class Scenarios {
 	 * @param channels S2: channels of one subscriber each
 	 * @param idle S4: idle subscriptions
 	 */
-	public record Settings(Duration warmup, Duration step, Duration measure, double startRate, double factor,
-			double maxRate, int fanOut, int channels, int idle) {
+	public record Settings(Duration warmup, Duration step, Duration measure, Duration grace, double startRate,
+			double factor, double maxRate, int fanOut, int channels, int idle) {
 
 		/**
 		 * The sizes of the issue: 2,000 subscribers, 2,000 channels, 10,000 idle
@@ -273,7 +275,8 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings full(Duration step, Duration measure) {
-			return new Settings(Duration.ofSeconds(3), step, measure, 10_000, 1.5, 1_000_000, 2000, 2000, 10_000);
+			return new Settings(Duration.ofSeconds(3), step, measure, Duration.ofSeconds(1), 10_000, 1.5, 1_000_000,
+					2000, 2000, 10_000);
 		}
 
 		/**
@@ -281,8 +284,8 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings smoke() {
-			return new Settings(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1), 400, 2, 400, 20,
-					20, 50);
+			return new Settings(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1),
+					Duration.ofMillis(500), 400, 2, 400, 20, 20, 50);
 		}
 
 	}
