@@ -52,7 +52,8 @@ public final class BenchmarkRunner {
 	 * Run the benchmarks.
 	 * @param args {@code --smoke}, {@code --systems starter,baseline,nchan},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
-	 * {@code --final-seconds 15}, {@code --jfr}, {@code --out results.md}
+	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --jfr},
+	 * {@code --out results.md}
 	 * @throws Exception when the harness fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -61,6 +62,9 @@ public final class BenchmarkRunner {
 		Settings settings = smoke ? Settings.smoke()
 				: Settings.full(Duration.ofSeconds(Long.parseLong(options.getOrDefault("step-seconds", "5"))),
 						Duration.ofSeconds(Long.parseLong(options.getOrDefault("final-seconds", "15"))));
+		if (options.containsKey("start-rate")) {
+			settings = settings.startingAt(Double.parseDouble(options.get("start-rate")));
+		}
 		List<String> systems = List.of(options.getOrDefault("systems", "starter,baseline,nchan").split(","));
 		List<String> scenarios = List.of(options.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(","));
 		Path directory = Files.createTempDirectory("realtime-benchmarks");

@@ -1,5 +1,6 @@
 package dev.realtime.benchmarks;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,14 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufMono;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -43,6 +47,10 @@ public final class LoadGenerator implements AutoCloseable {
 
 	private final ConnectionProvider publishConnections;
 
+	private final LoopResources subscriberLoops;
+
+	private final Bootstrap bootstrap;
+
 	private final int maxConnections;
 
 	/**
@@ -52,6 +60,13 @@ public final class LoadGenerator implements AutoCloseable {
 	 */
 	public LoadGenerator(int threads, int maxConnections) {
 		this.loops = LoopResources.create("loadgen", threads, true);
+		// native epoll when available, as Reactor Netty chooses it
+		this.subscriberLoops = LoopResources.create("subscribers", threads, true);
+		EventLoopGroup group = this.subscriberLoops.onClient(true);
+		this.bootstrap = new Bootstrap().group(group)
+			.channel(this.subscriberLoops.onChannelClass(SocketChannel.class, group))
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 		this.publishConnections = ConnectionProvider.builder("publish").maxConnections(64).build();
 		this.maxConnections = maxConnections;
 	}
@@ -69,16 +84,25 @@ public final class LoadGenerator implements AutoCloseable {
 		if (count > this.maxConnections) {
 			throw new IllegalArgumentException("At most " + this.maxConnections + " connections");
 		}
-		HttpClient client = HttpClient.create(ConnectionProvider.newConnection()).runOn(this.loops).host("127.0.0.1");
 		Semaphore opening = new Semaphore(OPENING);
-		List<Disposable> opened = new ArrayList<>(count);
+		List<Opened> opened = new ArrayList<>(count);
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		for (int i = 0; i < count; i++) {
 			if (!opening.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 				break;
 			}
 			SubscriptionSpec subscription = spec.apply(i);
-			opened.add(subscription.open(client, deliveries, opening::release));
+			RawSubscriber subscriber = new RawSubscriber(subscription.port(), subscription.path(),
+					subscription.webSocket(), subscription.firstFrame(), deliveries, new Once(opening::release));
+			ChannelFuture connect = this.bootstrap.clone()
+				.handler(subscriber)
+				.connect(new InetSocketAddress("127.0.0.1", subscription.port()));
+			connect.addListener((future) -> {
+				if (!future.isSuccess()) {
+					subscriber.ended();
+				}
+			});
+			opened.add(new Opened(connect.channel(), subscriber));
 		}
 		opening.tryAcquire(OPENING, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 		return new Subscriptions(opened);
@@ -173,6 +197,7 @@ public final class LoadGenerator implements AutoCloseable {
 	public void close() {
 		this.publishConnections.dispose();
 		this.loops.dispose();
+		this.subscriberLoops.dispose();
 	}
 
 	/**
@@ -207,44 +232,6 @@ public final class LoadGenerator implements AutoCloseable {
 			return new SubscriptionSpec(port, path, true, firstFrame);
 		}
 
-		Disposable open(HttpClient anyPort, Deliveries deliveries, Runnable opened) {
-			HttpClient client = anyPort.port(this.port);
-			DeliveryScanner scanner = new DeliveryScanner(deliveries);
-			Runnable once = new Once(opened);
-			Flux<?> stream;
-			if (this.webSocket) {
-				stream = client.websocket(WebsocketClientSpec.builder().handlePing(true).build())
-					.uri(this.path)
-					.handle((in, out) -> {
-						deliveries.connected.increment();
-						once.run();
-						Mono<Void> first = (this.firstFrame != null) ? out.sendString(Mono.just(this.firstFrame)).then()
-								: Mono.empty();
-						return first.thenMany(in.receive().doOnNext(scanner::scan));
-					});
-			}
-			else {
-				stream = client.headers((headers) -> headers.set(HttpHeaderNames.ACCEPT, "text/event-stream"))
-					.get()
-					.uri(this.path)
-					.response((response, body) -> {
-						once.run();
-						if (response.status().code() != 200) {
-							return Mono.error(new IllegalStateException("Status " + response.status().code()));
-						}
-						deliveries.connected.increment();
-						return body.doOnNext(scanner::scan);
-					});
-			}
-			return stream.subscribe(null, (ex) -> {
-				once.run();
-				deliveries.failed.increment();
-			}, () -> {
-				once.run();
-				deliveries.closed.increment();
-			});
-		}
-
 	}
 
 	/**
@@ -252,9 +239,9 @@ public final class LoadGenerator implements AutoCloseable {
 	 */
 	public static final class Subscriptions implements AutoCloseable {
 
-		private final List<Disposable> subscriptions;
+		private final List<Opened> subscriptions;
 
-		Subscriptions(List<Disposable> subscriptions) {
+		Subscriptions(List<Opened> subscriptions) {
 			this.subscriptions = subscriptions;
 		}
 
@@ -268,9 +255,18 @@ public final class LoadGenerator implements AutoCloseable {
 
 		@Override
 		public void close() {
-			this.subscriptions.forEach(Disposable::dispose);
+			for (Opened subscription : this.subscriptions) {
+				subscription.subscriber().closing();
+				subscription.channel().close();
+			}
 		}
 
+	}
+
+	/**
+	 * An open connection and its handler.
+	 */
+	private record Opened(Channel channel, RawSubscriber subscriber) {
 	}
 
 	/**

@@ -280,6 +280,16 @@ public final class Scenarios {
 		}
 
 		/**
+		 * Return these settings with another first rate of the knee search.
+		 * @param rate deliveries per second
+		 * @return the settings
+		 */
+		public Settings startingAt(double rate) {
+			return new Settings(this.warmup, this.step, this.measure, this.grace, rate, this.factor, this.maxRate,
+					this.fanOut, this.channels, this.idle);
+		}
+
+		/**
 		 * A few seconds in all: proves the harness works.
 		 * @return the settings
 		 */
