@@ -132,7 +132,7 @@ public final class BenchmarkRunner {
 	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr,
 			List<String> extraArgs) throws IOException {
 		int port = ServerProcess.freePort();
-		List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC"));
+		List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC"));
 		if (jfr) {
 			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
 					+ directory.resolve(name + "-" + port + ".jfr"));

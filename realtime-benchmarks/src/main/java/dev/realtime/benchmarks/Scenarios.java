@@ -275,7 +275,7 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings full(Duration step, Duration measure) {
-			return new Settings(Duration.ofSeconds(3), step, measure, Duration.ofSeconds(1), 10_000, 1.5, 1_000_000,
+			return new Settings(Duration.ofSeconds(3), step, measure, Duration.ofSeconds(1), 5_000, 1.5, 1_000_000,
 					2000, 2000, 10_000);
 		}
 
@@ -294,8 +294,8 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings smoke() {
-			return new Settings(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1),
-					Duration.ofMillis(500), 400, 2, 400, 20, 20, 50);
+			return new Settings(Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1),
+					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50);
 		}
 
 	}

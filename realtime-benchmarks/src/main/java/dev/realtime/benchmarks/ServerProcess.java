@@ -203,7 +203,9 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	private Stream<ProcessHandle> processes() {
-		return Stream.concat(Stream.of(handle()), handle().descendants());
+		// the runner's own children are the other servers
+		return (this.process != null) ? Stream.concat(Stream.of(handle()), handle().descendants())
+				: Stream.of(handle());
 	}
 
 	/**
