@@ -70,6 +70,8 @@ public final class BenchmarkRunner {
 		Path directory = Files.createTempDirectory("realtime-benchmarks");
 		BenchmarkRunner runner = new BenchmarkRunner(settings, System.out);
 		List<SystemUnderTest> started = new ArrayList<>();
+		// stop the servers when the run is interrupted too
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(SystemUnderTest::close)));
 		int status;
 		try (LoadGenerator load = new LoadGenerator(Integer.parseInt(options.getOrDefault("threads", "2")), 12_000)) {
 			for (String system : systems) {

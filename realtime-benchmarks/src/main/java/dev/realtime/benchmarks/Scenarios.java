@@ -48,8 +48,8 @@ public final class Scenarios {
 	/**
 	 * Find the highest delivery rate with a p99 latency of at most 50 ms at which all
 	 * deliveries keep up: step the rate up by {@link Settings#factor()} until a step
-	 * fails, try once between the last good and the failed rate, then confirm the best
-	 * rate with a longer run.
+	 * fails (or down until one passes), try once between the last good and the failed
+	 * rate, then confirm the best rate with a longer run.
 	 * @param system the system
 	 * @param shape the channels and subscribers
 	 * @param webSocket whether to subscribe over WebSocket
@@ -63,17 +63,29 @@ public final class Scenarios {
 		Open open = open(system, shape, webSocket, shape.subscribers());
 		try {
 			double rate = this.settings.startRate();
-			// warm-up, not judged
-			step(system, shape, open, rate / 2, this.settings.warmup(), "warm-up");
-			while (rate <= this.settings.maxRate()) {
+			// warm-up, not judged: the JIT compiles the hot paths
+			step(system, shape, open, rate, this.settings.warmup(), "warm-up");
+			// up while steps pass; down from the start when the first one fails
+			boolean up = true;
+			while (rate <= this.settings.maxRate() && rate >= this.settings.startRate() / 16) {
+				open = reopenIfLost(system, shape, webSocket, open);
 				Step step = step(system, shape, open, rate, this.settings.step(), "step");
 				steps.add(step);
-				if (!step.passed()) {
-					failed = step;
-					break;
+				if (step.passed()) {
+					best = step;
+					if (!up) {
+						break;
+					}
+					rate *= this.settings.factor();
 				}
-				best = step;
-				rate *= this.settings.factor();
+				else {
+					failed = step;
+					if (up && best != null) {
+						break;
+					}
+					up = false;
+					rate /= this.settings.factor();
+				}
 			}
 			if (best == null) {
 				return new Knee(null, steps);
@@ -275,7 +287,7 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings full(Duration step, Duration measure) {
-			return new Settings(Duration.ofSeconds(3), step, measure, Duration.ofSeconds(1), 5_000, 1.5, 1_000_000,
+			return new Settings(Duration.ofSeconds(8), step, measure, Duration.ofSeconds(1), 5_000, 1.5, 1_000_000,
 					2000, 2000, 10_000);
 		}
 
