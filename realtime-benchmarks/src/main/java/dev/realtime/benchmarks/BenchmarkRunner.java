@@ -53,7 +53,7 @@ public final class BenchmarkRunner {
 	 * @param args {@code --smoke}, {@code --systems starter,baseline,nchan},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
 	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --jfr},
-	 * {@code --out results.md}
+	 * {@code --histogram}, {@code --out results.md}
 	 * @throws Exception when the harness fails
 	 */
 	public static void main(String[] args) throws Exception {
@@ -62,6 +62,9 @@ public final class BenchmarkRunner {
 		Settings settings = smoke ? Settings.smoke()
 				: Settings.full(Duration.ofSeconds(Long.parseLong(options.getOrDefault("step-seconds", "5"))),
 						Duration.ofSeconds(Long.parseLong(options.getOrDefault("final-seconds", "15"))));
+		if (options.containsKey("histogram")) {
+			settings = settings.withHistogram();
+		}
 		if (options.containsKey("start-rate")) {
 			settings = settings.startingAt(Double.parseDouble(options.get("start-rate")));
 		}

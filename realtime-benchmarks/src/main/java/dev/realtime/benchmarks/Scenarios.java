@@ -1,5 +1,6 @@
 package dev.realtime.benchmarks;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,6 +147,14 @@ public final class Scenarios {
 		try (Open open = open(system, shape, webSocket, count)) {
 			Thread.sleep(this.settings.grace().toMillis() * 2);
 			long heapAfter = system.hasHeap() ? system.heap(this.load) : 0;
+			if (system.hasHeap() && this.settings.histogram()) {
+				try {
+					this.out.println(system.node().classHistogram(25));
+				}
+				catch (IOException ex) {
+					this.out.println("  no class histogram: " + ex.getMessage());
+				}
+			}
 			long rssAfter = system.rssBytes();
 			long connected = open.deliveries.connected() - open.deliveries.failed() - open.deliveries.closed();
 			Idle idle = new Idle(count, connected, system.hasHeap() ? (heapAfter - heapBefore) / count : -1,
@@ -275,9 +284,10 @@ public final class Scenarios {
 	 * @param fanOut S1: subscribers of the one channel
 	 * @param channels S2: channels of one subscriber each
 	 * @param idle S4: idle subscriptions
+	 * @param histogram whether S4 prints the class histogram of the Java servers
 	 */
 	public record Settings(Duration warmup, Duration step, Duration measure, Duration grace, double startRate,
-			double factor, double maxRate, int fanOut, int channels, int idle) {
+			double factor, double maxRate, int fanOut, int channels, int idle, boolean histogram) {
 
 		/**
 		 * The sizes of the issue: 2,000 subscribers, 2,000 channels, 10,000 idle
@@ -288,7 +298,7 @@ public final class Scenarios {
 		 */
 		public static Settings full(Duration step, Duration measure) {
 			return new Settings(Duration.ofSeconds(8), step, measure, Duration.ofSeconds(1), 5_000, 1.5, 1_000_000,
-					2000, 2000, 10_000);
+					2000, 2000, 10_000, false);
 		}
 
 		/**
@@ -298,7 +308,16 @@ public final class Scenarios {
 		 */
 		public Settings startingAt(double rate) {
 			return new Settings(this.warmup, this.step, this.measure, this.grace, rate, this.factor, this.maxRate,
-					this.fanOut, this.channels, this.idle);
+					this.fanOut, this.channels, this.idle, this.histogram);
+		}
+
+		/**
+		 * Return these settings printing the class histogram of the Java servers in S4.
+		 * @return the settings
+		 */
+		public Settings withHistogram() {
+			return new Settings(this.warmup, this.step, this.measure, this.grace, this.startRate, this.factor,
+					this.maxRate, this.fanOut, this.channels, this.idle, true);
 		}
 
 		/**
@@ -307,7 +326,7 @@ public final class Scenarios {
 		 */
 		public static Settings smoke() {
 			return new Settings(Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1),
-					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50);
+					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50, false);
 		}
 
 	}

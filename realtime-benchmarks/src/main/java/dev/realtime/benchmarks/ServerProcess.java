@@ -209,6 +209,22 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return the classes taking the most heap in the server, after a full collection.
+	 * @param lines how many lines of the histogram
+	 * @return the top of {@code jcmd <pid> GC.class_histogram}
+	 * @throws IOException when jcmd cannot run
+	 * @throws InterruptedException when interrupted while waiting for it
+	 */
+	String classHistogram(int lines) throws IOException, InterruptedException {
+		Process jcmd = new ProcessBuilder("jcmd", String.valueOf(handle().pid()), "GC.class_histogram")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		jcmd.waitFor(30, TimeUnit.SECONDS);
+		return output.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n"));
+	}
+
+	/**
 	 * Return the CPU time the server's processes used so far.
 	 * @return user and system time in seconds
 	 */
