@@ -80,7 +80,16 @@ public final class BenchmarkRunner {
 			for (String system : systems) {
 				started.add(start(system, directory, options.containsKey("jfr"), List.of()));
 			}
-			if (smoke) {
+			if (options.containsKey("fixed-rate")) {
+				// one S1 measurement per system at a given rate, to compare changes
+				Scenarios fixed = new Scenarios(load, settings, System.out);
+				for (SystemUnderTest system : started) {
+					fixed.fixedRate(system, runner.s1(), options.containsKey("ws"),
+							Double.parseDouble(options.get("fixed-rate")));
+				}
+				status = 0;
+			}
+			else if (smoke) {
 				List<String> failures = runner.smoke(load, started);
 				failures.forEach((failure) -> System.out.println("FAILED: " + failure));
 				System.out.println(failures.isEmpty() ? "Smoke run passed" : "Smoke run failed");
@@ -270,9 +279,9 @@ public final class BenchmarkRunner {
 			return 0;
 		}
 		this.rows.put(figure + system.name(),
-				String.format(Locale.ROOT, "%s | %s | %.0f/s (server %.2f cores, load %.2f) | %.2f | %.2f | %.2f |",
-						figure, system.name(), step.rate(), step.serverCpu(), step.loadCpu(), step.p50() / 1000.0,
-						step.p99() / 1000.0, step.p999() / 1000.0));
+				String.format(Locale.ROOT, "%s | %s | %.0f/s%s (server %.2f cores, load %.2f) | %.2f | %.2f | %.2f |",
+						figure, system.name(), step.rate(), knee.confirmed() ? "" : " unconfirmed", step.serverCpu(),
+						step.loadCpu(), step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0));
 		return step.rate();
 	}
 

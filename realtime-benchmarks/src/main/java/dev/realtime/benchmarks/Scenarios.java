@@ -89,7 +89,7 @@ public final class Scenarios {
 				}
 			}
 			if (best == null) {
-				return new Knee(null, steps);
+				return new Knee(null, steps, false);
 			}
 			if (failed != null) {
 				open = reopenIfLost(system, shape, webSocket, open);
@@ -105,10 +105,10 @@ public final class Scenarios {
 				Step confirmed = step(system, shape, open, best.offered() * share, this.settings.measure(), "final");
 				steps.add(confirmed);
 				if (confirmed.passed()) {
-					return new Knee(confirmed, steps);
+					return new Knee(confirmed, steps, true);
 				}
 			}
-			return new Knee(null, steps);
+			return new Knee(best, steps, false);
 		}
 		finally {
 			open.close();
@@ -397,11 +397,13 @@ public final class Scenarios {
 	/**
 	 * The result of a knee search.
 	 *
-	 * @param knee the confirmed step at the highest sustained rate, {@code null} when
-	 * none was sustained
+	 * @param knee the step at the highest sustained rate, {@code null} when none was
+	 * sustained
 	 * @param steps every step
+	 * @param confirmed whether the longer run confirmed the rate; when not, the knee is
+	 * the best short step
 	 */
-	public record Knee(@Nullable Step knee, List<Step> steps) {
+	public record Knee(@Nullable Step knee, List<Step> steps, boolean confirmed) {
 	}
 
 	/**
