@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds the benchmarks and runs them: ./realtime-benchmarks/run.sh [--smoke] [--jmh [JMH options]] [runner options]
+# Runner options: --systems starter,baseline,nchan --scenarios s1,s1ws,s2,s3,s4,s4ws,s5
+#                 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+	./mvnw -q -pl realtime-benchmarks -am package -DskipTests ${MAVEN_ARGS:-}
+fi
+classpath="realtime-benchmarks/target/classes:$(cat realtime-benchmarks/target/classpath.txt)"
+if [[ "${1:-}" == "--jmh" ]]; then
+	shift
+	exec java -cp "$classpath" org.openjdk.jmh.Main "$@"
+fi
+exec java -Xms1g -Xmx1g -cp "$classpath" dev.realtime.benchmarks.BenchmarkRunner "$@"

@@ -1,0 +1,335 @@
+package dev.realtime.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.realtime.benchmarks.Scenarios.Idle;
+import dev.realtime.benchmarks.Scenarios.Knee;
+import dev.realtime.benchmarks.Scenarios.Settings;
+import dev.realtime.benchmarks.Scenarios.Shape;
+import dev.realtime.benchmarks.Scenarios.Step;
+import dev.realtime.benchmarks.SystemUnderTest.Kind;
+import dev.realtime.benchmarks.baseline.BaselineServer;
+import dev.realtime.benchmarks.starter.StarterServer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs the scenarios against the starter, the hand-written baseline and Nchan, each its
+ * own process on 127.0.0.1, alternating between them, and prints the figures and ratios
+ * as Markdown. {@code --smoke} runs every scenario for a moment at a tiny size and exits
+ * non-zero when one fails.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class BenchmarkRunner {
+
+	private static final String SECRET = "realtime-benchmarks-shared-secret-0123456789";
+
+	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s3", "s4", "s4ws", "s5");
+
+	private final Settings settings;
+
+	private final PrintStream out;
+
+	private final Map<String, String> rows = new LinkedHashMap<>();
+
+	BenchmarkRunner(Settings settings, PrintStream out) {
+		this.settings = settings;
+		this.out = out;
+	}
+
+	/**
+	 * Run the benchmarks.
+	 * @param args {@code --smoke}, {@code --systems starter,baseline,nchan},
+	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
+	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --jfr},
+	 * {@code --histogram}, {@code --out results.md}
+	 * @throws Exception when the harness fails
+	 */
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = options(args);
+		boolean smoke = options.containsKey("smoke");
+		Settings settings = smoke ? Settings.smoke()
+				: Settings.full(Duration.ofSeconds(Long.parseLong(options.getOrDefault("step-seconds", "5"))),
+						Duration.ofSeconds(Long.parseLong(options.getOrDefault("final-seconds", "15"))));
+		if (options.containsKey("histogram")) {
+			settings = settings.withHistogram();
+		}
+		if (options.containsKey("start-rate")) {
+			settings = settings.startingAt(Double.parseDouble(options.get("start-rate")));
+		}
+		List<String> systems = List.of(options.getOrDefault("systems", "starter,baseline,nchan").split(","));
+		List<String> scenarios = List.of(options.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(","));
+		Path directory = Files.createTempDirectory("realtime-benchmarks");
+		BenchmarkRunner runner = new BenchmarkRunner(settings, System.out);
+		List<SystemUnderTest> started = new ArrayList<>();
+		// stop the servers when the run is interrupted too
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(SystemUnderTest::close)));
+		int status;
+		try (LoadGenerator load = new LoadGenerator(Integer.parseInt(options.getOrDefault("threads", "2")), 12_000)) {
+			for (String system : systems) {
+				started.add(start(system, directory, options.containsKey("jfr"), List.of()));
+			}
+			if (options.containsKey("fixed-rate")) {
+				// one S1 measurement per system at a given rate, to compare changes
+				Scenarios fixed = new Scenarios(load, settings, System.out);
+				for (SystemUnderTest system : started) {
+					fixed.fixedRate(system, runner.s1(), options.containsKey("ws"),
+							Double.parseDouble(options.get("fixed-rate")));
+				}
+				status = 0;
+			}
+			else if (smoke) {
+				List<String> failures = runner.smoke(load, started);
+				failures.forEach((failure) -> System.out.println("FAILED: " + failure));
+				System.out.println(failures.isEmpty() ? "Smoke run passed" : "Smoke run failed");
+				status = failures.isEmpty() ? 0 : 1;
+			}
+			else {
+				String report = runner.run(load, started, scenarios, directory);
+				System.out.println(report);
+				if (options.containsKey("out")) {
+					Files.writeString(Path.of(options.get("out")), report);
+				}
+				status = 0;
+			}
+		}
+		finally {
+			started.forEach(SystemUnderTest::close);
+			System.out.println("Logs and recordings: " + directory);
+		}
+		System.exit(status);
+	}
+
+	private static Map<String, String> options(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String name = args[i].replaceFirst("^--", "");
+			boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
+			options.put(name, flag ? "" : args[++i]);
+		}
+		return options;
+	}
+
+	/**
+	 * Start a system under test.
+	 * @param name {@code starter}, {@code baseline}, {@code nchan} or
+	 * {@code starter-redis}
+	 * @param directory where logs go
+	 * @param jfr whether to record the Java server with Flight Recorder
+	 * @param extraArgs further Spring Boot arguments of the starter's nodes
+	 * @return the started system
+	 * @throws IOException when it cannot be started
+	 */
+	static SystemUnderTest start(String name, Path directory, boolean jfr, List<String> extraArgs) throws IOException {
+		return switch (name) {
+			case "starter" -> new SystemUnderTest(name, Kind.STARTER,
+					List.of(javaServer(name, StarterServer.class.getName(), directory, jfr, extraArgs)));
+			case "baseline" -> new SystemUnderTest(name, Kind.BASELINE,
+					List.of(javaServer(name, BaselineServer.class.getName(), directory, jfr, List.of())));
+			case "nchan" -> new SystemUnderTest(name, Kind.NCHAN,
+					List.of(ServerProcess.nchan(ServerProcess.freePort(), directory.resolve("nchan"))));
+			default -> throw new IllegalArgumentException("Unknown system '" + name + "'");
+		};
+	}
+
+	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr,
+			List<String> extraArgs) throws IOException {
+		int port = ServerProcess.freePort();
+		List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC"));
+		if (jfr) {
+			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+					+ directory.resolve(name + "-" + port + ".jfr"));
+		}
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+						"--logging.level.root=WARN", "--realtime.token.ttl=2h", "--realtime.token.secret=" + SECRET));
+		args.addAll(extraArgs);
+		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args);
+	}
+
+	/**
+	 * Run every scenario at a tiny size.
+	 * @param load the load generator
+	 * @param systems the systems
+	 * @return what failed, empty when the harness works
+	 * @throws InterruptedException when interrupted
+	 */
+	List<String> smoke(LoadGenerator load, List<SystemUnderTest> systems) throws InterruptedException {
+		Scenarios scenarios = new Scenarios(load, this.settings, this.out);
+		List<String> failures = new ArrayList<>();
+		double rate = this.settings.startRate();
+		for (SystemUnderTest system : systems) {
+			for (boolean webSocket : new boolean[] { false, true }) {
+				check(failures, system, "S1 " + Scenarios.transport(webSocket),
+						scenarios.fixedRate(system, s1(), webSocket, rate));
+				Idle idle = scenarios.idle(system, this.settings.idle(), webSocket);
+				if (idle.connected() != idle.count()) {
+					failures.add(system.name() + " S4 " + Scenarios.transport(webSocket) + ": " + idle.connected()
+							+ " of " + idle.count() + " idle subscriptions open");
+				}
+			}
+			check(failures, system, "S2", scenarios.fixedRate(system, s2(), false, rate));
+		}
+		return failures;
+	}
+
+	private static void check(List<String> failures, SystemUnderTest system, String scenario, Step step) {
+		if (step.lost() > 0 || step.delivered() < 0.9 * step.expected() || step.delivered() == 0) {
+			failures.add(system.name() + " " + scenario + ": " + step.delivered() + " of " + step.expected()
+					+ " delivered, " + step.lost() + " subscriptions lost");
+		}
+	}
+
+	private Shape s1() {
+		return new Shape("s1", 1, this.settings.fanOut(), false);
+	}
+
+	private Shape s2() {
+		return new Shape("s2", this.settings.channels(), 1, true);
+	}
+
+	/**
+	 * Run the scenarios, alternating between the systems.
+	 * @param load the load generator
+	 * @param systems the systems
+	 * @param scenarios the scenarios to run
+	 * @param directory where logs go
+	 * @return the report
+	 * @throws Exception when the harness fails
+	 */
+	String run(LoadGenerator load, List<SystemUnderTest> systems, List<String> scenarios, Path directory)
+			throws Exception {
+		Scenarios runs = new Scenarios(load, this.settings, this.out);
+		Map<String, Knee> s1 = new LinkedHashMap<>();
+		Instant started = Instant.now();
+		for (String scenario : scenarios) {
+			this.out.println("== " + scenario + " (" + Duration.between(started, Instant.now()).toSeconds() + " s)");
+			switch (scenario) {
+				case "s1", "s1ws" -> {
+					boolean webSocket = scenario.equals("s1ws");
+					Map<String, Double> knees = new LinkedHashMap<>();
+					for (SystemUnderTest system : systems) {
+						Knee knee = runs.knee(system, s1(), webSocket);
+						if (!webSocket) {
+							s1.put(system.name(), knee);
+						}
+						knees.put(system.name(), kneeRow("S1 knee " + Scenarios.transport(webSocket), system, knee));
+					}
+					ratios("S1 knee " + Scenarios.transport(webSocket), knees);
+				}
+				case "s2" -> {
+					Map<String, Double> knees = new LinkedHashMap<>();
+					for (SystemUnderTest system : systems) {
+						knees.put(system.name(), kneeRow("S2 knee sse", system, runs.knee(system, s2(), false)));
+					}
+					ratios("S2 knee sse", knees);
+				}
+				case "s3" -> {
+					for (SystemUnderTest system : systems) {
+						Knee knee = s1.get(system.name());
+						if (knee == null || knee.knee() == null) {
+							this.rows.put("S3 " + system.name(),
+									"S3 half knee sse | " + system.name() + " | no S1 knee to halve | | | |");
+							continue;
+						}
+						Step step = runs.fixedRate(system, s1(), false, knee.knee().rate() / 2);
+						this.rows.put("S3 " + system.name(),
+								String.format(Locale.ROOT, "S3 half knee sse | %s | %.0f/s | %.2f | %.2f | %.2f |",
+										system.name(), step.rate(), step.p50() / 1000.0, step.p99() / 1000.0,
+										step.p999() / 1000.0));
+					}
+				}
+				case "s4", "s4ws" -> {
+					boolean webSocket = scenario.equals("s4ws");
+					for (SystemUnderTest system : systems) {
+						Idle idle = runs.idle(system, this.settings.idle(), webSocket);
+						this.rows.put("S4 " + scenario + system.name(),
+								String.format(Locale.ROOT, "S4 idle %s | %s | %d of %d open | heap %s | RSS %s | |",
+										Scenarios.transport(webSocket), system.name(), idle.connected(), idle.count(),
+										Scenarios.kb(idle.heapPerSubscription()),
+										Scenarios.kb(idle.rssPerSubscription())));
+					}
+				}
+				case "s5" -> redis(runs, directory, s1.get("starter"));
+				default -> throw new IllegalArgumentException("Unknown scenario '" + scenario + "'");
+			}
+		}
+		StringBuilder report = new StringBuilder();
+		report.append("| figure | system | rate or state | p50 ms | p99 ms | p99.9 ms |\n");
+		report.append("|---|---|---|---|---|---|\n");
+		this.rows.values().forEach((row) -> report.append("| ").append(row).append('\n'));
+		return report.toString();
+	}
+
+	private double kneeRow(String figure, SystemUnderTest system, Knee knee) {
+		Step step = knee.knee();
+		if (step == null) {
+			this.rows.put(figure + system.name(), figure + " | " + system.name() + " | none sustained | | | |");
+			return 0;
+		}
+		this.rows.put(figure + system.name(),
+				String.format(Locale.ROOT, "%s | %s | %.0f/s%s (server %.2f cores, load %.2f) | %.2f | %.2f | %.2f |",
+						figure, system.name(), step.rate(), knee.confirmed() ? "" : " unconfirmed", step.serverCpu(),
+						step.loadCpu(), step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0));
+		return step.rate();
+	}
+
+	private void ratios(String figure, Map<String, Double> knees) {
+		Double starter = knees.get("starter");
+		if (starter == null) {
+			return;
+		}
+		for (Map.Entry<String, Double> other : knees.entrySet()) {
+			if (!other.getKey().equals("starter") && other.getValue() > 0) {
+				this.rows.put(figure + " ratio " + other.getKey(), String.format(Locale.ROOT,
+						"%s ratio | starter / %s | %.2f× | | | |", figure, other.getKey(), starter / other.getValue()));
+			}
+		}
+	}
+
+	private void redis(Scenarios runs, Path directory, @Nullable Knee memory) throws Exception {
+		int redisPort = ServerProcess.freePort();
+		List<ServerProcess> nodes = new ArrayList<>();
+		try (ServerProcess redis = ServerProcess.redis(redisPort, directory.resolve("redis"))) {
+			try {
+				List<String> args = List.of("--realtime.engine.type=redis", "--spring.data.redis.host=127.0.0.1",
+						"--spring.data.redis.port=" + redisPort);
+				for (int i = 0; i < 2; i++) {
+					nodes.add(javaServer("starter-redis", StarterServer.class.getName(), directory, false, args));
+				}
+			}
+			catch (IOException ex) {
+				nodes.forEach(ServerProcess::close);
+				String reason = ex.getMessage()
+					.lines()
+					.filter((line) -> line.contains("RealtimeEngine") || line.contains("engine"))
+					.findFirst()
+					.orElse(ex.getMessage().lines().findFirst().orElse("unknown"));
+				this.out
+					.println("  S5 skipped: the Redis engine is not available in this build (" + reason.trim() + ")");
+				this.rows.put("S5",
+						"S5 knee sse, Redis engine, two nodes | starter | not available in this build | | | |");
+				return;
+			}
+			try (SystemUnderTest system = new SystemUnderTest("starter-redis", Kind.STARTER, nodes)) {
+				double rate = kneeRow("S5 knee sse, Redis engine, two nodes", system, runs.knee(system, s1(), false));
+				if (memory != null && memory.knee() != null) {
+					this.rows.put("S5 ratio", String.format(Locale.ROOT, "S5 ratio | redis / memory | %.2f× | | | |",
+							rate / memory.knee().rate()));
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,421 @@
+package dev.realtime.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The measurements: the knee search (S1, S2, S5), a fixed rate (S3) and idle
+ * subscriptions (S4).
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class Scenarios {
+
+	/** The latency a sustained rate may not exceed at the 99th percentile. */
+	static final long P99_LIMIT_MICROS = 50_000;
+
+	/** The share of the offered deliveries that must arrive in time. */
+	static final double DELIVERED_SHARE = 0.95;
+
+	private static final AtomicInteger GENERATION = new AtomicInteger();
+
+	private final LoadGenerator load;
+
+	private final Settings settings;
+
+	private final PrintStream out;
+
+	/**
+	 * Create the scenarios.
+	 * @param load the load generator
+	 * @param settings sizes and durations
+	 * @param out where progress goes
+	 */
+	public Scenarios(LoadGenerator load, Settings settings, PrintStream out) {
+		this.load = load;
+		this.settings = settings;
+		this.out = out;
+	}
+
+	/**
+	 * Find the highest delivery rate with a p99 latency of at most 50 ms at which all
+	 * deliveries keep up: step the rate up by {@link Settings#factor()} until a step
+	 * fails (or down until one passes), try once between the last good and the failed
+	 * rate, then confirm the best rate with a longer run.
+	 * @param system the system
+	 * @param shape the channels and subscribers
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @return the knee
+	 * @throws InterruptedException when interrupted
+	 */
+	public Knee knee(SystemUnderTest system, Shape shape, boolean webSocket) throws InterruptedException {
+		List<Step> steps = new ArrayList<>();
+		Step best = null;
+		Step failed = null;
+		Open open = open(system, shape, webSocket, shape.subscribers());
+		try {
+			double rate = this.settings.startRate();
+			// warm-up, not judged: the JIT compiles the hot paths
+			step(system, shape, open, rate, this.settings.warmup(), "warm-up");
+			// up while steps pass; down from the start when the first one fails
+			boolean up = true;
+			while (rate <= this.settings.maxRate() && rate >= this.settings.startRate() / 16) {
+				open = reopenIfLost(system, shape, webSocket, open);
+				Step step = step(system, shape, open, rate, this.settings.step(), "step");
+				steps.add(step);
+				if (step.passed()) {
+					best = step;
+					if (!up) {
+						break;
+					}
+					rate *= this.settings.factor();
+				}
+				else {
+					failed = step;
+					if (up && best != null) {
+						break;
+					}
+					up = false;
+					rate /= this.settings.factor();
+				}
+			}
+			if (best == null) {
+				return new Knee(null, steps, false);
+			}
+			if (failed != null) {
+				open = reopenIfLost(system, shape, webSocket, open);
+				Step between = step(system, shape, open, Math.sqrt(best.offered() * failed.offered()),
+						this.settings.step(), "refine");
+				steps.add(between);
+				if (between.passed()) {
+					best = between;
+				}
+			}
+			for (double share : new double[] { 1.0, 0.8 }) {
+				open = reopenIfLost(system, shape, webSocket, open);
+				Step confirmed = step(system, shape, open, best.offered() * share, this.settings.measure(), "final");
+				steps.add(confirmed);
+				if (confirmed.passed()) {
+					return new Knee(confirmed, steps, true);
+				}
+			}
+			return new Knee(best, steps, false);
+		}
+		finally {
+			open.close();
+		}
+	}
+
+	/**
+	 * Measure latency at a fixed rate.
+	 * @param system the system
+	 * @param shape the channels and subscribers
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @param rate the deliveries per second
+	 * @return the measurement
+	 * @throws InterruptedException when interrupted
+	 */
+	public Step fixedRate(SystemUnderTest system, Shape shape, boolean webSocket, double rate)
+			throws InterruptedException {
+		try (Open open = open(system, shape, webSocket, shape.subscribers())) {
+			step(system, shape, open, rate, this.settings.warmup(), "warm-up");
+			return step(system, shape, open, rate, this.settings.measure(), "fixed");
+		}
+	}
+
+	/**
+	 * Measure the memory idle subscriptions take.
+	 * @param system the system
+	 * @param count how many subscriptions
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @return the measurement
+	 * @throws InterruptedException when interrupted
+	 */
+	public Idle idle(SystemUnderTest system, int count, boolean webSocket) throws InterruptedException {
+		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false);
+		long heapBefore = system.hasHeap() ? system.heap(this.load) : 0;
+		long rssBefore = system.rssBytes();
+		try (Open open = open(system, shape, webSocket, count)) {
+			Thread.sleep(this.settings.grace().toMillis() * 2);
+			long heapAfter = system.hasHeap() ? system.heap(this.load) : 0;
+			if (system.hasHeap() && this.settings.histogram()) {
+				try {
+					this.out.println(system.node().classHistogram(25));
+				}
+				catch (IOException ex) {
+					this.out.println("  no class histogram: " + ex.getMessage());
+				}
+			}
+			long rssAfter = system.rssBytes();
+			long connected = open.deliveries.connected() - open.deliveries.failed() - open.deliveries.closed();
+			Idle idle = new Idle(count, connected, system.hasHeap() ? (heapAfter - heapBefore) / count : -1,
+					(rssAfter - rssBefore) / count);
+			this.out.printf(Locale.ROOT, "  %-8s %-4s idle %d: %d open, heap %s/sub, RSS %s/sub%n", system.name(),
+					transport(webSocket), count, connected, kb(idle.heapPerSubscription()),
+					kb(idle.rssPerSubscription()));
+			return idle;
+		}
+		finally {
+			Thread.sleep(this.settings.grace().toMillis() * 2);
+		}
+	}
+
+	private Open reopenIfLost(SystemUnderTest system, Shape shape, boolean webSocket, Open open)
+			throws InterruptedException {
+		if (open.lost() == 0) {
+			return open;
+		}
+		open.close();
+		Thread.sleep(1000);
+		return open(system, shape, webSocket, shape.subscribers());
+	}
+
+	private Open open(SystemUnderTest system, Shape shape, boolean webSocket, int count) throws InterruptedException {
+		String prefix = shape.name() + "-" + GENERATION.incrementAndGet() + "-";
+		Deliveries deliveries = new Deliveries();
+		LoadGenerator.Subscriptions subscriptions = this.load.open(count,
+				(i) -> system.subscription(this.load, prefix + (i % shape.channels()), webSocket, i), deliveries);
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (deliveries.connected() + deliveries.failed() + deliveries.closed() < count
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		Thread.sleep(this.settings.grace().toMillis());
+		Open open = new Open(prefix, subscriptions, deliveries);
+		if (deliveries.connected() < count || open.lost() > 0) {
+			this.out.printf(Locale.ROOT, "  %-8s %-4s opened %d of %d subscriptions, %d failed%n", system.name(),
+					transport(webSocket), deliveries.connected(), count, open.lost());
+		}
+		return open;
+	}
+
+	private Step step(SystemUnderTest system, Shape shape, Open open, double offered, Duration duration, String label)
+			throws InterruptedException {
+		// deliveries per publish: every subscriber of one channel
+		double perPublish = (double) open.subscriptions.size() / shape.channels();
+		double publishRate = offered / perPublish;
+		long lostBefore = open.lost();
+		double serverCpu = system.cpuSeconds();
+		ServerProcess self = ServerProcess.inProcess("load", 0);
+		double loadCpu = self.cpuSeconds();
+		open.deliveries.reset();
+		long start = System.nanoTime();
+		long published;
+		if (shape.inProcess() && system.drives()) {
+			published = system.drive(this.load, open.prefix, shape.channels(), publishRate, duration);
+		}
+		else {
+			published = this.load.publish(system.node().port(), publishRate, duration,
+					(sequence) -> system.publishPath(open.prefix + (sequence % shape.channels())));
+		}
+		Thread.sleep(this.settings.grace().toMillis());
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		long delivered = open.deliveries.delivered();
+		Histogram latencies = open.deliveries.latencies();
+		double seconds = duration.toMillis() / 1000.0;
+		Step step = new Step(offered, published, delivered, seconds, latencies, open.lost() - lostBefore,
+				(system.cpuSeconds() - serverCpu) / elapsed, (self.cpuSeconds() - loadCpu) / elapsed,
+				(long) (perPublish * published));
+		this.out.printf(Locale.ROOT,
+				"  %-8s %-4s %-7s offered %9.0f/s delivered %9.0f/s (%d of %d) p50 %7.2f p99 %7.2f p99.9 %7.2f ms"
+						+ " lost %d cpu server %.2f load %.2f %s%n",
+				system.name(), shape.name(), label, offered, step.rate(), delivered, step.expected(),
+				step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0, step.lost(), step.serverCpu(),
+				step.loadCpu(), step.passed() ? "ok" : "FAIL");
+		return step;
+	}
+
+	static String transport(boolean webSocket) {
+		return webSocket ? "ws" : "sse";
+	}
+
+	static String kb(long bytes) {
+		return (bytes < 0) ? "n/a" : String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+	}
+
+	/**
+	 * Open subscriptions of one measurement.
+	 */
+	private static final class Open implements AutoCloseable {
+
+		private final String prefix;
+
+		private final LoadGenerator.Subscriptions subscriptions;
+
+		private final Deliveries deliveries;
+
+		Open(String prefix, LoadGenerator.Subscriptions subscriptions, Deliveries deliveries) {
+			this.prefix = prefix;
+			this.subscriptions = subscriptions;
+			this.deliveries = deliveries;
+		}
+
+		long lost() {
+			return this.deliveries.failed() + this.deliveries.closed();
+		}
+
+		@Override
+		public void close() {
+			this.subscriptions.close();
+		}
+
+	}
+
+	/**
+	 * Sizes and durations of the scenarios.
+	 *
+	 * @param warmup the unjudged run before a search
+	 * @param step one step of the knee search
+	 * @param measure a final figure
+	 * @param grace how long deliveries may trail the end of publishing, and subscriptions
+	 * settle
+	 * @param startRate the first rate of the knee search, deliveries per second
+	 * @param factor the growth of the rate between steps
+	 * @param maxRate the highest rate tried
+	 * @param fanOut S1: subscribers of the one channel
+	 * @param channels S2: channels of one subscriber each
+	 * @param idle S4: idle subscriptions
+	 * @param histogram whether S4 prints the class histogram of the Java servers
+	 */
+	public record Settings(Duration warmup, Duration step, Duration measure, Duration grace, double startRate,
+			double factor, double maxRate, int fanOut, int channels, int idle, boolean histogram) {
+
+		/**
+		 * The sizes of the issue: 2,000 subscribers, 2,000 channels, 10,000 idle
+		 * subscriptions.
+		 * @param step the duration of a search step
+		 * @param measure the duration of a final figure
+		 * @return the settings
+		 */
+		public static Settings full(Duration step, Duration measure) {
+			return new Settings(Duration.ofSeconds(8), step, measure, Duration.ofSeconds(1), 5_000, 1.5, 1_000_000,
+					2000, 2000, 10_000, false);
+		}
+
+		/**
+		 * Return these settings with another first rate of the knee search.
+		 * @param rate deliveries per second
+		 * @return the settings
+		 */
+		public Settings startingAt(double rate) {
+			return new Settings(this.warmup, this.step, this.measure, this.grace, rate, this.factor, this.maxRate,
+					this.fanOut, this.channels, this.idle, this.histogram);
+		}
+
+		/**
+		 * Return these settings printing the class histogram of the Java servers in S4.
+		 * @return the settings
+		 */
+		public Settings withHistogram() {
+			return new Settings(this.warmup, this.step, this.measure, this.grace, this.startRate, this.factor,
+					this.maxRate, this.fanOut, this.channels, this.idle, true);
+		}
+
+		/**
+		 * A few seconds in all: proves the harness works.
+		 * @return the settings
+		 */
+		public static Settings smoke() {
+			return new Settings(Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(1),
+					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50, false);
+		}
+
+	}
+
+	/**
+	 * Channels and subscribers of a scenario.
+	 *
+	 * @param name the scenario
+	 * @param channels how many channels
+	 * @param perChannel subscribers of each
+	 * @param inProcess whether the Java servers publish inside their process
+	 */
+	public record Shape(String name, int channels, int perChannel, boolean inProcess) {
+
+		int subscribers() {
+			return this.channels * this.perChannel;
+		}
+
+	}
+
+	/**
+	 * One run at a fixed offered rate.
+	 *
+	 * @param offered the offered deliveries per second
+	 * @param published the messages published
+	 * @param delivered the deliveries received within a second after publishing ended
+	 * @param seconds how long publishing lasted
+	 * @param latencies publish to receive latencies in microseconds
+	 * @param lost subscriptions that failed or ended
+	 * @param serverCpu CPU cores the server used
+	 * @param loadCpu CPU cores the load generator used
+	 * @param expected the deliveries the published messages make
+	 */
+	public record Step(double offered, long published, long delivered, double seconds, Histogram latencies, long lost,
+			double serverCpu, double loadCpu, long expected) {
+
+		/**
+		 * Return the delivered rate.
+		 * @return deliveries per second
+		 */
+		public double rate() {
+			return this.delivered / this.seconds;
+		}
+
+		/**
+		 * Whether the system sustained the offered rate.
+		 * @return {@code true} when it kept up with a p99 of at most 50 ms
+		 */
+		public boolean passed() {
+			return this.lost == 0 && this.delivered >= DELIVERED_SHARE * this.offered * this.seconds
+					&& this.latencies.getTotalCount() > 0 && p99() <= P99_LIMIT_MICROS;
+		}
+
+		long p50() {
+			return this.latencies.getValueAtPercentile(50);
+		}
+
+		long p99() {
+			return this.latencies.getValueAtPercentile(99);
+		}
+
+		long p999() {
+			return this.latencies.getValueAtPercentile(99.9);
+		}
+
+	}
+
+	/**
+	 * The result of a knee search.
+	 *
+	 * @param knee the step at the highest sustained rate, {@code null} when none was
+	 * sustained
+	 * @param steps every step
+	 * @param confirmed whether the longer run confirmed the rate; when not, the knee is
+	 * the best short step
+	 */
+	public record Knee(@Nullable Step knee, List<Step> steps, boolean confirmed) {
+	}
+
+	/**
+	 * Memory of idle subscriptions.
+	 *
+	 * @param count the subscriptions opened
+	 * @param connected the subscriptions open when measured
+	 * @param heapPerSubscription heap bytes per subscription after a full collection, -1
+	 * when unknown
+	 * @param rssPerSubscription resident bytes per subscription
+	 */
+	public record Idle(int count, long connected, long heapPerSubscription, long rssPerSubscription) {
+	}
+
+}

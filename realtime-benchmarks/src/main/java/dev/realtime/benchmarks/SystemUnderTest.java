@@ -1,0 +1,198 @@
+package dev.realtime.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.realtime.benchmarks.LoadGenerator.SubscriptionSpec;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * How to subscribe and publish to one of the compared systems: the starter (tokens from
+ * {@code POST /realtime/token}), the hand-written baseline, Nchan.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class SystemUnderTest implements AutoCloseable {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final String name;
+
+	private final Kind kind;
+
+	private final List<ServerProcess> nodes;
+
+	private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
+	/**
+	 * Create a system.
+	 * @param name its name in the report
+	 * @param kind what it is
+	 * @param nodes its servers; subscriptions spread over them, publishes go to the first
+	 */
+	public SystemUnderTest(String name, Kind kind, List<ServerProcess> nodes) {
+		this.name = name;
+		this.kind = kind;
+		this.nodes = nodes;
+	}
+
+	/**
+	 * Return the name.
+	 * @return the name
+	 */
+	public String name() {
+		return this.name;
+	}
+
+	/**
+	 * Return the kind.
+	 * @return the kind
+	 */
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * Return the first server.
+	 * @return the server that takes publishes
+	 */
+	public ServerProcess node() {
+		return this.nodes.get(0);
+	}
+
+	/**
+	 * Return the servers.
+	 * @return the servers
+	 */
+	public List<ServerProcess> nodes() {
+		return this.nodes;
+	}
+
+	/**
+	 * Whether the system can publish inside its own process.
+	 * @return {@code true} for the Java servers
+	 */
+	public boolean drives() {
+		return this.kind != Kind.NCHAN;
+	}
+
+	/**
+	 * Whether the system reports its heap.
+	 * @return {@code true} for the Java servers
+	 */
+	public boolean hasHeap() {
+		return this.kind != Kind.NCHAN;
+	}
+
+	/**
+	 * Return the subscription to a channel.
+	 * @param load the load generator, to fetch tokens with
+	 * @param channel the channel id
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @param index the number of the subscription, which picks the server
+	 * @return the subscription
+	 */
+	public SubscriptionSpec subscription(LoadGenerator load, String channel, boolean webSocket, int index) {
+		int port = this.nodes.get(index % this.nodes.size()).port();
+		return switch (this.kind) {
+			case STARTER -> {
+				String token = this.tokens.computeIfAbsent(channel, (id) -> token(load, id));
+				yield webSocket
+						? SubscriptionSpec.webSocket(port, "/realtime/ws",
+								"{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}")
+						: SubscriptionSpec.sse(port, "/realtime/sse?history=none&token=" + token);
+			}
+			case BASELINE -> webSocket ? SubscriptionSpec.webSocket(port, "/ws/" + channel, null)
+					: SubscriptionSpec.sse(port, "/sse/" + channel);
+			case NCHAN -> webSocket ? SubscriptionSpec.webSocket(port, "/sub/" + channel, null)
+					: SubscriptionSpec.sse(port, "/sub/" + channel);
+		};
+	}
+
+	private String token(LoadGenerator load, String channel) {
+		String response = load.call(node().port(), "POST", "/realtime/token", "{\"channel\":\"bench:" + channel + "\"}",
+				Duration.ofSeconds(10));
+		return JSON.readTree(response).get("token").asString();
+	}
+
+	/**
+	 * Return the path of an HTTP publish to a channel.
+	 * @param channel the channel id
+	 * @return the path
+	 */
+	public String publishPath(String channel) {
+		return (this.kind == Kind.NCHAN) ? "/pub/" + channel : "/bench/publish?id=" + channel;
+	}
+
+	/**
+	 * Return the heap the first server uses after a full collection.
+	 * @param load the load generator
+	 * @return the bytes in use
+	 */
+	public long heap(LoadGenerator load) {
+		String response = load.call(node().port(), "GET", "/bench/heap", null, Duration.ofSeconds(30));
+		return JSON.readTree(response).get("heap").asLong();
+	}
+
+	/**
+	 * Publish inside the first server.
+	 * @param load the load generator
+	 * @param prefix the prefix of the channel ids
+	 * @param channels how many channels, numbered from 0
+	 * @param rate publishes per second
+	 * @param duration how long
+	 * @return how many messages were published
+	 */
+	public long drive(LoadGenerator load, String prefix, int channels, double rate, Duration duration) {
+		String response = load.call(node().port(), "POST", "/bench/drive?prefix=" + prefix + "&channels=" + channels
+				+ "&rate=" + rate + "&seconds=" + (duration.toMillis() / 1000.0), null, duration.plusSeconds(30));
+		return JSON.readTree(response).get("published").asLong();
+	}
+
+	/**
+	 * Return the CPU time of the system's processes.
+	 * @return seconds of CPU
+	 */
+	public double cpuSeconds() {
+		return this.nodes.stream().mapToDouble(ServerProcess::cpuSeconds).sum();
+	}
+
+	/**
+	 * Return the resident memory of the system's processes.
+	 * @return bytes
+	 */
+	public long rssBytes() {
+		return this.nodes.stream().mapToLong(ServerProcess::rssBytes).sum();
+	}
+
+	@Override
+	public void close() {
+		this.nodes.forEach(ServerProcess::close);
+	}
+
+	/**
+	 * The compared systems.
+	 */
+	public enum Kind {
+
+		/**
+		 * This starter.
+		 */
+		STARTER,
+
+		/**
+		 * Hand-written Spring WebFlux.
+		 */
+		BASELINE,
+
+		/**
+		 * Nchan on nginx.
+		 */
+		NCHAN
+
+	}
+
+}

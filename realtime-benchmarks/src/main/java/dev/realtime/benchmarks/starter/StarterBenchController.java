@@ -1,0 +1,63 @@
+package dev.realtime.benchmarks.starter;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.realtime.RealtimePublisher;
+import dev.realtime.Topic;
+import dev.realtime.benchmarks.PacedDriver;
+import dev.realtime.benchmarks.Payloads;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Publishes for the load generator: one message per {@code POST /bench/publish}, or a
+ * paced stream inside the process with {@code POST /bench/drive}; {@code GET /bench/heap}
+ * reports the heap after a full collection.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+@RestController
+class StarterBenchController {
+
+	private final RealtimePublisher publisher;
+
+	StarterBenchController(RealtimePublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	@PostMapping("/bench/publish")
+	Mono<String> publish(@RequestParam String id, @RequestBody Bench.Tick tick) {
+		return this.publisher.publishReactive(BenchChannel.of(id).tick(), tick).map((result) -> result.id());
+	}
+
+	@PostMapping("/bench/drive")
+	Mono<Map<String, Long>> drive(@RequestParam String prefix, @RequestParam int channels, @RequestParam double rate,
+			@RequestParam double seconds) {
+		@SuppressWarnings("unchecked")
+		Topic<Bench.Tick>[] topics = new Topic[channels];
+		for (int i = 0; i < channels; i++) {
+			topics[i] = BenchChannel.of(prefix + i).tick();
+		}
+		Duration duration = Duration.ofMillis((long) (seconds * 1000));
+		return Mono
+			.fromFuture(PacedDriver.drive(rate, duration,
+					(sequence) -> this.publisher.publish(topics[sequence % channels],
+							new Bench.Tick(Payloads.micros(), Payloads.PADDING))))
+			.map((published) -> Map.of("published", published));
+	}
+
+	@GetMapping("/bench/heap")
+	Mono<Map<String, Long>> heap() {
+		return Mono.fromCallable(() -> Map.of("heap", PacedDriver.heapAfterGc()))
+			.subscribeOn(Schedulers.boundedElastic());
+	}
+
+}
