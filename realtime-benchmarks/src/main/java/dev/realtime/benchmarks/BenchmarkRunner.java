@@ -35,6 +35,10 @@ public final class BenchmarkRunner {
 
 	private static final String SECRET = "realtime-benchmarks-shared-secret-0123456789";
 
+	/** The nodes of S5 verify each other's tokens. */
+	private static final String SHARED_SECRET = "base64:" + java.util.Base64.getEncoder()
+		.encodeToString("realtime-benchmarks-shared-secret!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
 	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s3", "s4", "s4ws", "s5");
 
 	private final Settings settings;
@@ -303,8 +307,8 @@ public final class BenchmarkRunner {
 		List<ServerProcess> nodes = new ArrayList<>();
 		try (ServerProcess redis = ServerProcess.redis(redisPort, directory.resolve("redis"))) {
 			try {
-				List<String> args = List.of("--realtime.engine.type=redis", "--spring.data.redis.host=127.0.0.1",
-						"--spring.data.redis.port=" + redisPort);
+				List<String> args = List.of("--realtime.engine.type=redis", "--realtime.token.secret=" + SHARED_SECRET,
+						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort);
 				for (int i = 0; i < 2; i++) {
 					nodes.add(javaServer("starter-redis", StarterServer.class.getName(), directory, false, args));
 				}
