@@ -18,6 +18,7 @@ import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
+import dev.realtime.engine.SubscriberQueue;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -25,7 +26,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
@@ -266,7 +266,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			}
 			Sinks.Many<EngineEvent> sink = Sinks.many()
 				.unicast()
-				.onBackpressureBuffer(Queues.<EngineEvent>get(InMemoryEngine.this.subscriberBuffer).get());
+				.onBackpressureBuffer(SubscriberQueue.<EngineEvent>bounded(InMemoryEngine.this.subscriberBuffer));
 			add(sink);
 			return Flux.<EngineEvent>just(new EngineEvent.Subscribed(recovered))
 				.concatWith(Flux.fromIterable(replayed))

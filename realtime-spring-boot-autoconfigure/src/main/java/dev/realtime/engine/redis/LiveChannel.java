@@ -12,6 +12,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
+import dev.realtime.engine.SubscriberQueue;
 import dev.realtime.engine.SubscriptionLostException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -19,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
-import reactor.util.concurrent.Queues;
 
 import org.springframework.core.log.LogMessage;
 
@@ -387,7 +387,7 @@ final class LiveChannel {
 
 		private final Sinks.Many<EngineEvent> sink = Sinks.many()
 			.unicast()
-			.onBackpressureBuffer(Queues.<EngineEvent>get(LiveChannel.this.capacity).get());
+			.onBackpressureBuffer(SubscriberQueue.<EngineEvent>bounded(LiveChannel.this.capacity));
 
 		/** Live messages received before the hand-off, {@code null} after. */
 		private @Nullable ArrayDeque<EngineMessage> buffer = new ArrayDeque<>();
