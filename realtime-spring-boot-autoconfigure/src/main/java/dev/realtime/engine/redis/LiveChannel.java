@@ -312,22 +312,17 @@ final class LiveChannel {
 	 */
 	synchronized List<EngineEvent> handoff(Subscriber subscriber, Snapshot snapshot, Replay replay) {
 		Boolean recovered = null;
-		long baseline = 0;
-		if (replay.mode() == Replay.Mode.NONE) {
-			baseline = snapshot.offset();
-		}
-		else if (replay.mode() == Replay.Mode.AFTER) {
+		if (replay.mode() == Replay.Mode.AFTER) {
 			MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-			recovered = false;
-			if (lastId != null && lastId.epoch().equals(snapshot.epoch())) {
-				recovered = lastId.offset() >= snapshot.floor() && lastId.offset() <= snapshot.offset();
-				baseline = Math.min(lastId.offset(), snapshot.offset());
-			}
+			recovered = lastId != null && lastId.epoch().equals(snapshot.epoch()) && lastId.offset() >= snapshot.floor()
+					&& lastId.offset() <= snapshot.offset();
 		}
 		List<EngineEvent> head = new ArrayList<>(snapshot.messages().size() + 1);
 		head.add(new EngineEvent.Subscribed(recovered));
 		head.addAll(snapshot.messages());
-		subscriber.goLive(snapshot.epoch(), Math.max(baseline, snapshot.lastOffset()));
+		// everything published before the snapshot is in its history or, not retained,
+		// not for this subscriber
+		subscriber.goLive(snapshot.epoch(), snapshot.offset());
 		return head;
 	}
 
