@@ -320,8 +320,7 @@ final class LiveChannel {
 		List<EngineEvent> head = new ArrayList<>(snapshot.messages().size() + 1);
 		head.add(new EngineEvent.Subscribed(recovered));
 		head.addAll(snapshot.messages());
-		// everything published before the snapshot is in its history or, not retained,
-		// not for this subscriber
+		// what was published before the snapshot is in its history, or was not kept
 		subscriber.goLive(snapshot.epoch(), snapshot.offset());
 		return head;
 	}
