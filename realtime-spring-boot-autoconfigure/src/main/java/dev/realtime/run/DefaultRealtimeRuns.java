@@ -21,7 +21,6 @@ import dev.realtime.Channel;
 import dev.realtime.MessageKind;
 import dev.realtime.RealtimeException;
 import dev.realtime.RealtimeMessage;
-import dev.realtime.TopicDefinition;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
@@ -171,16 +170,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 		return this.engine.subscribe(channel.name(), Replay.all())
 			.ofType(EngineMessage.class)
 			.filter((message) -> runId.equals(message.runId()))
-			.map((message) -> decode(channel, message))
+			.map((message) -> this.template.decode(channel, message))
 			.takeUntil(DefaultRealtimeRuns::isTerminal);
-	}
-
-	private RealtimeMessage<Object> decode(Channel channel, EngineMessage message) {
-		TopicDefinition topic = channel.definition().topics().get(message.topic());
-		Object data = (topic != null) ? this.codec.decode(topic, message.data())
-				: this.codec.decodeTree(message.data());
-		return new RealtimeMessage<>(message.id().toString(), message.channel(), message.topic(), data,
-				message.createdAt(), message.runId(), message.kind());
 	}
 
 	private static boolean isTerminal(RealtimeMessage<Object> message) {

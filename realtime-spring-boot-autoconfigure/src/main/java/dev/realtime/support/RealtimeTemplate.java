@@ -143,7 +143,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			.ofType(EngineMessage.class)
 			.filter((message) -> message.topic().equals(topic.name()))
 			.publishOn(Schedulers.boundedElastic())
-			.map((message) -> (RealtimeMessage<T>) decode(message, topic.definition()));
+			.map((message) -> (RealtimeMessage<T>) decode(topic.channel(), message));
 	}
 
 	@Override
@@ -157,10 +157,18 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			.filter((message) -> message.kind() == MessageKind.RUN || names.isEmpty()
 					|| names.contains(message.topic()))
 			.publishOn(Schedulers.boundedElastic())
-			.map((message) -> decode(message, channel.definition().topics().get(message.topic())));
+			.map((message) -> decode(channel, message));
 	}
 
-	private RealtimeMessage<Object> decode(EngineMessage message, @Nullable TopicDefinition topic) {
+	/**
+	 * Decode a message of a channel: its payload to the topic's type, or to a JSON tree
+	 * for run lifecycle messages.
+	 * @param channel the channel the message belongs to
+	 * @param message the message
+	 * @return the decoded message
+	 */
+	public RealtimeMessage<Object> decode(Channel channel, EngineMessage message) {
+		TopicDefinition topic = channel.definition().topics().get(message.topic());
 		Object data = (topic != null) ? this.codec.decode(topic, message.data())
 				: this.codec.decodeTree(message.data());
 		return new RealtimeMessage<>(message.id().toString(), message.channel(), message.topic(), data,
