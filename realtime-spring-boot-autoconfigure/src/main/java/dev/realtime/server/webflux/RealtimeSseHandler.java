@@ -3,30 +3,22 @@ package dev.realtime.server.webflux;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
-import dev.realtime.MessageKind;
-import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
-import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenClaims;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -43,14 +35,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class RealtimeSseHandler {
 
-	private static final Log logger = LogFactory.getLog(RealtimeSseHandler.class);
-
-	private static final byte[] KEEP_ALIVE = Frames.utf8(":\n\n");
-
-	/** Marks the end of the stream inside the merged frames; never written. */
-	private static final byte[] END = new byte[0];
-
-	private static final Function<EngineMessage, byte[]> MESSAGE_FRAME = RealtimeSseHandler::encodeMessage;
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
+		.isPresent("reactor.netty.http.server.HttpServerResponse", RealtimeSseHandler.class.getClassLoader());
 
 	private final RealtimeEngine engine;
 
@@ -109,53 +95,41 @@ public final class RealtimeSseHandler {
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noStore())
 			.header("X-Accel-Buffering", "no")
-			.body((message, context) -> message.writeWith(stream(claims, replay, message.bufferFactory())));
+			.body((response, context) -> response.writeWith(body(new SseSession(this, claims, replay), response)));
 	}
 
-	private Flux<DataBuffer> stream(TokenClaims claims, Replay replay, DataBufferFactory bufferFactory) {
-		AtomicBoolean active = new AtomicBoolean();
-		Flux<byte[]> messages = this.engine.subscribe(claims.channel(), replay)
-			.filter((event) -> !(event instanceof EngineMessage message) || message.kind() == MessageKind.RUN
-					|| claims.topics().contains(message.topic()))
-			.map((event) -> (event instanceof EngineMessage message) ? message.frame(MESSAGE_FRAME)
-					: subscribedFrame(claims, ((EngineEvent.Subscribed) event).recovered()))
-			.onErrorResume((ex) -> Mono.just(errorFrame(claims, ex)))
-			.concatWith(Mono.just(END));
-		Flux<byte[]> keepAlives = Flux.interval(this.keepAlive)
-			.onBackpressureDrop()
-			.filter((tick) -> !active.getAndSet(false))
-			.map((tick) -> KEEP_ALIVE);
-		Duration untilExpiry = Duration.between(this.clock.instant(), claims.expiresAt());
-		Mono<byte[]> expired = Mono.delay(untilExpiry.isNegative() ? Duration.ZERO : untilExpiry)
-			.map((tick) -> Frames.utf8("event: expired\ndata: {" + Frames.channel(claims.channel()) + "}\n\n"));
-		Mono<byte[]> stopping = this.shutdown.asMono().then(Mono.fromSupplier(() -> this.retryFrame));
-		Flux<byte[]> ending = Mono.firstWithValue(expired, stopping).concatWith(Mono.just(END));
-		return Flux.merge(messages, keepAlives, ending)
-			.takeUntil((frame) -> frame == END)
-			.filter((frame) -> frame != END)
-			.doOnNext((frame) -> active.set(true))
-			.map(bufferFactory::wrap);
+	private Flux<DataBuffer> body(SseSession session, ServerHttpResponse response) {
+		if (REACTOR_NETTY_PRESENT) {
+			Flux<DataBuffer> body = NettySseOutput.stream(session, response);
+			if (body != null) {
+				return body;
+			}
+		}
+		return FluxSseOutput.stream(session, response.bufferFactory());
 	}
 
-	private byte[] subscribedFrame(TokenClaims claims, @Nullable Boolean recovered) {
-		return Frames.utf8(this.retryField + "event: subscribed\ndata: {"
-				+ Frames.subscribed(claims.channel(), claims.topics(), recovered) + "}\n\n");
+	RealtimeEngine engine() {
+		return this.engine;
 	}
 
-	private static byte[] errorFrame(TokenClaims claims, Throwable ex) {
-		String code;
-		if (ex instanceof SlowSubscriberException) {
-			code = "slow_consumer";
-		}
-		else if (ex instanceof SubscriptionLostException) {
-			code = "subscription_lost";
-		}
-		else {
-			code = "internal";
-			logger.error("Realtime SSE stream of '" + claims.channel() + "' failed", ex);
-		}
-		String message = code.equals("internal") ? "Internal error" : ex.getMessage();
-		return Frames.utf8("event: error\ndata: {" + Frames.error(code, message) + "}\n\n");
+	ShutdownSignal shutdown() {
+		return this.shutdown;
+	}
+
+	Duration keepAlive() {
+		return this.keepAlive;
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
+	String retryField() {
+		return this.retryField;
+	}
+
+	byte[] retryFrame() {
+		return this.retryFrame;
 	}
 
 	private static Replay replay(ServerRequest request) {
@@ -176,7 +150,7 @@ public final class RealtimeSseHandler {
 		return history.equals("none") ? Replay.none() : Replay.all();
 	}
 
-	private static byte[] encodeMessage(EngineMessage message) {
+	static byte[] encodeMessage(EngineMessage message) {
 		byte[] envelope = message.envelope();
 		ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length + 48);
 		out.writeBytes(Frames.utf8("id: " + message.id() + "\nevent: message\ndata: "));
