@@ -69,6 +69,9 @@ public final class BenchmarkRunner {
 		if (options.containsKey("histogram")) {
 			settings = settings.withHistogram();
 		}
+		if (options.containsKey("fan-out")) {
+			settings = settings.withFanOut(Integer.parseInt(options.get("fan-out")));
+		}
 		if (options.containsKey("start-rate")) {
 			settings = settings.startingAt(Double.parseDouble(options.get("start-rate")));
 		}
@@ -154,6 +157,10 @@ public final class BenchmarkRunner {
 		if (jfr) {
 			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
 					+ directory.resolve(name + "-" + port + ".jfr"));
+		}
+		String extraJvmOptions = System.getenv("SERVER_JAVA_OPTS");
+		if (extraJvmOptions != null && !extraJvmOptions.isBlank()) {
+			jvm.addAll(List.of(extraJvmOptions.trim().split("\\s+")));
 		}
 		List<String> args = new ArrayList<>(
 				List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
