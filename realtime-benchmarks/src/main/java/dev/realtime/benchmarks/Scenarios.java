@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.HdrHistogram.Histogram;
@@ -148,17 +150,14 @@ public final class Scenarios {
 	public Idle idle(SystemUnderTest system, int count, boolean webSocket) throws InterruptedException {
 		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false);
 		long heapBefore = system.hasHeap() ? system.heap(this.load) : 0;
+		Map<String, long[]> histogramBefore = histogram(system);
 		long rssBefore = system.rssBytes();
 		try (Open open = open(system, shape, webSocket, count)) {
 			Thread.sleep(this.settings.grace().toMillis() * 2);
 			long heapAfter = system.hasHeap() ? system.heap(this.load) : 0;
-			if (system.hasHeap() && this.settings.histogram()) {
-				try {
-					this.out.println(system.node().classHistogram(25));
-				}
-				catch (IOException ex) {
-					this.out.println("  no class histogram: " + ex.getMessage());
-				}
+			Map<String, long[]> histogramAfter = histogram(system);
+			if (histogramBefore != null && histogramAfter != null) {
+				printGrowth(histogramBefore, histogramAfter, count);
 			}
 			long rssAfter = system.rssBytes();
 			long connected = open.deliveries.connected() - open.deliveries.failed() - open.deliveries.closed();
@@ -172,6 +171,34 @@ public final class Scenarios {
 		finally {
 			Thread.sleep(this.settings.grace().toMillis() * 2);
 		}
+	}
+
+	private @Nullable Map<String, long[]> histogram(SystemUnderTest system) throws InterruptedException {
+		if (!system.hasHeap() || !this.settings.histogram()) {
+			return null;
+		}
+		try {
+			return system.node().classHistogram();
+		}
+		catch (IOException ex) {
+			this.out.println("  no class histogram: " + ex.getMessage());
+			return null;
+		}
+	}
+
+	/**
+	 * Print the classes whose live bytes grew the most, per subscription.
+	 */
+	private void printGrowth(Map<String, long[]> before, Map<String, long[]> after, int count) {
+		this.out.printf(Locale.ROOT, "  %10s %10s  %s%n", "bytes/sub", "inst/sub", "class (growth after GC)");
+		after.entrySet().stream().map((entry) -> {
+			long[] was = before.getOrDefault(entry.getKey(), new long[2]);
+			return Map.entry(entry.getKey(), new long[] { entry.getValue()[0] - was[0], entry.getValue()[1] - was[1] });
+		})
+			.sorted(Comparator.comparingLong((Map.Entry<String, long[]> entry) -> entry.getValue()[1]).reversed())
+			.limit(40)
+			.forEach((entry) -> this.out.printf(Locale.ROOT, "  %10.1f %10.2f  %s%n",
+					entry.getValue()[1] / (double) count, entry.getValue()[0] / (double) count, entry.getKey()));
 	}
 
 	private Open reopenIfLost(SystemUnderTest system, Shape shape, boolean webSocket, Open open)

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -209,19 +211,28 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Return the classes taking the most heap in the server, after a full collection.
-	 * @param lines how many lines of the histogram
-	 * @return the top of {@code jcmd <pid> GC.class_histogram}
+	 * Return the live instances and bytes of every class in the server, after a full
+	 * collection.
+	 * @return instances and bytes by class name, from
+	 * {@code jcmd <pid> GC.class_histogram}
 	 * @throws IOException when jcmd cannot run
 	 * @throws InterruptedException when interrupted while waiting for it
 	 */
-	String classHistogram(int lines) throws IOException, InterruptedException {
+	Map<String, long[]> classHistogram() throws IOException, InterruptedException {
 		Process jcmd = new ProcessBuilder("jcmd", String.valueOf(handle().pid()), "GC.class_histogram")
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		jcmd.waitFor(30, TimeUnit.SECONDS);
-		return output.lines().limit(lines).collect(java.util.stream.Collectors.joining("\n"));
+		Map<String, long[]> histogram = new HashMap<>();
+		output.lines()
+			.map(String::trim)
+			.filter((line) -> line.matches("\\d+:\\s+\\d+\\s+\\d+\\s+.*"))
+			.forEach((line) -> {
+				String[] fields = line.split("\\s+");
+				histogram.put(fields[3], new long[] { Long.parseLong(fields[1]), Long.parseLong(fields[2]) });
+			});
+		return histogram;
 	}
 
 	/**
