@@ -3,6 +3,7 @@ package dev.realtime.support;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -98,12 +99,17 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	 * @return the published message
 	 */
 	public Mono<EngineMessage> publish(PublishRequest request) {
-		return this.engine.publish(request)
-			.timeout(this.publishTimeout)
-			.onErrorMap((ex) -> !(ex instanceof RealtimeException),
-					(ex) -> new PublishException(
-							"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
-							ex));
+		Mono<EngineMessage> publish = this.engine.publish(request);
+		if (!(publish instanceof Callable)) {
+			// a publish that completes as it is subscribed (the in-memory engine's)
+			// cannot
+			// time out, and scheduling a timer for each would cost more than the publish
+			publish = publish.timeout(this.publishTimeout);
+		}
+		return publish.onErrorMap((ex) -> !(ex instanceof RealtimeException),
+				(ex) -> new PublishException(
+						"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
+						ex));
 	}
 
 	/**

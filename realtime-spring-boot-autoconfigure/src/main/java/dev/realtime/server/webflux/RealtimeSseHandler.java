@@ -3,6 +3,7 @@ package dev.realtime.server.webflux;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
@@ -37,6 +38,8 @@ public final class RealtimeSseHandler {
 
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerResponse", RealtimeSseHandler.class.getClassLoader());
+
+	private static final byte[] DATA_LINE = Frames.utf8("\ndata: ");
 
 	private final RealtimeEngine engine;
 
@@ -151,20 +154,35 @@ public final class RealtimeSseHandler {
 	}
 
 	static byte[] encodeMessage(EngineMessage message) {
+		byte[] head = Frames.utf8("id: " + message.id() + "\nevent: message\ndata: ");
 		byte[] envelope = message.envelope();
-		ByteArrayOutputStream out = new ByteArrayOutputStream(envelope.length + 48);
-		out.writeBytes(Frames.utf8("id: " + message.id() + "\nevent: message\ndata: "));
+		int lines = 0;
+		for (byte b : envelope) {
+			if (b == '\n' || b == '\r') {
+				lines++;
+			}
+		}
+		if (lines == 0) {
+			byte[] frame = Arrays.copyOf(head, head.length + envelope.length + 2);
+			System.arraycopy(envelope, 0, frame, head.length, envelope.length);
+			frame[frame.length - 2] = '\n';
+			frame[frame.length - 1] = '\n';
+			return frame;
+		}
+		// a pretty-printing JsonMapper: each line of the envelope needs its own data
+		// field
+		ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + envelope.length + lines * 6 + 2);
+		out.writeBytes(head);
 		for (byte b : envelope) {
 			if (b == '\n') {
-				// a pretty-printing JsonMapper: each line of the envelope needs its own
-				// data field
-				out.writeBytes(Frames.utf8("\ndata: "));
+				out.writeBytes(DATA_LINE);
 			}
 			else if (b != '\r') {
 				out.write(b);
 			}
 		}
-		out.writeBytes(Frames.utf8("\n\n"));
+		out.write('\n');
+		out.write('\n');
 		return out.toByteArray();
 	}
 
