@@ -153,15 +153,18 @@ public final class BenchmarkRunner {
 	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr,
 			List<String> extraArgs) throws IOException {
 		int port = ServerProcess.freePort();
-		List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx1g", "-XX:+UseG1GC"));
+		String extraJvmOptions = System.getenv("SERVER_JAVA_OPTS");
+		List<String> extra = (extraJvmOptions != null && !extraJvmOptions.isBlank())
+				? List.of(extraJvmOptions.trim().split("\\s+")) : List.of();
+		List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx1g"));
+		if (extra.stream().noneMatch((option) -> option.matches("-XX:\\+Use\\w+GC"))) {
+			jvm.add("-XX:+UseG1GC");
+		}
 		if (jfr) {
 			jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
 					+ directory.resolve(name + "-" + port + ".jfr"));
 		}
-		String extraJvmOptions = System.getenv("SERVER_JAVA_OPTS");
-		if (extraJvmOptions != null && !extraJvmOptions.isBlank()) {
-			jvm.addAll(List.of(extraJvmOptions.trim().split("\\s+")));
-		}
+		jvm.addAll(extra);
 		List<String> args = new ArrayList<>(
 				List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 						"--logging.level.root=WARN", "--realtime.token.ttl=2h", "--realtime.token.secret=" + SECRET));
