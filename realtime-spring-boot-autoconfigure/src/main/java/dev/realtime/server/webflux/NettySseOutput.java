@@ -167,7 +167,9 @@ final class NettySseOutput implements SseOutput {
 	/**
 	 * Return an HTTP chunk holding an SSE frame, in a direct buffer that is never
 	 * released: written as retained duplicates, its memory goes with the garbage
-	 * collection of its message.
+	 * collection of its message, so a message kept in history keeps its chunk too (direct
+	 * memory of about the frame's size). A heap chunk would be copied into a direct
+	 * buffer on every write: that measured about 12 % more CPU at S1's knee.
 	 * @param frame the SSE frame
 	 * @return the chunk
 	 */
