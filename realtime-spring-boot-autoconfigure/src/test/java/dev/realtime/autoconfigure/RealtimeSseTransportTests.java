@@ -14,24 +14,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
-import dev.realtime.ChannelCatalog;
 import dev.realtime.RealtimePublisher;
 import dev.realtime.autoconfigure.TestPipeline.Status;
-import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.web.server.SecurityWebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chunk and the connection stays usable, and a compressing server still gets a complete
  * compressed stream.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = RealtimeEndpointsIntegrationTests.TestApplication.class,
+		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.compression.enabled=true", "server.compression.mime-types=text/event-stream",
 				"server.compression.min-response-size=0", "realtime.sse.keep-alive=300ms" })
 class RealtimeSseTransportTests {
@@ -166,22 +160,6 @@ class RealtimeSseTransportTests {
 		String text = line.toString(StandardCharsets.US_ASCII);
 		assertThat(text).endsWith("\r");
 		return text.substring(0, text.length() - 1);
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class TestApplication {
-
-		@Bean
-		ChannelCatalog channelCatalog() {
-			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class);
-		}
-
-		@Bean
-		SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
-			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated()).build();
-		}
-
 	}
 
 }
