@@ -103,7 +103,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		if (!(publish instanceof Callable)) {
 			// a publish that completes as it is subscribed (the in-memory engine's)
 			// cannot
-			// time out, and scheduling a timer for each would cost more than the publish
+			// time out, and a timer per publish would cost more than the publish itself
 			publish = publish.timeout(this.publishTimeout);
 		}
 		return publish.onErrorMap((ex) -> !(ex instanceof RealtimeException),

@@ -8,7 +8,6 @@ import dev.realtime.engine.EngineMessage;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -27,8 +26,6 @@ final class FluxSseOutput implements SseOutput {
 	private final FluxSink<DataBuffer> sink;
 
 	private final DataBufferFactory bufferFactory;
-
-	private final Scheduler scheduler = Schedulers.parallel();
 
 	private FluxSseOutput(FluxSink<DataBuffer> sink, DataBufferFactory bufferFactory) {
 		this.sink = sink;
@@ -81,13 +78,13 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public Disposable schedule(Runnable task, Duration delay) {
-		return this.scheduler.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+		return Schedulers.parallel().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	@Override
 	public Disposable schedulePeriodically(Runnable task, Duration period) {
 		long millis = period.toMillis();
-		return this.scheduler.schedulePeriodically(task, millis, millis, TimeUnit.MILLISECONDS);
+		return Schedulers.parallel().schedulePeriodically(task, millis, millis, TimeUnit.MILLISECONDS);
 	}
 
 	@Override

@@ -169,8 +169,7 @@ public final class RealtimeSseHandler {
 			frame[frame.length - 1] = '\n';
 			return frame;
 		}
-		// a pretty-printing JsonMapper: each line of the envelope needs its own data
-		// field
+		// pretty-printed JSON: each line of the envelope needs its own data field
 		ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + envelope.length + lines * 6 + 2);
 		out.writeBytes(head);
 		for (byte b : envelope) {

@@ -34,7 +34,7 @@ final class SseSession implements CoreSubscriber<EngineEvent>, Runnable {
 
 	private static final Log logger = LogFactory.getLog(SseSession.class);
 
-	static final byte[] KEEP_ALIVE = Frames.utf8(":\n\n");
+	private static final byte[] KEEP_ALIVE = Frames.utf8(":\n\n");
 
 	/** Messages asked of the engine ahead of writing them. */
 	private static final int PREFETCH = 128;
