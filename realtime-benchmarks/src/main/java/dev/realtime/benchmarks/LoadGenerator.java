@@ -124,26 +124,21 @@ public final class LoadGenerator implements AutoCloseable {
 			.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
 		Semaphore inFlight = new Semaphore(64);
 		AtomicLong accepted = new AtomicLong();
-		long start = System.nanoTime();
-		long end = start + duration.toNanos();
-		long sent = 0;
-		long now;
-		while ((now = System.nanoTime()) < end) {
-			long due = (long) ((now - start) / 1e9 * rate) + 1;
-			while (sent < due && inFlight.tryAcquire()) {
-				int sequence = (int) sent++;
-				client.post()
-					.uri(path.apply(sequence))
-					.send(ByteBufMono.fromString(Mono.fromSupplier(Payloads::json)))
-					.responseSingle((response, body) -> Mono.just(response.status().code()))
-					.subscribe((status) -> {
-						if (status < 300) {
-							accepted.incrementAndGet();
-						}
-					}, (ex) -> inFlight.release(), inFlight::release);
+		PacedDriver.pace(rate, duration, 200_000, (sequence) -> {
+			if (!inFlight.tryAcquire()) {
+				return false;
 			}
-			LockSupport.parkNanos(200_000);
-		}
+			client.post()
+				.uri(path.apply(sequence))
+				.send(ByteBufMono.fromString(Mono.fromSupplier(Payloads::json)))
+				.responseSingle((response, body) -> Mono.just(response.status().code()))
+				.subscribe((status) -> {
+					if (status < 300) {
+						accepted.incrementAndGet();
+					}
+				}, (ex) -> inFlight.release(), inFlight::release);
+			return true;
+		});
 		long drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (inFlight.availablePermits() < 64 && System.nanoTime() < drainUntil) {
 			LockSupport.parkNanos(1_000_000);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 /**
  * Publishes inside a server under test at a paced rate, on a thread of its own, for the
@@ -41,16 +42,32 @@ public final class PacedDriver {
 	}
 
 	private static long run(double rate, Duration duration, IntConsumer publish) {
+		return pace(rate, duration, 100_000, (sequence) -> {
+			publish.accept(sequence);
+			return true;
+		});
+	}
+
+	/**
+	 * Call {@code send} with sequence numbers 0, 1, 2, … so that {@code rate} calls a
+	 * second are made, catching up after pauses, until the duration is over.
+	 * @param rate calls per second
+	 * @param duration how long to send
+	 * @param parkNanos how long to pause between rounds of catching up
+	 * @param send sends one message; {@code false} when it cannot now, ending this round
+	 * @return how many messages were sent
+	 */
+	public static long pace(double rate, Duration duration, long parkNanos, IntPredicate send) {
 		long start = System.nanoTime();
 		long end = start + duration.toNanos();
 		long sent = 0;
 		long now;
 		while ((now = System.nanoTime()) < end) {
 			long due = (long) ((now - start) / 1e9 * rate) + 1;
-			while (sent < due && System.nanoTime() < end) {
-				publish.accept((int) sent++);
+			while (sent < due && System.nanoTime() < end && send.test((int) sent)) {
+				sent++;
 			}
-			LockSupport.parkNanos(100_000);
+			LockSupport.parkNanos(parkNanos);
 		}
 		return sent;
 	}
