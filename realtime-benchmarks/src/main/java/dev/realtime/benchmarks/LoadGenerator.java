@@ -92,8 +92,7 @@ public final class LoadGenerator implements AutoCloseable {
 				break;
 			}
 			SubscriptionSpec subscription = spec.apply(i);
-			RawSubscriber subscriber = new RawSubscriber(subscription.port(), subscription.path(),
-					subscription.webSocket(), subscription.firstFrame(), deliveries, new Once(opening::release));
+			RawSubscriber subscriber = new RawSubscriber(subscription, deliveries, new Once(opening::release));
 			ChannelFuture connect = this.bootstrap.clone()
 				.handler(subscriber)
 				.connect(new InetSocketAddress("127.0.0.1", subscription.port()));
@@ -204,16 +203,19 @@ public final class LoadGenerator implements AutoCloseable {
 	 * @param webSocket whether to open a WebSocket
 	 * @param firstFrame the text frame a WebSocket sends first, or {@code null}
 	 */
-	public record SubscriptionSpec(int port, String path, boolean webSocket, @Nullable String firstFrame) {
+	public record SubscriptionSpec(int port, String path, boolean webSocket, @Nullable String firstFrame,
+			@Nullable String authorization) {
 
 		/**
 		 * An SSE subscription.
 		 * @param port the server's port
 		 * @param path the path and query
+		 * @param authorization the value of the {@code Authorization} header, or
+		 * {@code null}
 		 * @return the spec
 		 */
-		public static SubscriptionSpec sse(int port, String path) {
-			return new SubscriptionSpec(port, path, false, null);
+		public static SubscriptionSpec sse(int port, String path, @Nullable String authorization) {
+			return new SubscriptionSpec(port, path, false, null, authorization);
 		}
 
 		/**
@@ -224,7 +226,7 @@ public final class LoadGenerator implements AutoCloseable {
 		 * @return the spec
 		 */
 		public static SubscriptionSpec webSocket(int port, String path, @Nullable String firstFrame) {
-			return new SubscriptionSpec(port, path, true, firstFrame);
+			return new SubscriptionSpec(port, path, true, firstFrame, null);
 		}
 
 	}

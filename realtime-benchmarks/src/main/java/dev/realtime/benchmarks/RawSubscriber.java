@@ -2,6 +2,7 @@ package dev.realtime.benchmarks;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.realtime.benchmarks.LoadGenerator.SubscriptionSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -35,16 +36,20 @@ final class RawSubscriber extends ChannelInboundHandlerAdapter {
 
 	private volatile boolean closing;
 
-	RawSubscriber(int port, String path, boolean webSocket, @Nullable String firstFrame, Deliveries deliveries,
-			Runnable opened) {
-		String headers = webSocket
+	RawSubscriber(SubscriptionSpec spec, Deliveries deliveries, Runnable opened) {
+		String headers = spec.webSocket()
 				? "Upgrade: websocket\r\nConnection: Upgrade\r\n"
 						+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
 				: "Accept: text/event-stream\r\n";
-		this.request = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headers + "\r\n")
+		if (spec.authorization() != null) {
+			headers += "Authorization: " + spec.authorization() + "\r\n";
+		}
+		this.request = ("GET " + spec.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + spec.port() + "\r\n" + headers
+				+ "\r\n")
 			.getBytes(StandardCharsets.US_ASCII);
+		String firstFrame = spec.firstFrame();
 		this.firstFrame = (firstFrame != null) ? maskedTextFrame(firstFrame) : null;
-		this.expectedStatus = webSocket ? 101 : 200;
+		this.expectedStatus = spec.webSocket() ? 101 : 200;
 		this.deliveries = deliveries;
 		this.scanner = new DeliveryScanner(deliveries);
 		this.opened = opened;

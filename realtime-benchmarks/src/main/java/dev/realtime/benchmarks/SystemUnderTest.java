@@ -103,12 +103,13 @@ public final class SystemUnderTest implements AutoCloseable {
 				yield webSocket
 						? SubscriptionSpec.webSocket(port, "/realtime/ws",
 								"{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}")
-						: SubscriptionSpec.sse(port, "/realtime/sse?history=none&token=" + token);
+						// the token in the header, as the bundled client sends it
+						: SubscriptionSpec.sse(port, "/realtime/sse?history=none", "Bearer " + token);
 			}
 			case BASELINE -> webSocket ? SubscriptionSpec.webSocket(port, "/ws/" + channel, null)
-					: SubscriptionSpec.sse(port, "/sse/" + channel);
+					: SubscriptionSpec.sse(port, "/sse/" + channel, null);
 			case NCHAN -> webSocket ? SubscriptionSpec.webSocket(port, "/sub/" + channel, null)
-					: SubscriptionSpec.sse(port, "/sub/" + channel);
+					: SubscriptionSpec.sse(port, "/sub/" + channel, null);
 		};
 	}
 

@@ -64,6 +64,7 @@ public final class RealtimeWebFluxAutoConfiguration {
 			.sseRetry(properties.getSse().getRetry())
 			.webSocketKeepAlive(properties.getWebsocket().getKeepAlive())
 			.subscriptionsPerConnection(properties.getLimits().getSubscriptionsPerConnection())
+			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
 			.build();

@@ -38,4 +38,15 @@ public interface RealtimeEngine {
 	 */
 	Flux<EngineEvent> subscribe(String channel, Replay replay);
 
+	/**
+	 * Read what a subscription with the given replay would replay, without subscribing.
+	 * Transports that share one live subscription among many local subscribers read each
+	 * subscriber's history with this after the live subscription started, then skip the
+	 * live messages the history already holds.
+	 * @param channel the channel name
+	 * @param replay what to read
+	 * @return the retained messages to replay and whether a resume is complete
+	 */
+	Mono<History> history(String channel, Replay replay);
+
 }

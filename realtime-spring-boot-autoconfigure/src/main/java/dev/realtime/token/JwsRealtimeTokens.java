@@ -8,10 +8,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Date;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -28,6 +26,7 @@ import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
 import dev.realtime.ChannelDefinition;
 import dev.realtime.InvalidChannelException;
+import dev.realtime.TopicDefinition;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -197,9 +196,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			throw new InvalidTokenException("Token grants no topic");
 		}
 		ChannelDefinition definition = resolve(channelName).definition();
-		checkTopics(definition, topics);
-		checkTopics(definition, publish);
-		return new TokenClaims(id, channelName, orderedSet(topics), orderedSet(publish), issuedAt, expiresAt);
+		return new TokenClaims(id, channelName, declaredTopics(definition, topics), declaredTopics(definition, publish),
+				issuedAt, expiresAt);
 	}
 
 	private static SignedJWT parse(String token) {
@@ -307,16 +305,23 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		}
 	}
 
-	private static void checkTopics(ChannelDefinition definition, Collection<String> topics) {
+	/**
+	 * Return the topics of a token, checking that each is declared. The names are the
+	 * definition's own, and the set is compact, since open streams keep it.
+	 * @param definition the channel definition
+	 * @param topics the topics of the token
+	 * @return the topics
+	 */
+	private static Set<String> declaredTopics(ChannelDefinition definition, List<String> topics) {
+		List<String> names = new ArrayList<>(topics.size());
 		for (String topic : topics) {
-			if (!definition.topics().containsKey(topic)) {
+			TopicDefinition declared = definition.topics().get(topic);
+			if (declared == null) {
 				throw new InvalidTokenException("Unknown topic");
 			}
+			names.add(declared.name());
 		}
-	}
-
-	private static Set<String> orderedSet(List<String> values) {
-		return Collections.unmodifiableSet(new LinkedHashSet<>(values));
+		return Set.copyOf(names);
 	}
 
 }

@@ -168,6 +168,11 @@ class RealtimeAutoConfigurationTests {
 				return Flux.empty();
 			}
 
+			@Override
+			public Mono<dev.realtime.engine.History> history(String channel, dev.realtime.engine.Replay replay) {
+				return Mono.just(dev.realtime.engine.History.none());
+			}
+
 		};
 
 		@Bean

@@ -21,6 +21,7 @@ import dev.realtime.PublishResult;
 import dev.realtime.RealtimeMessage;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
@@ -330,6 +331,11 @@ class RealtimeTemplateTests {
 		@Override
 		public Flux<EngineEvent> subscribe(String channel, Replay replay) {
 			return Flux.never();
+		}
+
+		@Override
+		public Mono<History> history(String channel, Replay replay) {
+			return Mono.just(History.none());
 		}
 
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
@@ -138,6 +139,26 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		});
 	}
 
+	@Override
+	public Mono<History> history(String channel, Replay replay) {
+		Assert.hasText(channel, "'channel' must not be empty");
+		Assert.notNull(replay, "'replay' must not be null");
+		return Mono.fromSupplier(() -> {
+			if (replay.mode() == Replay.Mode.NONE) {
+				return History.none();
+			}
+			ChannelState state = this.channels.get(channel);
+			if (state == null) {
+				// nothing retained: complete only if the id is from this engine and not
+				// before what dropped channels evicted
+				return new ChannelState(channel, this.droppedFloor.get()).history(replay);
+			}
+			synchronized (state) {
+				return state.history(replay);
+			}
+		});
+	}
+
 	/**
 	 * Return how many channels hold state (subscribers or history), for monitoring and
 	 * tests.
@@ -252,35 +273,37 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		}
 
 		Flux<EngineEvent> subscribe(Replay replay) {
-			evictExpired(InMemoryEngine.this.clock.instant());
-			Boolean recovered = null;
-			List<EngineEvent> replayed = new ArrayList<>();
-			if (replay.mode() == Replay.Mode.AFTER) {
-				MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-				recovered = isComplete(lastId);
-				long after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset() : 0;
-				replay(after, replayed);
-			}
-			else if (replay.mode() == Replay.Mode.ALL) {
-				replay(0, replayed);
-			}
+			History history = history(replay);
 			Sinks.Many<EngineEvent> sink = Sinks.many()
 				.unicast()
 				.onBackpressureBuffer(SubscriberQueue.<EngineEvent>bounded(InMemoryEngine.this.subscriberBuffer));
 			add(sink);
-			return Flux.<EngineEvent>just(new EngineEvent.Subscribed(recovered))
-				.concatWith(Flux.fromIterable(replayed))
+			return Flux.<EngineEvent>just(new EngineEvent.Subscribed(history.recovered()))
+				.concatWith(Flux.fromIterable(history.messages()))
 				.concatWith(sink.asFlux())
 				.doFinally((signal) -> unsubscribe(sink));
 		}
 
-		private void replay(long after, List<EngineEvent> replayed) {
+		History history(Replay replay) {
+			if (replay.mode() == Replay.Mode.NONE) {
+				return History.none();
+			}
+			evictExpired(InMemoryEngine.this.clock.instant());
+			Boolean recovered = null;
+			long after = 0;
+			if (replay.mode() == Replay.Mode.AFTER) {
+				MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
+				recovered = isComplete(lastId);
+				after = (lastId != null && lastId.epoch().equals(InMemoryEngine.this.epoch)) ? lastId.offset() : 0;
+			}
+			List<EngineMessage> messages = new ArrayList<>();
 			for (EngineMessage message : this.history) {
 				// pending messages (subscribing from an onNext) are emitted live
 				if (message.id().offset() > after && message.id().offset() <= this.emitted) {
-					replayed.add(message);
+					messages.add(message);
 				}
 			}
+			return new History(recovered, messages);
 		}
 
 		private boolean isComplete(@Nullable MessageId lastId) {

@@ -311,14 +311,8 @@ final class LiveChannel {
 	 * @return the first events of the subscription: subscribed, then the history
 	 */
 	synchronized List<EngineEvent> handoff(Subscriber subscriber, Snapshot snapshot, Replay replay) {
-		Boolean recovered = null;
-		if (replay.mode() == Replay.Mode.AFTER) {
-			MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-			recovered = lastId != null && lastId.epoch().equals(snapshot.epoch()) && lastId.offset() >= snapshot.floor()
-					&& lastId.offset() <= snapshot.offset();
-		}
 		List<EngineEvent> head = new ArrayList<>(snapshot.messages().size() + 1);
-		head.add(new EngineEvent.Subscribed(recovered));
+		head.add(new EngineEvent.Subscribed(snapshot.recovered(replay)));
 		head.addAll(snapshot.messages());
 		// what was published before the snapshot is in its history, or was not kept
 		subscriber.goLive(snapshot.epoch(), snapshot.offset());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.realtime.RealtimeException;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
@@ -198,6 +199,16 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 					.concatWith(subscriber.sink().asFlux()))
 				.doFinally((signal) -> live.remove(subscriber));
 		});
+	}
+
+	@Override
+	public Mono<History> history(String channel, Replay replay) {
+		Assert.hasText(channel, "'channel' must not be empty");
+		Assert.notNull(replay, "'replay' must not be null");
+		if (replay.mode() == Replay.Mode.NONE) {
+			return Mono.just(History.none());
+		}
+		return read(channel, replay).map((snapshot) -> new History(snapshot.recovered(replay), snapshot.messages()));
 	}
 
 	private Mono<Snapshot> read(String channel, Replay replay) {

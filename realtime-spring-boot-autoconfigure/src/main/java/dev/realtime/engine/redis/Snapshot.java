@@ -3,6 +3,8 @@ package dev.realtime.engine.redis;
 import java.util.List;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.MessageId;
+import dev.realtime.engine.Replay;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +20,21 @@ import org.jspecify.annotations.Nullable;
 record Snapshot(@Nullable String epoch, long offset, long floor, List<EngineMessage> messages) {
 
 	static final Snapshot EMPTY = new Snapshot(null, 0, 0, List.of());
+
+	/**
+	 * Tell whether a subscriber resuming as asked misses nothing that this snapshot's
+	 * history does not hold.
+	 * @param replay what the subscriber asked to replay
+	 * @return {@code null} when no resume was asked, else whether it is complete
+	 */
+	@Nullable Boolean recovered(Replay replay) {
+		if (replay.mode() != Replay.Mode.AFTER) {
+			return null;
+		}
+		MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
+		return lastId != null && lastId.epoch().equals(this.epoch) && lastId.offset() >= this.floor
+				&& lastId.offset() <= this.offset;
+	}
 
 	long lastOffset() {
 		return this.messages.isEmpty() ? 0 : this.messages.get(this.messages.size() - 1).id().offset();

@@ -1,55 +1,72 @@
 package dev.realtime.server.webflux;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
-import reactor.core.Disposable;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Writes an SSE stream as the {@code Flux} body of any WebFlux response, wrapping the
- * shared bytes of each message; the client's demand decides when it is writable.
+ * shared bytes of each message; the client's demand decides when it is writable. The
+ * stream lives on a worker loop, since the server gives it none of its own.
  *
  * @author Realtime team
  */
 final class FluxSseOutput implements SseOutput {
 
-	private static final Function<EngineMessage, byte[]> MESSAGE_FRAME = RealtimeSseHandler::encodeMessage;
+	private final StreamLoop loop;
 
 	private final FluxSink<DataBuffer> sink;
 
 	private final DataBufferFactory bufferFactory;
 
-	private FluxSseOutput(FluxSink<DataBuffer> sink, DataBufferFactory bufferFactory) {
+	private @Nullable Runnable whenWritable;
+
+	private FluxSseOutput(StreamLoop loop, FluxSink<DataBuffer> sink, DataBufferFactory bufferFactory) {
+		this.loop = loop;
 		this.sink = sink;
 		this.bufferFactory = bufferFactory;
 	}
 
 	/**
 	 * Return the body of a response that streams a session.
-	 * @param session the session
+	 * @param loop the loop of the stream
 	 * @param bufferFactory the response's buffer factory
+	 * @param session creates the session for the output
 	 * @return the body
 	 */
-	static Flux<DataBuffer> stream(SseSession session, DataBufferFactory bufferFactory) {
+	static Flux<DataBuffer> stream(StreamLoop loop, DataBufferFactory bufferFactory,
+			Function<SseOutput, SseSession> session) {
 		return Flux.create((sink) -> {
-			sink.onDispose(session::cancel);
-			FluxSseOutput output = new FluxSseOutput(sink, bufferFactory);
-			session.start(output);
-			sink.onRequest((requested) -> session.writable());
+			FluxSseOutput output = new FluxSseOutput(loop, sink, bufferFactory);
+			SseSession started = session.apply(output);
+			sink.onDispose(started::cancel);
+			sink.onRequest((requested) -> loop.execute(output::requested));
+			started.start();
 		});
+	}
+
+	private void requested() {
+		Runnable task = this.whenWritable;
+		if (task != null) {
+			this.whenWritable = null;
+			task.run();
+		}
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.loop;
 	}
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		this.sink.next(this.bufferFactory.wrap(message.frame(MESSAGE_FRAME)));
+		this.sink.next(this.bufferFactory.wrap(message.frame(RealtimeSseHandler.MESSAGE_FRAME)));
 	}
 
 	@Override
@@ -68,23 +85,10 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public void whenWritable(Runnable task) {
-		// the session drains again on the next request
-	}
-
-	@Override
-	public void execute(Runnable drain) {
-		drain.run();
-	}
-
-	@Override
-	public Disposable schedule(Runnable task, Duration delay) {
-		return Schedulers.parallel().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	@Override
-	public Disposable schedulePeriodically(Runnable task, Duration period) {
-		long millis = period.toMillis();
-		return Schedulers.parallel().schedulePeriodically(task, millis, millis, TimeUnit.MILLISECONDS);
+		this.whenWritable = task;
+		if (isWritable()) {
+			requested();
+		}
 	}
 
 	@Override

@@ -2,9 +2,6 @@ package dev.realtime.server.webflux;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
@@ -13,108 +10,128 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpServerCodec;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 
 /**
- * Writes an SSE stream straight to a Reactor Netty HTTP/1.1 connection, below the HTTP
- * encoder. Each message's frame is encoded once, with its chunk header, into a direct
- * buffer that every subscriber writes as it is; the drain runs on the connection's event
- * loop and flushes once for all the frames it wrote; the socket's writability holds
- * frames back.
+ * Writes an SSE stream straight to a Reactor Netty HTTP/1.1 connection. WebFlux commits
+ * the status line and headers, so that filters, security headers and CORS apply as to any
+ * response; then the handler's {@code Mono} stays pending while the stream writes on the
+ * connection's event loop, and completing it makes Reactor Netty write the last chunk,
+ * after which the connection serves the next request.
  * <p>
- * WebFlux still writes the status line and headers, the first (empty) body part and the
- * final chunk, so the response stays valid HTTP for every handler around it. Responses
- * whose content another handler rewrites (compressed ones) or that are not HTTP/1.1 use
- * {@link FluxSseOutput} instead.
+ * Each message's frame is encoded once, with its chunk header, into a direct buffer that
+ * every subscriber writes below the HTTP encoder, as it is. When Reactor Netty compresses
+ * the response, frames go through the pipeline instead, as HTTP content.
  *
  * @author Realtime team
  */
 final class NettySseOutput implements SseOutput {
 
 	private static final Function<EngineMessage, ByteBuf> MESSAGE_CHUNK = (message) -> chunk(
-			RealtimeSseHandler.encodeMessage(message), NettySseOutput::sharedDirectBuffer);
+			RealtimeSseHandler.MESSAGE_FRAME.apply(message), NettySseOutput::sharedDirectBuffer);
 
 	private static final byte[] CRLF = { '\r', '\n' };
 
+	private final StreamLoop loop;
+
 	private final Channel channel;
 
-	private final ChannelHandlerContext codec;
+	/**
+	 * The HTTP codec to write pre-chunked frames below, {@code null} when compressing.
+	 */
+	private final @Nullable ChannelHandlerContext codec;
 
 	private final ChannelPromise voidPromise;
 
-	private final MonoSink<DataBuffer> sink;
+	private final MonoSink<Void> done;
 
 	private boolean awaitingWritable;
 
-	private NettySseOutput(Channel channel, ChannelHandlerContext codec, MonoSink<DataBuffer> sink) {
+	private NettySseOutput(Channel channel, @Nullable ChannelHandlerContext codec, MonoSink<Void> done) {
+		this.loop = StreamLoop.of(channel.eventLoop());
 		this.channel = channel;
 		this.codec = codec;
 		this.voidPromise = new VoidChannelPromise(channel, false);
-		this.sink = sink;
+		this.done = done;
 	}
 
 	/**
-	 * Return the body of a response that streams a session through Reactor Netty, or
-	 * {@code null} when the response is not written by Reactor Netty.
-	 * @param session the session
+	 * Stream a session through Reactor Netty, if the response is an HTTP/1.1 response of
+	 * Reactor Netty.
 	 * @param response the response
-	 * @return the body, or {@code null}
+	 * @param session creates the session for the output
+	 * @return completes when the stream ended, or {@code null} when the response is not
+	 * written by Reactor Netty over HTTP/1.1
 	 */
-	static @Nullable Flux<DataBuffer> stream(SseSession session, ServerHttpResponse response) {
+	static @Nullable Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> session) {
 		ServerHttpResponse actual = response;
 		while (actual instanceof ServerHttpResponseDecorator decorator) {
 			actual = decorator.getDelegate();
 		}
 		if (!(actual instanceof AbstractServerHttpResponse abstractResponse)
 				|| !(abstractResponse.getNativeResponse() instanceof HttpServerResponse nativeResponse)
-				|| !(nativeResponse instanceof Connection connection)) {
+				|| !(nativeResponse instanceof Connection connection)
+				|| !(connection.channel().pipeline().get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)) {
 			return null;
 		}
-		DataBuffer empty = response.bufferFactory().wrap(new byte[0]);
-		// the empty part commits the status line and headers; the rest starts after them
-		return Flux.just(empty).concatWith(Flux.defer(() -> {
-			Channel channel = connection.channel();
-			ChannelHandlerContext codec = channel.pipeline().context(NettyPipeline.HttpCodec);
-			if (!nativeResponse.hasSentHeaders() || codec == null || !(codec.handler() instanceof HttpServerCodec)
-					|| nativeResponse.responseHeaders().contains(HttpHeaderNames.CONTENT_ENCODING)) {
-				return FluxSseOutput.stream(session, response.bufferFactory());
-			}
-			return Mono.<DataBuffer>create((sink) -> {
-				sink.onDispose(session::cancel);
-				session.start(new NettySseOutput(channel, codec, sink));
-			});
-		}));
+		return response.setComplete()
+			.then(Mono.defer(() -> nativeResponse.sendHeaders().then()))
+			.then(Mono.create((done) -> {
+				Channel channel = connection.channel();
+				boolean compressed = channel.pipeline().get(NettyPipeline.CompressionHandler) != null;
+				ChannelHandlerContext codec = compressed ? null : channel.pipeline().context(NettyPipeline.HttpCodec);
+				SseSession started = session.apply(new NettySseOutput(channel, codec, done));
+				done.onDispose(started::cancel);
+				started.start();
+			}));
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.loop;
 	}
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		this.codec.write(message.frame(MESSAGE_CHUNK).retainedDuplicate(), this.voidPromise);
+		if (this.codec != null) {
+			this.codec.write(message.frame(MESSAGE_CHUNK).duplicate(), this.voidPromise);
+		}
+		else {
+			writeContent(message.frame(RealtimeSseHandler.MESSAGE_FRAME));
+		}
 	}
 
 	@Override
 	public void write(byte[] frame) {
-		this.codec.write(chunk(frame, this.channel.alloc()::directBuffer), this.voidPromise);
+		if (this.codec != null) {
+			this.codec.write(chunk(frame, this.channel.alloc()::directBuffer), this.voidPromise);
+		}
+		else {
+			writeContent(frame);
+		}
+	}
+
+	private void writeContent(byte[] frame) {
+		this.channel.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), this.voidPromise);
 	}
 
 	@Override
 	public void flush() {
-		this.codec.flush();
+		outbound().flush();
 	}
 
 	@Override
@@ -128,8 +145,9 @@ final class NettySseOutput implements SseOutput {
 			return;
 		}
 		this.awaitingWritable = true;
+		Object empty = (this.codec != null) ? Unpooled.EMPTY_BUFFER : new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
 		// completes once everything written before it is on the socket
-		this.codec.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> {
+		outbound().writeAndFlush(empty).addListener((future) -> {
 			this.awaitingWritable = false;
 			if (future.isSuccess()) {
 				task.run();
@@ -138,28 +156,12 @@ final class NettySseOutput implements SseOutput {
 	}
 
 	@Override
-	public void execute(Runnable drain) {
-		this.channel.eventLoop().execute(drain);
-	}
-
-	@Override
-	public Disposable schedule(Runnable task, Duration delay) {
-		return cancelling(this.channel.eventLoop().schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS));
-	}
-
-	@Override
-	public Disposable schedulePeriodically(Runnable task, Duration period) {
-		long millis = period.toMillis();
-		return cancelling(this.channel.eventLoop().scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS));
-	}
-
-	@Override
 	public void complete() {
-		this.sink.success();
+		this.done.success();
 	}
 
-	private static Disposable cancelling(ScheduledFuture<?> future) {
-		return () -> future.cancel(false);
+	private ChannelOutboundInvoker outbound() {
+		return (this.codec != null) ? this.codec : this.channel;
 	}
 
 	/**
@@ -178,16 +180,16 @@ final class NettySseOutput implements SseOutput {
 	}
 
 	/**
-	 * Return a direct buffer that is never released: written as retained duplicates, its
-	 * memory goes with the garbage collection of its message, so a message kept in
-	 * history keeps its chunk too (direct memory of about the frame's size). A heap chunk
-	 * would be copied into a direct buffer on every write: that measured about 12 % more
-	 * CPU at S1's knee.
+	 * Return a direct buffer that is never released: every subscriber writes a duplicate
+	 * of it without touching a shared reference count, and its memory goes with the
+	 * garbage collection of its message, so a message kept in history keeps its chunk too
+	 * (direct memory of about the frame's size). A heap chunk would be copied into a
+	 * direct buffer on every write: that measured about 12 % more CPU at S1's knee.
 	 * @param capacity the capacity
 	 * @return the empty buffer
 	 */
 	private static ByteBuf sharedDirectBuffer(int capacity) {
-		return Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(capacity)).clear();
+		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(capacity)).clear());
 	}
 
 }

@@ -44,13 +44,29 @@ public final class RealtimeServerEndpoints {
 	private RealtimeServerEndpoints(Builder builder, ChannelAuthorization authorization, PayloadCodec codec,
 			JsonMapper jsonMapper) {
 		ClientPublishing publishing = new ClientPublishing(builder.catalog, codec, builder.template);
+		LocalFanOut fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer);
+		OpenStreams streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
+				builder.shutdown);
 		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens);
-		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.shutdown, builder.sseKeepAlive,
-				builder.sseRetry, builder.clock);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, fanOut, streams, builder.sseKeepAlive,
+				builder.sseRetry, builder.subscriberBuffer, builder.clock);
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
 		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, jsonMapper,
 				builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection, builder.clock);
+	}
+
+	// how often open streams are checked for token expiry and keep-alives: every second,
+	// or more often for shorter keep-alives
+	private static Duration tick(Duration sseKeepAlive, Duration webSocketKeepAlive) {
+		Duration tick = Duration.ofSeconds(1);
+		for (Duration keepAlive : List.of(sseKeepAlive, webSocketKeepAlive)) {
+			Duration half = keepAlive.dividedBy(2);
+			if (half.compareTo(tick) < 0) {
+				tick = half;
+			}
+		}
+		return (tick.toMillis() < 10) ? Duration.ofMillis(10) : tick;
 	}
 
 	/**
@@ -137,6 +153,8 @@ public final class RealtimeServerEndpoints {
 		private Duration webSocketKeepAlive = Duration.ofSeconds(25);
 
 		private int subscriptionsPerConnection = 64;
+
+		private int subscriberBuffer = 1024;
 
 		private ClassLoader classLoader = RealtimeServerEndpoints.class.getClassLoader();
 
@@ -231,6 +249,17 @@ public final class RealtimeServerEndpoints {
 		 */
 		public Builder subscriptionsPerConnection(int subscriptionsPerConnection) {
 			this.subscriptionsPerConnection = subscriptionsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Set how many messages a subscriber may fall behind before it is disconnected.
+		 * @param subscriberBuffer the number of messages
+		 * @return this builder
+		 */
+		public Builder subscriberBuffer(int subscriberBuffer) {
+			Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
+			this.subscriberBuffer = subscriberBuffer;
 			return this;
 		}
 

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
@@ -11,11 +13,10 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenClaims;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.Assert;
@@ -39,13 +40,18 @@ public final class RealtimeSseHandler {
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerResponse", RealtimeSseHandler.class.getClassLoader());
 
+	/** Encodes the SSE frame of a message, once per message. */
+	static final Function<EngineMessage, byte[]> MESSAGE_FRAME = RealtimeSseHandler::encodeMessage;
+
 	private static final byte[] DATA_LINE = Frames.utf8("\ndata: ");
 
 	private final RealtimeEngine engine;
 
 	private final RealtimeTokens tokens;
 
-	private final ShutdownSignal shutdown;
+	private final LocalFanOut fanOut;
+
+	private final OpenStreams streams;
 
 	private final Duration keepAlive;
 
@@ -53,29 +59,24 @@ public final class RealtimeSseHandler {
 
 	private final byte[] retryFrame;
 
+	private final int capacity;
+
 	private final Clock clock;
 
-	/**
-	 * Create a new handler.
-	 * @param engine the engine to subscribe to
-	 * @param tokens verifies subscription tokens
-	 * @param shutdown completes when the application stops
-	 * @param keepAlive idle time after which a keep-alive comment is sent
-	 * @param retry reconnection delay suggested to clients
-	 * @param clock the clock for token expiry
-	 */
-	public RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, ShutdownSignal shutdown, Duration keepAlive,
-			Duration retry, Clock clock) {
+	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, LocalFanOut fanOut, OpenStreams streams,
+			Duration keepAlive, Duration retry, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
-		Assert.notNull(shutdown, "'shutdown' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
+		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		this.engine = engine;
 		this.tokens = tokens;
-		this.shutdown = shutdown;
+		this.fanOut = fanOut;
+		this.streams = streams;
 		this.keepAlive = keepAlive;
 		this.retryField = "retry: " + retry.toMillis() + "\n";
 		this.retryFrame = Frames.utf8(this.retryField + "\n");
+		this.capacity = capacity;
 		this.clock = clock;
 	}
 
@@ -94,33 +95,50 @@ public final class RealtimeSseHandler {
 		catch (RuntimeException ex) {
 			return RealtimeProblems.of(ex);
 		}
-		return ServerResponse.ok()
-			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.cacheControl(CacheControl.noStore())
-			.header("X-Accel-Buffering", "no")
-			.body((response, context) -> response.writeWith(body(new SseSession(this, claims, replay), response)));
+		// only what the stream needs, since the response keeps its body while it is open
+		String channel = claims.channel();
+		Set<String> topics = claims.topics();
+		long expiresAt = claims.expiresAt().toEpochMilli();
+		Function<SseOutput, SseSession> session = (output) -> new SseSession(this, channel, topics, expiresAt, replay,
+				output);
+		return ServerResponse.ok().body((response, context) -> {
+			// on the response, not the builder, whose copy would be kept as long
+			HttpHeaders headers = response.getHeaders();
+			headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+			headers.setCacheControl(CacheControl.noStore());
+			headers.set("X-Accel-Buffering", "no");
+			return stream(response, session);
+		});
 	}
 
-	private Flux<DataBuffer> body(SseSession session, ServerHttpResponse response) {
+	private Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> session) {
 		if (REACTOR_NETTY_PRESENT) {
-			Flux<DataBuffer> body = NettySseOutput.stream(session, response);
-			if (body != null) {
-				return body;
+			Mono<Void> stream = NettySseOutput.stream(response, session);
+			if (stream != null) {
+				return stream;
 			}
 		}
-		return FluxSseOutput.stream(session, response.bufferFactory());
+		return response.writeWith(FluxSseOutput.stream(this.streams.workerLoop(), response.bufferFactory(), session));
 	}
 
 	RealtimeEngine engine() {
 		return this.engine;
 	}
 
-	ShutdownSignal shutdown() {
-		return this.shutdown;
+	LocalFanOut fanOut() {
+		return this.fanOut;
+	}
+
+	OpenStreams streams() {
+		return this.streams;
 	}
 
 	Duration keepAlive() {
 		return this.keepAlive;
+	}
+
+	int capacity() {
+		return this.capacity;
 	}
 
 	Clock clock() {

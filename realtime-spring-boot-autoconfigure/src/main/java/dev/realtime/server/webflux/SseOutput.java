@@ -1,18 +1,21 @@
 package dev.realtime.server.webflux;
 
-import java.time.Duration;
-
 import dev.realtime.engine.EngineMessage;
-import reactor.core.Disposable;
 
 /**
  * Where an {@link SseSession} writes its frames: a Reactor Netty connection directly, or
- * any WebFlux response through a {@code Flux}. Every method but {@link #execute} and the
- * scheduling ones is called from the session's drain only, one call at a time.
+ * any WebFlux response through a {@code Flux}. Every method but {@link #loop()} is called
+ * on that loop.
  *
  * @author Realtime team
  */
 interface SseOutput {
+
+	/**
+	 * Return the loop on which this output is written.
+	 * @return the loop
+	 */
+	StreamLoop loop();
 
 	/**
 	 * Write the SSE frame of a message, shared by every subscriber.
@@ -38,32 +41,10 @@ interface SseOutput {
 	boolean isWritable();
 
 	/**
-	 * Run a task once the output is writable again.
+	 * Run a task on the loop once the output is writable again.
 	 * @param task the task
 	 */
 	void whenWritable(Runnable task);
-
-	/**
-	 * Run the session's drain where this output may be written.
-	 * @param drain the drain
-	 */
-	void execute(Runnable drain);
-
-	/**
-	 * Run a task after a delay, where {@link #execute} runs tasks.
-	 * @param task the task
-	 * @param delay the delay
-	 * @return cancels the task
-	 */
-	Disposable schedule(Runnable task, Duration delay);
-
-	/**
-	 * Run a task periodically, where {@link #execute} runs tasks.
-	 * @param task the task
-	 * @param period the period
-	 * @return cancels the task
-	 */
-	Disposable schedulePeriodically(Runnable task, Duration period);
 
 	/**
 	 * End the response once everything written is sent.

@@ -1,255 +1,309 @@
 package dev.realtime.server.webflux;
 
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.ArrayDeque;
+import java.util.Set;
 
 import dev.realtime.MessageKind;
-import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
+import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
-import dev.realtime.engine.SubscriberQueue;
 import dev.realtime.engine.SubscriptionLostException;
-import dev.realtime.token.TokenClaims;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 
 /**
- * One Server-Sent Events stream: subscribes to the engine, writes the frames of the
- * topics its token allows, sends a keep-alive when nothing else was written for a period,
- * and ends with the token's expiry, the application's shutdown, or the engine
- * subscription. All writing happens in a drain that the {@link SseOutput} runs, one at a
- * time; the engine is asked for more messages only as they are written, so a client that
- * falls behind is detected by the engine's own bound.
+ * One Server-Sent Events stream: joins its channel's {@link LocalFanOut}, writes
+ * {@code event: subscribed} and the history it asked for, then the live messages of the
+ * topics its token allows; sends a keep-alive when nothing else was written for a period,
+ * and ends with the token's expiry, the application's shutdown, the channel's
+ * subscription, or a client that falls too far behind. Everything happens on the output's
+ * loop.
  *
  * @author Realtime team
  */
-final class SseSession implements CoreSubscriber<EngineEvent>, Runnable {
+final class SseSession implements LocalFanOut.FanOutSubscriber, OpenStreams.Stream {
 
 	private static final Log logger = LogFactory.getLog(SseSession.class);
 
 	private static final byte[] KEEP_ALIVE = Frames.utf8(":\n\n");
 
-	/** Messages asked of the engine ahead of writing them. */
-	private static final int PREFETCH = 128;
-
-	private static final Ending CANCELLED = new Ending(null, false);
-
-	private static final AtomicIntegerFieldUpdater<SseSession> WIP = AtomicIntegerFieldUpdater
-		.newUpdater(SseSession.class, "wip");
-
-	private static final AtomicReferenceFieldUpdater<SseSession, @Nullable Ending> ENDING = AtomicReferenceFieldUpdater
-		.newUpdater(SseSession.class, Ending.class, "ending");
-
 	private final RealtimeSseHandler handler;
 
-	private final TokenClaims claims;
+	private final String channel;
+
+	private final Set<String> topics;
 
 	private final Replay replay;
 
-	private final SubscriberQueue<EngineEvent> queue = SubscriberQueue.bounded(PREFETCH);
+	private final SseOutput output;
 
-	private final Disposable.Composite resources = Disposables.composite();
+	private final long expiresAt;
 
-	private @Nullable SseOutput output;
+	private @Nullable Disposable membership;
 
-	private volatile @Nullable Subscription subscription;
+	private State state = State.WAITING;
 
-	private volatile int wip;
+	/**
+	 * Messages that wait: the live ones received while the history is read, then the ones
+	 * the client is not ready for.
+	 */
+	private @Nullable ArrayDeque<EngineMessage> waiting;
 
-	private volatile @Nullable Ending ending;
+	/** Epoch of the last message of the stream, to skip what the history held. */
+	private @Nullable String epoch;
 
-	private volatile boolean keepAliveDue;
+	/** Offset of the last message of the stream. */
+	private long offset;
 
-	/** Whether a frame was written since the last keep-alive tick; drain only. */
+	/** Whether a frame was written since the last flush. */
+	private boolean written;
+
+	/** Whether a frame was sent since the last keep-alive check. */
 	private boolean active;
 
-	/** Whether the stream has ended; drain only. */
-	private boolean ended;
+	private long keepAliveAt;
 
-	SseSession(RealtimeSseHandler handler, TokenClaims claims, Replay replay) {
+	/**
+	 * Create a new session.
+	 * @param handler the handler's settings and collaborators
+	 * @param channel the channel
+	 * @param topics the topics the token allows
+	 * @param expiresAt when the token expires, in milliseconds since the epoch
+	 * @param replay what to replay first
+	 * @param output where to write
+	 */
+	SseSession(RealtimeSseHandler handler, String channel, Set<String> topics, long expiresAt, Replay replay,
+			SseOutput output) {
 		this.handler = handler;
-		this.claims = claims;
+		this.channel = channel;
+		this.topics = topics;
+		this.expiresAt = expiresAt;
 		this.replay = replay;
+		this.output = output;
 	}
 
 	/**
-	 * Start the stream on an output: schedule keep-alives and expiry, listen for shutdown
-	 * and subscribe to the engine.
-	 * @param output where frames go
+	 * Start the stream: track it and join the channel, on the loop.
 	 */
-	void start(SseOutput output) {
-		this.output = output;
-		this.resources.add(output.schedulePeriodically(this::keepAlive, this.handler.keepAlive()));
-		Duration untilExpiry = Duration.between(this.handler.clock().instant(), this.claims.expiresAt());
-		this.resources.add(output.schedule(() -> end(new Ending(expiredFrame(), false)),
-				untilExpiry.isNegative() ? Duration.ZERO : untilExpiry));
-		this.resources.add(this.handler.shutdown()
-			.asMono()
-			.subscribe(null, null, () -> end(new Ending(this.handler.retryFrame(), false))));
-		this.handler.engine().subscribe(this.claims.channel(), this.replay).subscribe(this);
+	void start() {
+		loop().execute(this::open);
 	}
 
 	/**
 	 * Stop the stream without writing anything more, because the client is gone.
 	 */
 	void cancel() {
-		end(CANCELLED);
-		release();
+		loop().execute(() -> {
+			if (this.state != State.ENDED) {
+				this.state = State.ENDED;
+				leave();
+			}
+		});
 	}
 
-	/**
-	 * Write what waits, because the output became writable.
-	 */
-	void writable() {
-		schedule();
-	}
-
-	@Override
-	public void onSubscribe(Subscription subscription) {
-		this.subscription = subscription;
-		subscription.request(PREFETCH);
-	}
-
-	@Override
-	public void onNext(EngineEvent event) {
-		if (!this.queue.offer(event)) {
-			end(new Ending(errorFrame(new IllegalStateException("More messages than requested")), false));
+	private void open() {
+		if (this.state == State.ENDED) {
 			return;
 		}
-		schedule();
-	}
-
-	@Override
-	public void onError(Throwable ex) {
-		end(new Ending(errorFrame(ex), true));
-	}
-
-	@Override
-	public void onComplete() {
-		end(new Ending(null, true));
-	}
-
-	private void keepAlive() {
-		this.keepAliveDue = true;
-		schedule();
-	}
-
-	private void end(Ending ending) {
-		if (ENDING.compareAndSet(this, null, ending)) {
-			schedule();
+		this.keepAliveAt = this.handler.clock().millis() + this.handler.keepAlive().toMillis();
+		this.handler.streams().add(this);
+		if (this.state != State.ENDED) {
+			this.membership = this.handler.fanOut().join(this);
 		}
 	}
 
-	private void schedule() {
-		if (WIP.getAndIncrement(this) == 0) {
-			SseOutput output = this.output;
-			if (output != null) {
-				output.execute(this);
+	@Override
+	public String channel() {
+		return this.channel;
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.output.loop();
+	}
+
+	@Override
+	public void live() {
+		if (this.state != State.WAITING) {
+			return;
+		}
+		if (this.replay.mode() == Replay.Mode.NONE) {
+			this.state = State.LIVE;
+			this.output.write(subscribedFrame(null));
+			this.written = true;
+			flush();
+			return;
+		}
+		this.state = State.REPLAYING;
+		this.handler.engine()
+			.history(channel(), this.replay)
+			.subscribe((history) -> loop().execute(() -> replayed(history)),
+					(ex) -> loop().execute(() -> end(errorFrame(ex))));
+	}
+
+	private void replayed(History history) {
+		if (this.state != State.REPLAYING) {
+			return;
+		}
+		this.state = State.LIVE;
+		ArrayDeque<EngineMessage> live = this.waiting;
+		this.waiting = null;
+		this.output.write(subscribedFrame(history.recovered()));
+		this.written = true;
+		for (EngineMessage message : history.messages()) {
+			deliver(message);
+		}
+		if (live != null) {
+			for (EngineMessage message : live) {
+				deliver(message);
 			}
 		}
+		flush();
 	}
 
 	@Override
-	public void run() {
-		int missed = 1;
-		do {
-			if (!this.ended) {
-				drain();
-			}
-			missed = WIP.addAndGet(this, -missed);
+	public void accept(EngineMessage message) {
+		if (this.state == State.LIVE) {
+			deliver(message);
 		}
-		while (missed != 0);
+		else if (this.state == State.REPLAYING) {
+			queue(message);
+		}
 	}
 
-	private void drain() {
-		SseOutput output = this.output;
-		if (output == null) {
+	private void deliver(EngineMessage message) {
+		MessageId id = message.id();
+		if (this.epoch != null) {
+			if (!this.epoch.equals(id.epoch())) {
+				end(errorFrame(new SubscriptionLostException(
+						"The history of '" + channel() + "' changed while subscribing", null)));
+				return;
+			}
+			if (id.offset() <= this.offset) {
+				// already in the history that was written
+				return;
+			}
+		}
+		this.epoch = id.epoch();
+		this.offset = id.offset();
+		if (message.kind() != MessageKind.RUN && !this.topics.contains(message.topic())) {
 			return;
 		}
-		Ending ending = this.ending;
-		if (ending != null && !ending.afterQueued()) {
-			finish(output, ending);
+		if (this.waiting != null || !this.output.isWritable()) {
+			queue(message);
+			if (this.state == State.LIVE && this.waiting != null) {
+				this.output.whenWritable(this::writable);
+			}
 			return;
 		}
-		int written = 0;
-		EngineEvent event;
-		while (output.isWritable() && (event = this.queue.poll()) != null) {
-			write(output, event);
-			written++;
+		this.output.writeMessage(message);
+		this.written = true;
+	}
+
+	private void queue(EngineMessage message) {
+		ArrayDeque<EngineMessage> waiting = this.waiting;
+		if (waiting == null) {
+			waiting = new ArrayDeque<>();
+			this.waiting = waiting;
 		}
-		if (written > 0) {
+		if (waiting.size() >= this.handler.capacity()) {
+			end(errorFrame(new SlowSubscriberException(channel(), this.handler.capacity())));
+			return;
+		}
+		waiting.add(message);
+	}
+
+	private void writable() {
+		ArrayDeque<EngineMessage> waiting = this.waiting;
+		if (this.state != State.LIVE || waiting == null) {
+			return;
+		}
+		EngineMessage message;
+		while (this.output.isWritable() && (message = waiting.poll()) != null) {
+			this.output.writeMessage(message);
+			this.written = true;
+		}
+		if (waiting.isEmpty()) {
+			this.waiting = null;
+		}
+		flush();
+		if (this.waiting != null) {
+			this.output.whenWritable(this::writable);
+		}
+	}
+
+	@Override
+	public void flush() {
+		if (this.written) {
+			this.written = false;
 			this.active = true;
-			Subscription subscription = this.subscription;
-			if (subscription != null && ending == null) {
-				subscription.request(written);
-			}
+			this.output.flush();
 		}
-		if (ending != null && (this.queue.isEmpty() || !output.isWritable())) {
-			finish(output, ending);
-			return;
+	}
+
+	@Override
+	public void ended(@Nullable Throwable error) {
+		end((error != null) ? errorFrame(error) : null);
+	}
+
+	@Override
+	public boolean tick(long now) {
+		if (this.state == State.ENDED) {
+			return false;
 		}
-		if (this.keepAliveDue) {
-			this.keepAliveDue = false;
+		if (now >= this.expiresAt) {
+			end(expiredFrame());
+			return false;
+		}
+		if (now >= this.keepAliveAt) {
+			this.keepAliveAt = now + this.handler.keepAlive().toMillis();
 			if (!this.active) {
-				output.write(KEEP_ALIVE);
-				written++;
+				this.output.write(KEEP_ALIVE);
+				this.output.flush();
 			}
 			this.active = false;
 		}
-		if (written > 0) {
-			output.flush();
-		}
-		if (!this.queue.isEmpty()) {
-			output.whenWritable(this::schedule);
-		}
+		return true;
 	}
 
-	private void write(SseOutput output, EngineEvent event) {
-		if (event instanceof EngineMessage message) {
-			if (message.kind() == MessageKind.RUN || this.claims.topics().contains(message.topic())) {
-				output.writeMessage(message);
-			}
-		}
-		else {
-			output.write(subscribedFrame(((EngineEvent.Subscribed) event).recovered()));
-		}
+	@Override
+	public void shutdown() {
+		end(this.handler.retryFrame());
 	}
 
-	private void finish(SseOutput output, Ending ending) {
-		this.ended = true;
-		release();
-		if (ending == CANCELLED) {
+	private void end(byte @Nullable [] frame) {
+		if (this.state == State.ENDED) {
 			return;
 		}
-		if (ending.frame() != null) {
-			output.write(ending.frame());
+		this.state = State.ENDED;
+		this.waiting = null;
+		leave();
+		if (frame != null) {
+			this.output.write(frame);
 		}
-		output.flush();
-		output.complete();
+		this.output.flush();
+		this.output.complete();
 	}
 
-	private void release() {
-		Subscription subscription = this.subscription;
-		if (subscription != null) {
-			subscription.cancel();
+	private void leave() {
+		Disposable membership = this.membership;
+		if (membership != null) {
+			this.membership = null;
+			membership.dispose();
 		}
-		this.resources.dispose();
 	}
 
 	private byte[] subscribedFrame(@Nullable Boolean recovered) {
 		return Frames.utf8(this.handler.retryField() + "event: subscribed\ndata: {"
-				+ Frames.subscribed(this.claims.channel(), this.claims.topics(), recovered) + "}\n\n");
+				+ Frames.subscribed(channel(), this.topics, recovered) + "}\n\n");
 	}
 
 	private byte[] expiredFrame() {
-		return Frames.utf8("event: expired\ndata: {" + Frames.channel(this.claims.channel()) + "}\n\n");
+		return Frames.utf8("event: expired\ndata: {" + Frames.channel(channel()) + "}\n\n");
 	}
 
 	private byte[] errorFrame(Throwable ex) {
@@ -262,19 +316,25 @@ final class SseSession implements CoreSubscriber<EngineEvent>, Runnable {
 		}
 		else {
 			code = "internal";
-			logger.error("Realtime SSE stream of '" + this.claims.channel() + "' failed", ex);
+			logger.error("Realtime SSE stream of '" + channel() + "' failed", ex);
 		}
 		String message = code.equals("internal") ? "Internal error" : ex.getMessage();
 		return Frames.utf8("event: error\ndata: {" + Frames.error(code, message) + "}\n\n");
 	}
 
-	/**
-	 * How a stream ends.
-	 *
-	 * @param frame the last frame, if any
-	 * @param afterQueued whether the messages already received are written first
-	 */
-	private record Ending(byte @Nullable [] frame, boolean afterQueued) {
+	private enum State {
+
+		/** Joined, waiting for the channel to be live. */
+		WAITING,
+
+		/** Reading the history; live messages wait. */
+		REPLAYING,
+
+		/** Writing live messages. */
+		LIVE,
+
+		/** Nothing more is written. */
+		ENDED
 
 	}
 
