@@ -53,7 +53,8 @@ public final class RealtimeServerEndpoints {
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
 		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, jsonMapper,
-				builder.shutdown, builder.webSocketKeepAlive, builder.subscriptionsPerConnection, builder.clock);
+				fanOut, streams, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
+				builder.subscriberBuffer, builder.clock);
 	}
 
 	// how often open streams are checked for token expiry and keep-alives: every second,
@@ -122,7 +123,7 @@ public final class RealtimeServerEndpoints {
 	 */
 	public WebHandler webSocketEndpoint(List<String> allowedOrigins) {
 		RealtimeWebSocketService service = new RealtimeWebSocketService(allowedOrigins);
-		return (exchange) -> service.handleRequest(exchange, this.webSocketHandler);
+		return (exchange) -> service.handleRequest(exchange, this.webSocketHandler.handlerFor(exchange));
 	}
 
 	/**

@@ -1,0 +1,338 @@
+package dev.realtime.server.webflux;
+
+import java.util.ArrayDeque;
+import java.util.Set;
+
+import dev.realtime.MessageKind;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
+import dev.realtime.engine.MessageId;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.engine.Replay;
+import dev.realtime.engine.SlowSubscriberException;
+import dev.realtime.engine.SubscriptionLostException;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * The messages of one channel for one client, as the wire contract orders them: once the
+ * channel is live, the history the client asked for, then the live messages, each once
+ * and in id order, of the topics its token allows (run messages always). Messages wait
+ * while the client is not ready for them, up to the subscriber buffer; beyond it the
+ * client is ended as too slow. Everything happens on the client's loop.
+ *
+ * @author Realtime team
+ */
+final class ChannelStream implements LocalFanOut.FanOutSubscriber {
+
+	private final Client client;
+
+	private final String channel;
+
+	private Set<String> topics;
+
+	private final Replay replay;
+
+	private final RealtimeEngine engine;
+
+	private final int capacity;
+
+	private @Nullable Disposable membership;
+
+	private State state = State.WAITING;
+
+	/**
+	 * Messages that wait: the live ones received while the history is read, then the ones
+	 * the client is not ready for.
+	 */
+	private @Nullable ArrayDeque<EngineMessage> waiting;
+
+	/** Epoch of the last message of the stream, to skip what the history held. */
+	private @Nullable String epoch;
+
+	/** Offset of the last message of the stream. */
+	private long offset;
+
+	/** Whether a message was written since the last flush. */
+	private boolean written;
+
+	/**
+	 * Create a new stream.
+	 * @param client where the messages go
+	 * @param channel the channel
+	 * @param topics the topics the client may read
+	 * @param replay what to replay first
+	 * @param engine the engine to read the history from
+	 * @param capacity how many messages may wait for the client
+	 */
+	ChannelStream(Client client, String channel, Set<String> topics, Replay replay, RealtimeEngine engine,
+			int capacity) {
+		this.client = client;
+		this.channel = channel;
+		this.topics = topics;
+		this.replay = replay;
+		this.engine = engine;
+		this.capacity = capacity;
+	}
+
+	/**
+	 * Join the channel's fan-out. Called on the loop.
+	 * @param fanOut the fan-out
+	 */
+	void join(LocalFanOut fanOut) {
+		if (this.state == State.WAITING && this.membership == null) {
+			this.membership = fanOut.join(this);
+		}
+	}
+
+	/**
+	 * Stop: leave the channel and drop what waits. Called on the loop.
+	 */
+	void close() {
+		this.state = State.CLOSED;
+		this.waiting = null;
+		Disposable membership = this.membership;
+		if (membership != null) {
+			this.membership = null;
+			membership.dispose();
+		}
+	}
+
+	/**
+	 * Return the topics the client may read.
+	 * @return the topics
+	 */
+	Set<String> topics() {
+		return this.topics;
+	}
+
+	/**
+	 * Change the topics the client may read, after a token refresh.
+	 * @param topics the topics
+	 */
+	void topics(Set<String> topics) {
+		this.topics = topics;
+	}
+
+	@Override
+	public String channel() {
+		return this.channel;
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.client.loop();
+	}
+
+	@Override
+	public void live() {
+		if (this.state != State.WAITING) {
+			return;
+		}
+		if (this.replay.mode() == Replay.Mode.NONE) {
+			this.state = State.LIVE;
+			this.client.subscribed(null);
+			this.client.flush();
+			return;
+		}
+		this.state = State.REPLAYING;
+		this.engine.history(this.channel, this.replay)
+			.subscribe((history) -> loop().execute(() -> replayed(history)), (ex) -> loop().execute(() -> fail(ex)));
+	}
+
+	private void replayed(History history) {
+		if (this.state != State.REPLAYING) {
+			return;
+		}
+		this.state = State.LIVE;
+		ArrayDeque<EngineMessage> live = this.waiting;
+		this.waiting = null;
+		this.client.subscribed(history.recovered());
+		for (EngineMessage message : history.messages()) {
+			deliver(message);
+		}
+		if (live != null) {
+			for (EngineMessage message : live) {
+				deliver(message);
+			}
+		}
+		this.written = false;
+		this.client.flush();
+	}
+
+	@Override
+	public void accept(EngineMessage message) {
+		if (this.state == State.LIVE) {
+			deliver(message);
+		}
+		else if (this.state == State.REPLAYING) {
+			queue(message);
+		}
+	}
+
+	private void deliver(EngineMessage message) {
+		if (this.state != State.LIVE) {
+			return;
+		}
+		MessageId id = message.id();
+		if (this.epoch != null) {
+			if (!this.epoch.equals(id.epoch())) {
+				fail(new SubscriptionLostException("The history of '" + this.channel + "' changed while subscribing",
+						null));
+				return;
+			}
+			if (id.offset() <= this.offset) {
+				// already in the history that was written
+				return;
+			}
+		}
+		this.epoch = id.epoch();
+		this.offset = id.offset();
+		if (message.kind() != MessageKind.RUN && !this.topics.contains(message.topic())) {
+			return;
+		}
+		if (this.waiting != null || !this.client.isWritable()) {
+			// one task waits for the client as long as messages wait
+			boolean first = this.waiting == null;
+			queue(message);
+			if (first && this.state == State.LIVE) {
+				this.client.whenWritable(this::writable);
+			}
+			return;
+		}
+		this.client.write(message);
+		this.written = true;
+	}
+
+	private void queue(EngineMessage message) {
+		ArrayDeque<EngineMessage> waiting = this.waiting;
+		if (waiting == null) {
+			waiting = new ArrayDeque<>();
+			this.waiting = waiting;
+		}
+		if (waiting.size() >= this.capacity) {
+			fail(new SlowSubscriberException(this.channel, this.capacity));
+			return;
+		}
+		waiting.add(message);
+	}
+
+	private void writable() {
+		ArrayDeque<EngineMessage> waiting = this.waiting;
+		if (this.state != State.LIVE || waiting == null) {
+			return;
+		}
+		EngineMessage message;
+		while (this.client.isWritable() && (message = waiting.poll()) != null) {
+			this.client.write(message);
+			this.written = true;
+		}
+		if (waiting.isEmpty()) {
+			this.waiting = null;
+		}
+		flush();
+		if (this.waiting != null) {
+			this.client.whenWritable(this::writable);
+		}
+	}
+
+	@Override
+	public void flush() {
+		if (this.written) {
+			this.written = false;
+			this.client.flush();
+		}
+	}
+
+	@Override
+	public void ended(@Nullable Throwable error) {
+		if (this.state == State.CLOSED) {
+			return;
+		}
+		close();
+		if (error != null) {
+			this.client.failed(error);
+		}
+		else {
+			this.client.completed();
+		}
+	}
+
+	private void fail(Throwable error) {
+		if (this.state != State.CLOSED) {
+			close();
+			this.client.failed(error);
+		}
+	}
+
+	/**
+	 * Where a stream's messages go. Every method is called on the client's loop.
+	 */
+	interface Client {
+
+		/**
+		 * Return the loop of the client.
+		 * @return the loop
+		 */
+		StreamLoop loop();
+
+		/**
+		 * Write the {@code subscribed} frame.
+		 * @param recovered whether a resume is complete, {@code null} when none was asked
+		 */
+		void subscribed(@Nullable Boolean recovered);
+
+		/**
+		 * Write a message.
+		 * @param message the message
+		 */
+		void write(EngineMessage message);
+
+		/**
+		 * Send what was written.
+		 */
+		void flush();
+
+		/**
+		 * Tell whether the client keeps up, so that more messages should be written now.
+		 * @return {@code false} to hold messages back until {@link #whenWritable} runs
+		 */
+		boolean isWritable();
+
+		/**
+		 * Run a task once the client is writable again.
+		 * @param task the task
+		 */
+		void whenWritable(Runnable task);
+
+		/**
+		 * The stream ended with an error: too slow, history lost, or the engine failed.
+		 * The stream has left its channel.
+		 * @param error the error
+		 */
+		void failed(Throwable error);
+
+		/**
+		 * The engine completed the channel's subscription, as it does when it stops.
+		 */
+		void completed();
+
+	}
+
+	private enum State {
+
+		/** Waiting for the channel to be live. */
+		WAITING,
+
+		/** Reading the history; live messages wait. */
+		REPLAYING,
+
+		/** Writing live messages. */
+		LIVE,
+
+		/** Nothing more is written. */
+		CLOSED
+
+	}
+
+}

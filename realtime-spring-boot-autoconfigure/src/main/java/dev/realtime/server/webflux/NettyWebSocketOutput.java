@@ -1,0 +1,177 @@
+package dev.realtime.server.webflux;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+import dev.realtime.engine.EngineMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.Connection;
+
+import org.springframework.http.server.reactive.AbstractServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Writes WebSocket frames straight to a Reactor Netty channel, below the frame encoder.
+ * Frames from server to client are not masked, so each message's frame is encoded once,
+ * header included, into a direct buffer that every subscriber writes as it is. Closing
+ * goes through WebFlux's session, which writes the close frame after everything written
+ * before.
+ *
+ * @author Realtime team
+ */
+final class NettyWebSocketOutput implements WebSocketOutput {
+
+	private static final Function<EngineMessage, ByteBuf> MESSAGE_FRAME = (message) -> frame(
+			RealtimeWebSocketHandler.MESSAGE_JSON.apply(message), NettyWebSocketOutput::sharedDirectBuffer);
+
+	private static final ByteBuf PING = Unpooled
+		.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0x89).writeByte(0));
+
+	private final StreamLoop loop;
+
+	private final WebSocketSession session;
+
+	private final Channel channel;
+
+	private final ChannelHandlerContext encoder;
+
+	private final ChannelPromise voidPromise;
+
+	private @Nullable List<Runnable> whenWritable;
+
+	private NettyWebSocketOutput(WebSocketSession session, Channel channel, ChannelHandlerContext encoder) {
+		this.loop = StreamLoop.of(channel.eventLoop());
+		this.session = session;
+		this.channel = channel;
+		this.encoder = encoder;
+		this.voidPromise = new VoidChannelPromise(channel, false);
+	}
+
+	/**
+	 * Return how to write to the sessions of a handshake's upgrade, when the handshake
+	 * came to Reactor Netty: the session runs on the handshake's channel.
+	 * @param exchange the handshake
+	 * @return creates the output of the upgraded session, which is {@code null} when the
+	 * channel has no frame encoder to write below; {@code null} when the request is not
+	 * one of Reactor Netty
+	 */
+	static @Nullable Function<WebSocketSession, @Nullable WebSocketOutput> outputs(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		while (request instanceof ServerHttpRequestDecorator decorator) {
+			request = decorator.getDelegate();
+		}
+		if (!(request instanceof AbstractServerHttpRequest nativeRequest)
+				|| !(nativeRequest.getNativeRequest() instanceof Connection connection)) {
+			return null;
+		}
+		Channel channel = connection.channel();
+		return (session) -> {
+			ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+			return (encoder != null) ? new NettyWebSocketOutput(session, channel, encoder) : null;
+		};
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.loop;
+	}
+
+	@Override
+	public void writeMessage(EngineMessage message) {
+		this.encoder.write(message.frame(MESSAGE_FRAME).duplicate(), this.voidPromise);
+	}
+
+	@Override
+	public void writeText(byte[] json) {
+		this.encoder.write(frame(json, this.channel.alloc()::directBuffer), this.voidPromise);
+	}
+
+	@Override
+	public void ping() {
+		this.encoder.write(PING.duplicate(), this.voidPromise);
+	}
+
+	@Override
+	public void flush() {
+		this.encoder.flush();
+	}
+
+	@Override
+	public boolean isWritable() {
+		return this.channel.isWritable();
+	}
+
+	@Override
+	public void whenWritable(Runnable task) {
+		List<Runnable> waiting = this.whenWritable;
+		if (waiting != null) {
+			waiting.add(task);
+			return;
+		}
+		if (!this.channel.isActive()) {
+			return;
+		}
+		List<Runnable> tasks = new ArrayList<>(2);
+		tasks.add(task);
+		this.whenWritable = tasks;
+		// completes once everything written before it is on the socket
+		this.encoder.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((future) -> {
+			this.whenWritable = null;
+			if (future.isSuccess()) {
+				tasks.forEach(Runnable::run);
+			}
+		});
+	}
+
+	@Override
+	public void close(CloseStatus status) {
+		this.session.close(status).subscribe();
+	}
+
+	/**
+	 * Return an unmasked text frame.
+	 * @param payload the frame's payload
+	 * @param allocator allocates an empty buffer of the given capacity
+	 * @return the frame
+	 */
+	private static ByteBuf frame(byte[] payload, IntFunction<ByteBuf> allocator) {
+		int length = payload.length;
+		int header = (length < 126) ? 2 : (length < 65536) ? 4 : 10;
+		ByteBuf frame = allocator.apply(header + length).writeByte(0x81);
+		if (length < 126) {
+			frame.writeByte(length);
+		}
+		else if (length < 65536) {
+			frame.writeByte(126).writeShort(length);
+		}
+		else {
+			frame.writeByte(127).writeLong(length);
+		}
+		return frame.writeBytes(payload);
+	}
+
+	/**
+	 * Return a direct buffer that is never released, as for SSE: see
+	 * {@code NettySseOutput}.
+	 * @param capacity the capacity
+	 * @return the empty buffer
+	 */
+	private static ByteBuf sharedDirectBuffer(int capacity) {
+		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(capacity)).clear());
+	}
+
+}

@@ -1,0 +1,352 @@
+package dev.realtime.server.webflux;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.realtime.InvalidPayloadException;
+import dev.realtime.RealtimeException;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.Replay;
+import dev.realtime.engine.SlowSubscriberException;
+import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.token.InvalidTokenException;
+import dev.realtime.token.TokenClaims;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.core.log.LogMessage;
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+/**
+ * One connection of the realtime WebSocket protocol: its channel subscriptions, each a
+ * {@link ChannelStream} authorized by its own token, the frames the client sends, pings
+ * when the connection is idle, and the close codes of the wire contract. Everything but
+ * reading happens on the output's loop.
+ *
+ * @author Realtime team
+ */
+final class WebSocketConnection implements OpenStreams.Stream {
+
+	private static final Log logger = LogFactory.getLog(WebSocketConnection.class);
+
+	private static final CloseStatus SUBSCRIPTION_LOST = CloseStatus.SERVICE_RESTARTED
+		.withReason("Subscription lost; resume");
+
+	private static final byte[] PONG = Frames.utf8("{\"type\":\"pong\"}");
+
+	private final RealtimeWebSocketHandler handler;
+
+	private final WebSocketSession session;
+
+	private final WebSocketOutput output;
+
+	private final Map<String, Subscription> subscriptions = new HashMap<>(4);
+
+	private boolean closed;
+
+	/** Whether a frame was sent since the last ping check. */
+	private boolean active;
+
+	private long pingAt;
+
+	WebSocketConnection(RealtimeWebSocketHandler handler, WebSocketSession session, WebSocketOutput output) {
+		this.handler = handler;
+		this.session = session;
+		this.output = output;
+	}
+
+	/**
+	 * Read the client's frames until the connection closes.
+	 * @return completes when the client is gone or the connection was closed
+	 */
+	Mono<Void> run() {
+		loop().execute(() -> {
+			this.pingAt = this.handler.clock().millis() + this.handler.keepAlive().toMillis();
+			this.handler.streams().add(this);
+		});
+		return this.session.receive()
+			.concatMap((message) -> onFrame(message.getPayloadAsText()), 0)
+			.then()
+			.doFinally((signal) -> loop().execute(this::disconnected));
+	}
+
+	@Override
+	public StreamLoop loop() {
+		return this.output.loop();
+	}
+
+	private Mono<Void> onFrame(String text) {
+		return Mono.create((done) -> loop().execute(() -> {
+			if (this.closed) {
+				done.success();
+				return;
+			}
+			try {
+				handleFrame(text, done);
+			}
+			catch (RuntimeException ex) {
+				done.error(ex);
+			}
+		}));
+	}
+
+	private void handleFrame(String text, MonoSink<Void> done) {
+		JsonNode frame;
+		try {
+			frame = this.handler.mapper().readTree(text);
+		}
+		catch (JacksonException ex) {
+			reply(RealtimeWebSocketHandler.error("bad_request", "Frame is not JSON", null));
+			done.success();
+			return;
+		}
+		String type = frame.path("type").asString("");
+		String ref = frame.path("ref").isString() ? frame.path("ref").asString() : null;
+		try {
+			switch (type) {
+				case "subscribe" -> subscribe(frame);
+				case "unsubscribe" -> unsubscribe(frame);
+				case "refresh" -> refresh(frame);
+				case "publish" -> {
+					publish(frame, ref, done);
+					return;
+				}
+				case "ping" -> reply(PONG);
+				default ->
+					reply(RealtimeWebSocketHandler.error("bad_request", "Unknown frame type '" + type + "'", ref));
+			}
+		}
+		catch (InvalidTokenException ex) {
+			close(RealtimeCloseStatus.INVALID_TOKEN.withReason(RealtimeProblems.message(ex)));
+		}
+		catch (IllegalArgumentException ex) {
+			reply(RealtimeWebSocketHandler.error("bad_request", ex.getMessage(), ref));
+		}
+		done.success();
+	}
+
+	private void subscribe(JsonNode frame) {
+		TokenClaims claims = this.handler.tokens().verify(RealtimeWebSocketHandler.requiredText(frame, "token"));
+		Replay replay = RealtimeWebSocketHandler.replay(frame);
+		if (this.subscriptions.containsKey(claims.channel())) {
+			reply(RealtimeWebSocketHandler.error("duplicate_subscription",
+					"Already subscribed to '" + claims.channel() + "'; unsubscribe first or send a refresh", null));
+			return;
+		}
+		int max = this.handler.maxSubscriptions();
+		if (this.subscriptions.size() >= max) {
+			reply(RealtimeWebSocketHandler.error("too_many_subscriptions",
+					"At most " + max + " subscriptions per connection (realtime.limits.subscriptions-per-connection)",
+					null));
+			return;
+		}
+		Subscription subscription = new Subscription(claims, replay);
+		this.subscriptions.put(claims.channel(), subscription);
+		subscription.stream.join(this.handler.fanOut());
+	}
+
+	private void unsubscribe(JsonNode frame) {
+		Subscription subscription = this.subscriptions.remove(RealtimeWebSocketHandler.requiredText(frame, "channel"));
+		if (subscription != null) {
+			subscription.stream.close();
+		}
+	}
+
+	private void refresh(JsonNode frame) {
+		TokenClaims claims = this.handler.tokens().verify(RealtimeWebSocketHandler.requiredText(frame, "token"));
+		Subscription subscription = this.subscriptions.get(claims.channel());
+		if (subscription == null || !claims.topics().containsAll(subscription.claims.topics())) {
+			close(RealtimeCloseStatus.FORBIDDEN.withReason("Refresh token does not cover a current subscription"));
+			return;
+		}
+		subscription.refresh(claims);
+	}
+
+	private void publish(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
+		String channel = RealtimeWebSocketHandler.requiredText(frame, "channel");
+		String topic = RealtimeWebSocketHandler.requiredText(frame, "topic");
+		Subscription subscription = this.subscriptions.get(channel);
+		if (subscription == null) {
+			reply(RealtimeWebSocketHandler.error("forbidden",
+					"Subscribe to '" + channel + "' with a token granting publish first", ref));
+			done.success();
+			return;
+		}
+		this.handler.publishing()
+			.publish(subscription.claims, channel, topic, frame.path("data"))
+			.map((message) -> "{\"type\":\"published\",\"id\":\"" + message.id() + "\""
+					+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}")
+			.onErrorResume((ex) -> Mono.just(publishError(ex, ref)))
+			.subscribe((json) -> loop().execute(() -> {
+				reply(Frames.utf8(json));
+				done.success();
+			}));
+	}
+
+	private String publishError(Throwable ex, @Nullable String ref) {
+		if (ex instanceof ForbiddenException) {
+			return RealtimeWebSocketHandler.error("forbidden", ex.getMessage(), ref);
+		}
+		if (ex instanceof InvalidPayloadException invalid) {
+			String errors = this.handler.mapper().writeValueAsString(RealtimeProblems.errors(invalid));
+			String json = RealtimeWebSocketHandler.error("invalid_payload", ex.getMessage(), ref);
+			return json.substring(0, json.length() - 1) + ",\"errors\":" + errors + "}";
+		}
+		if (ex instanceof IllegalArgumentException || ex instanceof RealtimeException) {
+			return RealtimeWebSocketHandler.error("bad_request", ex.getMessage(), ref);
+		}
+		logger.error("Realtime WebSocket publish failed", ex);
+		return RealtimeWebSocketHandler.error("internal", "Internal error", ref);
+	}
+
+	private void reply(String json) {
+		reply(Frames.utf8(json));
+	}
+
+	private void reply(byte[] json) {
+		if (!this.closed) {
+			this.output.writeText(json);
+			flush();
+		}
+	}
+
+	private void flush() {
+		this.active = true;
+		this.output.flush();
+	}
+
+	@Override
+	public boolean tick(long now) {
+		if (this.closed) {
+			return false;
+		}
+		for (Subscription subscription : this.subscriptions.values()) {
+			if (now >= subscription.expiresAt) {
+				close(RealtimeCloseStatus.TOKEN_EXPIRED);
+				return false;
+			}
+		}
+		if (now >= this.pingAt) {
+			this.pingAt = now + this.handler.keepAlive().toMillis();
+			if (!this.active) {
+				this.output.ping();
+				this.output.flush();
+			}
+			this.active = false;
+		}
+		return true;
+	}
+
+	@Override
+	public void shutdown() {
+		// clients resume on another node
+		close(RealtimeCloseStatus.GOING_AWAY);
+	}
+
+	private void close(CloseStatus status) {
+		if (!this.closed) {
+			leaveAll();
+			this.output.close(status);
+		}
+	}
+
+	private void disconnected() {
+		leaveAll();
+	}
+
+	private void leaveAll() {
+		this.closed = true;
+		List<Subscription> subscriptions = new ArrayList<>(this.subscriptions.values());
+		this.subscriptions.clear();
+		for (Subscription subscription : subscriptions) {
+			subscription.stream.close();
+		}
+	}
+
+	private static CloseStatus closeStatus(String channel, Throwable ex) {
+		if (ex instanceof SlowSubscriberException) {
+			return RealtimeCloseStatus.TOO_SLOW;
+		}
+		if (ex instanceof SubscriptionLostException) {
+			return SUBSCRIPTION_LOST;
+		}
+		logger.error(LogMessage.format("Realtime WebSocket subscription to '%s' failed", channel), ex);
+		return CloseStatus.SERVER_ERROR;
+	}
+
+	/**
+	 * One channel subscription of the connection.
+	 */
+	private final class Subscription implements ChannelStream.Client {
+
+		private final ChannelStream stream;
+
+		private TokenClaims claims;
+
+		private long expiresAt;
+
+		Subscription(TokenClaims claims, Replay replay) {
+			this.claims = claims;
+			this.expiresAt = claims.expiresAt().toEpochMilli();
+			this.stream = new ChannelStream(this, claims.channel(), claims.topics(), replay,
+					WebSocketConnection.this.handler.engine(), WebSocketConnection.this.handler.capacity());
+		}
+
+		void refresh(TokenClaims claims) {
+			this.claims = claims;
+			this.expiresAt = claims.expiresAt().toEpochMilli();
+			this.stream.topics(claims.topics());
+		}
+
+		@Override
+		public StreamLoop loop() {
+			return WebSocketConnection.this.loop();
+		}
+
+		@Override
+		public void subscribed(@Nullable Boolean recovered) {
+			WebSocketConnection.this.output.writeText(Frames.utf8("{\"type\":\"subscribed\","
+					+ Frames.subscribed(this.stream.channel(), this.stream.topics(), recovered) + "}"));
+		}
+
+		@Override
+		public void write(EngineMessage message) {
+			WebSocketConnection.this.output.writeMessage(message);
+		}
+
+		@Override
+		public void flush() {
+			WebSocketConnection.this.flush();
+		}
+
+		@Override
+		public boolean isWritable() {
+			return WebSocketConnection.this.output.isWritable();
+		}
+
+		@Override
+		public void whenWritable(Runnable task) {
+			WebSocketConnection.this.output.whenWritable(task);
+		}
+
+		@Override
+		public void failed(Throwable error) {
+			close(closeStatus(this.stream.channel(), error));
+		}
+
+		@Override
+		public void completed() {
+			WebSocketConnection.this.subscriptions.remove(this.stream.channel(), this);
+		}
+
+	}
+
+}
