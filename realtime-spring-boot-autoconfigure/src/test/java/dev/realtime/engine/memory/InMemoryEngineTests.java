@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.realtime.MessageKind;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.Replay;
@@ -518,6 +519,106 @@ class InMemoryEngineTests {
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	void whenReadingHistoryWithoutReplayThenItIsNone() {
+		publish(CHANNEL, "status", 1, true);
+		assertThat(history(CHANNEL, Replay.none())).isEqualTo(History.none());
+	}
+
+	@Test
+	void whenReadingAllHistoryThenTheRetainedMessagesComeOldestFirst() {
+		EngineMessage a = publish(CHANNEL, "status", 1, true);
+		publish(CHANNEL, "tokens", 2, false);
+		EngineMessage c = publish(CHANNEL, "status", 3, true);
+		publish(CHANNEL, "tokens", 4, false);
+		History history = history(CHANNEL, Replay.all());
+		assertThat(history.recovered()).isNull();
+		assertThat(history.messages()).containsExactly(a, c);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdThenExactlyTheLaterRetainedMessagesComeAndItIsRecovered() {
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(CHANNEL, "status", i, i != 4));
+		}
+		History history = history(CHANNEL, Replay.after(messages.get(1).id().toString()));
+		assertThat(history.recovered()).isTrue();
+		assertThat(history.messages()).containsExactly(messages.get(2), messages.get(4));
+		History last = history(CHANNEL, Replay.after(messages.get(4).id().toString()));
+		assertThat(last.recovered()).isTrue();
+		assertThat(last.messages()).isEmpty();
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnEvictedIdThenItIsNotRecovered() {
+		this.engine = engine(3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(CHANNEL, "status", i, true));
+		}
+		History evicted = history(CHANNEL, Replay.after(messages.get(0).id().toString()));
+		assertThat(evicted.recovered()).isFalse();
+		assertThat(evicted.messages()).containsExactly(messages.get(2), messages.get(3), messages.get(4));
+		History kept = history(CHANNEL, Replay.after(messages.get(1).id().toString()));
+		assertThat(kept.recovered()).isTrue();
+		assertThat(kept.messages()).containsExactly(messages.get(2), messages.get(3), messages.get(4));
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnExpiredIdThenItIsNotRecovered() {
+		EngineMessage first = publish(CHANNEL, "status", 1, true);
+		publish(CHANNEL, "status", 2, true);
+		this.clock.advance(TTL.plusSeconds(1));
+		EngineMessage fresh = publish(CHANNEL, "status", 3, true);
+		History history = history(CHANNEL, Replay.after(first.id().toString()));
+		assertThat(history.recovered()).isFalse();
+		assertThat(history.messages()).containsExactly(fresh);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdOfAnotherEpochThenItIsNotRecoveredAndHoldsTheWholeHistory() {
+		EngineMessage first = publish(CHANNEL, "status", 1, true);
+		EngineMessage second = publish(CHANNEL, "status", 2, true);
+		String otherEpoch = new MessageId(first.id().offset(), first.id().epoch() + "0").toString();
+		History history = history(CHANNEL, Replay.after(otherEpoch));
+		assertThat(history.recovered()).isFalse();
+		assertThat(history.messages()).containsExactly(first, second);
+	}
+
+	@Test
+	void whenReadingHistoryThenItHoldsWhatASubscriptionReplays() {
+		this.engine = engine(3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			messages.add(publish(CHANNEL, "status", i, i != 5));
+		}
+		String otherEpoch = new MessageId(1, messages.get(0).id().epoch() + "0").toString();
+		for (Replay replay : List.of(Replay.none(), Replay.all(), Replay.after(messages.get(0).id().toString()),
+				Replay.after(messages.get(3).id().toString()), Replay.after(otherEpoch), Replay.after("not an id"))) {
+			History history = history(CHANNEL, replay);
+			StepVerifier.create(this.engine.subscribe(CHANNEL, replay))
+				.expectNext(new EngineEvent.Subscribed(history.recovered()))
+				.expectNextSequence(history.messages())
+				.expectNoEvent(Duration.ofMillis(20))
+				.thenCancel()
+				.verify(TIMEOUT);
+		}
+	}
+
+	@Test
+	void whenReadingHistoryOfAChannelWithoutStateThenNoStateIsCreated() {
+		EngineMessage message = publish(CHANNEL, "status", 1, true);
+		assertThat(this.engine.channelCount()).isOne();
+		assertThat(history("test:2", Replay.all())).isEqualTo(new History(null, List.of()));
+		assertThat(history("test:2", Replay.after(message.id().toString())).messages()).isEmpty();
+		assertThat(this.engine.channelCount()).isOne();
+		this.engine = engine(0, TTL, 1024);
+		publish(CHANNEL, "status", 1, true);
+		assertThat(history(CHANNEL, Replay.all()).messages()).isEmpty();
+		assertThat(this.engine.channelCount()).isZero();
+	}
+
 	private void publishInBackground(int count) {
 		ExecutorService executor = Executors.newSingleThreadExecutor();
 		try {
@@ -534,6 +635,10 @@ class InMemoryEngineTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	private History history(String channel, Replay replay) {
+		return this.engine.history(channel, replay).block(TIMEOUT);
 	}
 
 	private InMemoryEngine engine(int historySize, Duration historyTtl, int subscriberBuffer) {

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.realtime.MessageKind;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.Replay;
@@ -492,6 +493,102 @@ class RedisEngineTests {
 			.verify(TIMEOUT);
 	}
 
+	@Test
+	void whenReadingHistoryWithoutReplayThenItIsNone() {
+		publish(this.nodeA, "status", 1, true);
+		assertThat(history(this.nodeB, Replay.none())).isEqualTo(History.none());
+	}
+
+	@Test
+	void whenReadingAllHistoryOnAnotherNodeThenTheRetainedMessagesComeOldestFirst() {
+		EngineMessage a = publish(this.nodeA, "status", 1, true);
+		publish(this.nodeA, "tokens", 2, false);
+		EngineMessage c = publish(this.nodeA, "status", 3, true);
+		publish(this.nodeA, "tokens", 4, false);
+		History history = history(this.nodeB, Replay.all());
+		assertThat(history.recovered()).isNull();
+		assertThat(history.messages()).extracting(EngineMessage::toString).containsExactly(a.toString(), c.toString());
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdThenExactlyTheLaterRetainedMessagesComeAndItIsRecovered() {
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(this.nodeA, "status", i, i != 4));
+		}
+		History history = history(this.nodeB, Replay.after(messages.get(1).id().toString()));
+		assertThat(history.recovered()).isTrue();
+		assertThat(history.messages()).extracting(EngineMessage::toString)
+			.containsExactly(messages.get(2).toString(), messages.get(4).toString());
+		History last = history(this.nodeB, Replay.after(messages.get(4).id().toString()));
+		assertThat(last.recovered()).isTrue();
+		assertThat(last.messages()).isEmpty();
+	}
+
+	@Test
+	void whenReadingHistoryAfterATrimmedIdThenItIsNotRecovered() {
+		this.nodeA = engine(factoryA, 3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(this.nodeA, "status", i, true));
+		}
+		List<String> retained = messages.subList(2, 5).stream().map(EngineMessage::toString).toList();
+		History trimmed = history(this.nodeB, Replay.after(messages.get(0).id().toString()));
+		assertThat(trimmed.recovered()).isFalse();
+		assertThat(trimmed.messages()).extracting(EngineMessage::toString).isEqualTo(retained);
+		History kept = history(this.nodeB, Replay.after(messages.get(1).id().toString()));
+		assertThat(kept.recovered()).isTrue();
+		assertThat(kept.messages()).extracting(EngineMessage::toString).isEqualTo(retained);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdOfAnotherEpochThenItIsNotRecoveredAndHoldsTheWholeHistory() {
+		EngineMessage first = publish(this.nodeA, "status", 1, true);
+		EngineMessage second = publish(this.nodeA, "status", 2, true);
+		String otherEpoch = new MessageId(first.id().offset(), first.id().epoch() + "0").toString();
+		History history = history(this.nodeB, Replay.after(otherEpoch));
+		assertThat(history.recovered()).isFalse();
+		assertThat(history.messages()).extracting(EngineMessage::toString)
+			.containsExactly(first.toString(), second.toString());
+	}
+
+	@Test
+	void whenReadingHistoryThenItHoldsWhatASubscriptionReplays() {
+		this.nodeA = engine(factoryA, 3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			messages.add(publish(this.nodeA, "status", i, i != 5));
+		}
+		String otherEpoch = new MessageId(1, messages.get(0).id().epoch() + "0").toString();
+		for (Replay replay : List.of(Replay.none(), Replay.all(), Replay.after(messages.get(0).id().toString()),
+				Replay.after(messages.get(3).id().toString()), Replay.after(otherEpoch), Replay.after("not an id"))) {
+			History history = history(this.nodeB, replay);
+			StepVerifier.Step<EngineEvent> replayed = StepVerifier.create(this.nodeB.subscribe(this.channel, replay))
+				.expectNext(new EngineEvent.Subscribed(history.recovered()));
+			for (EngineMessage message : history.messages()) {
+				replayed = replayed.assertNext((event) -> assertThat(event).hasToString(message.toString()));
+			}
+			replayed.expectNoEvent(Duration.ofMillis(20)).thenCancel().verify(TIMEOUT);
+		}
+	}
+
+	@Test
+	void whenReadingHistoryThenTheNodeNeitherSubscribesNorCreatesKeys() {
+		String unknown = this.channel + ":unknown";
+		EngineMessage message = publish(this.nodeA, "status", 1, true);
+		assertThat(history(this.nodeB, Replay.all()).messages()).hasSize(1);
+		assertThat(history(this.nodeB, Replay.after(message.id().toString())).recovered()).isTrue();
+		History none = this.nodeB.history(unknown, Replay.all()).block(TIMEOUT);
+		assertThat(none).isEqualTo(new History(null, List.of()));
+		assertThat(this.nodeB.history(unknown, Replay.after(message.id().toString())).block(TIMEOUT))
+			.isEqualTo(new History(false, List.of()));
+		assertThat(this.nodeB.channelCount()).isZero();
+		assertThat(subscriberCount(PREFIX + "{" + this.channel + "}:live")).isZero();
+		StringRedisTemplate redis = new StringRedisTemplate(factoryA);
+		assertThat(redis.hasKey(PREFIX + "{" + unknown + "}:meta")).isFalse();
+		assertThat(redis.hasKey(PREFIX + "{" + unknown + "}:history")).isFalse();
+	}
+
 	private static long subscriberCount(String key) {
 		return TestRedis.subscriberCount(factoryA, key);
 	}
@@ -512,6 +609,10 @@ class RedisEngineTests {
 			Thread.currentThread().interrupt();
 			throw new AssertionError(ex);
 		}
+	}
+
+	private History history(RedisEngine node, Replay replay) {
+		return node.history(this.channel, replay).block(TIMEOUT);
 	}
 
 	private RedisEngine engine(LettuceConnectionFactory factory, int historySize, Duration ttl, int buffer) {
