@@ -306,6 +306,13 @@ final class LocalFanOut {
 
 		private boolean live;
 
+		/**
+		 * Whether the group ended its subscribers, with this error, or {@code null} when
+		 * the engine completed: one that joins later, as it can while the group
+		 * overflows, ends too.
+		 */
+		private @Nullable End ended;
+
 		Group(StreamLoop loop, boolean live) {
 			this.loop = loop;
 			this.live = live;
@@ -376,6 +383,11 @@ final class LocalFanOut {
 
 		private void handle(Object command) {
 			if (command instanceof Join join) {
+				End ended = this.ended;
+				if (ended != null) {
+					join.subscriber().ended(ended.error());
+					return;
+				}
 				this.subscribers = add(this.subscribers, join.subscriber());
 				if (this.live) {
 					join.subscriber().live();
@@ -391,6 +403,7 @@ final class LocalFanOut {
 				}
 			}
 			else if (command instanceof End end) {
+				this.ended = end;
 				FanOutSubscriber[] ending = this.subscribers;
 				this.subscribers = NO_SUBSCRIBERS;
 				for (FanOutSubscriber subscriber : ending) {

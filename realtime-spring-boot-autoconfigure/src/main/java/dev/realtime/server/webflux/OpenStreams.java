@@ -55,10 +55,16 @@ final class OpenStreams {
 			return;
 		}
 		this.loops.computeIfAbsent(stream.loop(), Loop::new).add(stream);
+		if (this.stopping) {
+			// the shutdown may have missed a loop that was new; ending twice is harmless
+			stream.shutdown();
+		}
 	}
 
 	/**
-	 * Return a loop for streams that are not written on an event loop of their own.
+	 * Return a loop for streams that are not written on an event loop of their own. The
+	 * workers are never disposed, so that a stream that comes while the application stops
+	 * can still end cleanly; an idle worker holds nothing.
 	 * @return one of a few workers of Reactor's parallel scheduler, in turn
 	 */
 	StreamLoop workerLoop() {
@@ -89,11 +95,6 @@ final class OpenStreams {
 	private void shutdown() {
 		this.stopping = true;
 		this.loops.values().forEach(Loop::shutdown);
-		List<StreamLoop> workers = this.workers;
-		if (workers != null) {
-			// after the streams they run have ended
-			workers.forEach((worker) -> worker.execute(((StreamLoop.WorkerStreamLoop) worker).worker()::dispose));
-		}
 	}
 
 	/**
