@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 
 import dev.realtime.engine.EngineMessage;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.Connection;
 
@@ -27,16 +27,16 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Writes WebSocket frames straight to a Reactor Netty channel, below the frame encoder.
  * Frames from server to client are not masked, so each message's frame is encoded once,
- * header included, into a direct buffer that every subscriber writes as it is. Closing
- * goes through WebFlux's session, which writes the close frame after everything written
- * before.
+ * header included, and every subscriber writes it as it is, from the {@link LoopFrames}
+ * of its event loop. Closing goes through WebFlux's session, which writes the close frame
+ * after everything written before.
  *
  * @author Realtime team
  */
 final class NettyWebSocketOutput implements WebSocketOutput {
 
-	private static final Function<EngineMessage, ByteBuf> MESSAGE_FRAME = (message) -> frame(
-			RealtimeWebSocketHandler.MESSAGE_JSON.apply(message), NettyWebSocketOutput::sharedDirectBuffer);
+	private static final FastThreadLocal<LoopFrames> MESSAGE_FRAMES = LoopFrames
+		.perLoop((message) -> frame(message.frame(RealtimeWebSocketHandler.MESSAGE_JSON)));
 
 	private static final ByteBuf PING = Unpooled
 		.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0x89).writeByte(0));
@@ -92,12 +92,13 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		this.encoder.write(message.frame(MESSAGE_FRAME).duplicate(), this.voidPromise);
+		this.encoder.write(MESSAGE_FRAMES.get().frame(message, this.channel.alloc()), this.voidPromise);
 	}
 
 	@Override
 	public void writeText(byte[] json) {
-		this.encoder.write(frame(json, this.channel.alloc()::directBuffer), this.voidPromise);
+		byte[] frame = frame(json);
+		this.encoder.write(this.channel.alloc().directBuffer(frame.length).writeBytes(frame), this.voidPromise);
 	}
 
 	@Override
@@ -145,33 +146,22 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 	/**
 	 * Return an unmasked text frame.
 	 * @param payload the frame's payload
-	 * @param allocator allocates an empty buffer of the given capacity
-	 * @return the frame
+	 * @return the frame: header and payload
 	 */
-	private static ByteBuf frame(byte[] payload, IntFunction<ByteBuf> allocator) {
+	private static byte[] frame(byte[] payload) {
 		int length = payload.length;
 		int header = (length < 126) ? 2 : (length < 65536) ? 4 : 10;
-		ByteBuf frame = allocator.apply(header + length).writeByte(0x81);
+		ByteBuffer frame = ByteBuffer.allocate(header + length).put((byte) 0x81);
 		if (length < 126) {
-			frame.writeByte(length);
+			frame.put((byte) length);
 		}
 		else if (length < 65536) {
-			frame.writeByte(126).writeShort(length);
+			frame.put((byte) 126).putShort((short) length);
 		}
 		else {
-			frame.writeByte(127).writeLong(length);
+			frame.put((byte) 127).putLong(length);
 		}
-		return frame.writeBytes(payload);
-	}
-
-	/**
-	 * Return a direct buffer that is never released, as for SSE: see
-	 * {@code NettySseOutput}.
-	 * @param capacity the capacity
-	 * @return the empty buffer
-	 */
-	private static ByteBuf sharedDirectBuffer(int capacity) {
-		return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(capacity)).clear());
+		return frame.put(payload).array();
 	}
 
 }
