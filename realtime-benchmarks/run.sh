@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them: ./realtime-benchmarks/run.sh [--smoke] [--jmh [JMH options]] [runner options]
 # Runner options: --systems starter,baseline,nchan --scenarios s1,s1ws,s2,s3,s4,s4ws,s5
-#                 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md
+#                 --rounds 2 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ -z "${SKIP_BUILD:-}" ]]; then

@@ -31,7 +31,7 @@ class BenchmarkSmokeTests {
 			SystemUnderTest starter = new SystemUnderTest("starter", Kind.STARTER,
 					List.of(ServerProcess.inProcess("starter", port)));
 			PrintStream out = System.out;
-			List<String> failures = new BenchmarkRunner(Settings.smoke(), out).smoke(load, List.of(starter));
+			List<String> failures = new BenchmarkRunner(Settings.smoke(), 1, out).smoke(load, List.of(starter));
 			assertThat(failures).isEmpty();
 		}
 	}
