@@ -1,0 +1,144 @@
+package dev.realtime.server.webflux;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.realtime.Channel;
+import dev.realtime.MessageKind;
+import dev.realtime.TopicDefinition;
+import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.server.webflux.TestRoom.Note;
+import dev.realtime.support.BeanValidationPayloadValidator;
+import dev.realtime.support.PayloadCodec;
+import dev.realtime.support.RealtimeTemplate;
+import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.JwsRealtimeTokens;
+import dev.realtime.token.TokenKeys;
+import dev.realtime.token.TokenRequest;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Real collaborators of the streaming handlers: an {@link InMemoryEngine} whose messages
+ * all carry the same creation time, tokens signed with a test secret, and a clock that
+ * only moves when a test advances it, so that keep-alives and token expiry happen exactly
+ * when a test says so. The periodic checks of open streams still run in real time.
+ *
+ * @author Realtime team
+ */
+final class EndpointsFixture implements AutoCloseable {
+
+	static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+
+	private static final String SECRET = "base64:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
+	private static final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
+
+	final JsonMapper mapper = JsonMapper.builder().build();
+
+	final TestClock clock = new TestClock(NOW);
+
+	final DefaultChannelCatalog catalog = DefaultChannelCatalog.of(TestRoom.class);
+
+	final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(10), 1024,
+			Clock.fixed(NOW, ZoneOffset.UTC));
+
+	final PayloadCodec codec = new PayloadCodec(this.mapper,
+			new BeanValidationPayloadValidator(validation.getValidator()), 64 * 1024);
+
+	final RealtimeTemplate template = new RealtimeTemplate(this.engine, this.codec, Duration.ofSeconds(5));
+
+	final JwsRealtimeTokens tokens = new JwsRealtimeTokens(this.catalog, TokenKeys.secret(SECRET),
+			Duration.ofMinutes(5), Duration.ZERO, this.clock);
+
+	final ShutdownSignal shutdown = new ShutdownSignal();
+
+	/**
+	 * Return a builder of endpoints on these collaborators.
+	 * @return the builder
+	 */
+	RealtimeServerEndpoints.Builder endpoints() {
+		return RealtimeServerEndpoints.builder(this.engine, this.tokens, this.catalog, this.template)
+			.authorization(new ChannelAuthorization(List.of(), null))
+			.codec(this.codec)
+			.jsonMapper(this.mapper)
+			.shutdownSignal(this.shutdown)
+			.clock(this.clock);
+	}
+
+	String token(String channel, String... topics) {
+		return this.tokens.mint(TokenRequest.read(channel, topics)).token();
+	}
+
+	String token(String channel, Set<String> topics, Set<String> publish, Duration ttl) {
+		return this.tokens.mint(new TokenRequest(channel, topics, publish, ttl)).token();
+	}
+
+	EngineMessage publish(String channel, String topic, String text) {
+		Channel resolved = this.catalog.resolve(channel);
+		return this.template.publish(resolved.topic(topic, Note.class), new Note(text), null, false).toFuture().join();
+	}
+
+	EngineMessage publishRun(String channel, String runId, String status) {
+		byte[] data = ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8);
+		return this.template
+			.publish(new PublishRequest(channel, TopicDefinition.RUN_TOPIC, data, runId, MessageKind.RUN, true))
+			.toFuture()
+			.join();
+	}
+
+	@Override
+	public void close() {
+		this.shutdown.stop();
+		this.engine.destroy();
+	}
+
+	/**
+	 * A clock that moves only when told to.
+	 */
+	static final class TestClock extends Clock {
+
+		private final AtomicLong millis;
+
+		TestClock(Instant start) {
+			this.millis = new AtomicLong(start.toEpochMilli());
+		}
+
+		void advance(Duration duration) {
+			this.millis.addAndGet(duration.toMillis());
+		}
+
+		@Override
+		public long millis() {
+			return this.millis.get();
+		}
+
+		@Override
+		public Instant instant() {
+			return Instant.ofEpochMilli(millis());
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			throw new UnsupportedOperationException();
+		}
+
+	}
+
+}
