@@ -18,8 +18,9 @@ import reactor.core.Disposable;
  * The messages of one channel for one client, as the wire contract orders them: once the
  * channel is live, the history the client asked for, then the live messages, each once
  * and in id order, of the topics its token allows (run messages always). Messages wait
- * while the client is not ready for them, up to the subscriber buffer; beyond it the
- * client is ended as too slow. Everything happens on the client's loop.
+ * while the client is not ready for them, up to the subscriber buffer plus the replay the
+ * client asked for; beyond it the client is ended as too slow. Everything happens on the
+ * client's loop.
  *
  * @author Realtime team
  */
@@ -56,6 +57,9 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	/** Whether a message was written since the last flush. */
 	private boolean written;
 
+	/** How many messages may wait: the subscriber buffer, plus the replay asked for. */
+	private int bound;
+
 	/**
 	 * Create a new stream.
 	 * @param client where the messages go
@@ -73,6 +77,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		this.replay = replay;
 		this.engine = engine;
 		this.capacity = capacity;
+		this.bound = capacity;
 	}
 
 	/**
@@ -147,6 +152,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		this.state = State.LIVE;
 		ArrayDeque<EngineMessage> live = this.waiting;
 		this.waiting = null;
+		this.bound = this.capacity + history.messages().size();
 		this.client.subscribed(history.recovered());
 		for (EngineMessage message : history.messages()) {
 			deliver(message);
@@ -210,7 +216,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			waiting = new ArrayDeque<>();
 			this.waiting = waiting;
 		}
-		if (waiting.size() >= this.capacity) {
+		if (waiting.size() >= this.bound) {
 			fail(new SlowSubscriberException(this.channel, this.capacity));
 			return;
 		}

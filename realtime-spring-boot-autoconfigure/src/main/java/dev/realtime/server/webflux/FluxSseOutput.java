@@ -12,12 +12,16 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
  * Writes an SSE stream as the {@code Flux} body of any WebFlux response, wrapping the
- * shared bytes of each message; the client's demand decides when it is writable. The
- * stream lives on a worker loop, since the server gives it none of its own.
+ * shared bytes of each message. The stream counts as writable while the response is less
+ * than a few frames behind what it asked for. It lives on a worker loop, since the server
+ * gives it none of its own.
  *
  * @author Realtime team
  */
 final class FluxSseOutput implements SseOutput {
+
+	/** How many frames the response may be behind before the output is not writable. */
+	private static final int HIGH_WATER = 32;
 
 	private final StreamLoop loop;
 
@@ -26,6 +30,10 @@ final class FluxSseOutput implements SseOutput {
 	private final DataBufferFactory bufferFactory;
 
 	private @Nullable Runnable whenWritable;
+
+	private long written;
+
+	private long requested;
 
 	private FluxSseOutput(StreamLoop loop, FluxSink<DataBuffer> sink, DataBufferFactory bufferFactory) {
 		this.loop = loop;
@@ -46,14 +54,15 @@ final class FluxSseOutput implements SseOutput {
 			FluxSseOutput output = new FluxSseOutput(loop, sink, bufferFactory);
 			SseSession started = session.apply(output);
 			sink.onDispose(started::cancel);
-			sink.onRequest((requested) -> loop.execute(output::requested));
+			sink.onRequest((requested) -> loop.execute(() -> output.requested(requested)));
 			started.start();
 		});
 	}
 
-	private void requested() {
+	private void requested(long count) {
+		this.requested = (count > Long.MAX_VALUE - this.requested) ? Long.MAX_VALUE : this.requested + count;
 		Runnable task = this.whenWritable;
-		if (task != null) {
+		if (task != null && isWritable()) {
 			this.whenWritable = null;
 			task.run();
 		}
@@ -66,11 +75,12 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		this.sink.next(this.bufferFactory.wrap(message.frame(RealtimeSseHandler.MESSAGE_FRAME)));
+		write(message.frame(RealtimeSseHandler.MESSAGE_FRAME));
 	}
 
 	@Override
 	public void write(byte[] frame) {
+		this.written++;
 		this.sink.next(this.bufferFactory.wrap(frame));
 	}
 
@@ -80,15 +90,13 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public boolean isWritable() {
-		return this.sink.requestedFromDownstream() > 0;
+		return this.written - this.requested < HIGH_WATER;
 	}
 
 	@Override
 	public void whenWritable(Runnable task) {
 		this.whenWritable = task;
-		if (isWritable()) {
-			requested();
-		}
+		requested(0);
 	}
 
 	@Override

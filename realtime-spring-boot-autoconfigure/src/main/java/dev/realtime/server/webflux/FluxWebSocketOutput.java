@@ -2,6 +2,7 @@ package dev.realtime.server.webflux;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.realtime.engine.EngineMessage;
@@ -15,12 +16,17 @@ import org.springframework.web.reactive.socket.WebSocketSession;
 
 /**
  * Writes WebSocket frames through any WebFlux {@link WebSocketSession}, wrapping the
- * shared bytes of each message; the session's demand decides when it is writable. The
- * connection lives on a worker loop, since the server gives it none of its own.
+ * shared bytes of each message. The connection counts as writable while the session is
+ * less than a few frames behind what it asked for, and closing waits until the session
+ * sent every frame written before. The connection lives on a worker loop, since the
+ * server gives it none of its own.
  *
  * @author Realtime team
  */
 final class FluxWebSocketOutput implements WebSocketOutput {
+
+	/** How many frames the session may be behind before the output is not writable. */
+	private static final int HIGH_WATER = 32;
 
 	private final StreamLoop loop;
 
@@ -28,33 +34,49 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	private final FluxSink<WebSocketMessage> sink;
 
+	private final AtomicReference<CloseStatus> closing;
+
 	private final List<Runnable> whenWritable = new ArrayList<>(2);
 
-	private FluxWebSocketOutput(StreamLoop loop, WebSocketSession session, FluxSink<WebSocketMessage> sink) {
+	private long written;
+
+	private long requested;
+
+	private FluxWebSocketOutput(StreamLoop loop, WebSocketSession session, FluxSink<WebSocketMessage> sink,
+			AtomicReference<CloseStatus> closing) {
 		this.loop = loop;
 		this.session = session;
 		this.sink = sink;
+		this.closing = closing;
 	}
 
 	/**
-	 * Send what a connection writes to a session.
+	 * Send what a connection writes to a session, then close the session if the
+	 * connection asked to.
 	 * @param loop the loop of the connection
 	 * @param session the session
 	 * @param connection runs the connection on the output
-	 * @return completes when the session's sending ends
+	 * @return completes when the session's sending ended
 	 */
 	static Mono<Void> send(StreamLoop loop, WebSocketSession session, Consumer<WebSocketOutput> connection) {
+		AtomicReference<CloseStatus> closing = new AtomicReference<>();
 		return session.send(Flux.create((sink) -> {
-			FluxWebSocketOutput output = new FluxWebSocketOutput(loop, session, sink);
-			sink.onRequest((requested) -> loop.execute(output::requested));
+			FluxWebSocketOutput output = new FluxWebSocketOutput(loop, session, sink, closing);
+			sink.onRequest((requested) -> loop.execute(() -> output.requested(requested)));
 			connection.accept(output);
+		})).then(Mono.defer(() -> {
+			CloseStatus status = closing.get();
+			return (status != null) ? session.close(status) : Mono.empty();
 		}));
 	}
 
-	private void requested() {
-		List<Runnable> tasks = List.copyOf(this.whenWritable);
-		this.whenWritable.clear();
-		tasks.forEach(Runnable::run);
+	private void requested(long count) {
+		this.requested = (count > Long.MAX_VALUE - this.requested) ? Long.MAX_VALUE : this.requested + count;
+		if (isWritable() && !this.whenWritable.isEmpty()) {
+			List<Runnable> tasks = List.copyOf(this.whenWritable);
+			this.whenWritable.clear();
+			tasks.forEach(Runnable::run);
+		}
 	}
 
 	@Override
@@ -69,12 +91,17 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public void writeText(byte[] json) {
-		this.sink.next(new WebSocketMessage(WebSocketMessage.Type.TEXT, this.session.bufferFactory().wrap(json)));
+		send(new WebSocketMessage(WebSocketMessage.Type.TEXT, this.session.bufferFactory().wrap(json)));
 	}
 
 	@Override
 	public void ping() {
-		this.sink.next(this.session.pingMessage((factory) -> factory.wrap(new byte[0])));
+		send(this.session.pingMessage((factory) -> factory.wrap(new byte[0])));
+	}
+
+	private void send(WebSocketMessage message) {
+		this.written++;
+		this.sink.next(message);
 	}
 
 	@Override
@@ -83,21 +110,20 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public boolean isWritable() {
-		return this.sink.requestedFromDownstream() > 0;
+		return this.written - this.requested < HIGH_WATER;
 	}
 
 	@Override
 	public void whenWritable(Runnable task) {
 		this.whenWritable.add(task);
-		if (isWritable()) {
-			requested();
-		}
+		requested(0);
 	}
 
 	@Override
 	public void close(CloseStatus status) {
+		// the session closes once it sent what was written before
+		this.closing.compareAndSet(null, status);
 		this.sink.complete();
-		this.session.close(status).subscribe();
 	}
 
 }

@@ -79,7 +79,7 @@ final class NettySseOutput implements SseOutput {
 			actual = decorator.getDelegate();
 		}
 		if (!(actual instanceof AbstractServerHttpResponse abstractResponse)
-				|| !(abstractResponse.getNativeResponse() instanceof HttpServerResponse nativeResponse)
+				|| !(nativeResponse(abstractResponse) instanceof HttpServerResponse nativeResponse)
 				|| !(nativeResponse instanceof Connection connection)
 				|| !(connection.channel().pipeline().get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)) {
 			return null;
@@ -94,6 +94,16 @@ final class NettySseOutput implements SseOutput {
 				done.onDispose(started::cancel);
 				started.start();
 			}));
+	}
+
+	private static @Nullable Object nativeResponse(AbstractServerHttpResponse response) {
+		try {
+			return response.getNativeResponse();
+		}
+		catch (IllegalStateException ex) {
+			// a mock server's response, which has none
+			return null;
+		}
 	}
 
 	@Override

@@ -74,8 +74,8 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 		while (request instanceof ServerHttpRequestDecorator decorator) {
 			request = decorator.getDelegate();
 		}
-		if (!(request instanceof AbstractServerHttpRequest nativeRequest)
-				|| !(nativeRequest.getNativeRequest() instanceof Connection connection)) {
+		if (!(request instanceof AbstractServerHttpRequest abstractRequest)
+				|| !(nativeRequest(abstractRequest) instanceof Connection connection)) {
 			return null;
 		}
 		Channel channel = connection.channel();
@@ -83,6 +83,16 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 			ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
 			return (encoder != null) ? new NettyWebSocketOutput(session, channel, encoder) : null;
 		};
+	}
+
+	private static @Nullable Object nativeRequest(AbstractServerHttpRequest request) {
+		try {
+			return request.getNativeRequest();
+		}
+		catch (IllegalStateException ex) {
+			// a mock server's request, which has none
+			return null;
+		}
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package dev.realtime.server.webflux;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,10 +68,13 @@ final class RealtimeProblems {
 	}
 
 	static List<Map<String, String>> errors(InvalidPayloadException ex) {
-		return ex.getViolations()
-			.stream()
-			.map((violation) -> Map.of("field", violation.field(), "message", violation.message()))
-			.toList();
+		return ex.getViolations().stream().map((violation) -> {
+			// in this order on the wire, every time
+			Map<String, String> error = new LinkedHashMap<>();
+			error.put("field", violation.field());
+			error.put("message", violation.message());
+			return error;
+		}).toList();
 	}
 
 	private static Mono<ServerResponse> respond(ProblemDetail problem) {

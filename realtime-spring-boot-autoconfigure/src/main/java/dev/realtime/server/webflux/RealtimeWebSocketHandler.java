@@ -85,25 +85,26 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	 * @return the handler
 	 */
 	WebSocketHandler handlerFor(ServerWebExchange exchange) {
-		Function<WebSocketSession, @Nullable WebSocketOutput> outputs = REACTOR_NETTY_PRESENT
-				? NettyWebSocketOutput.outputs(exchange) : null;
-		if (outputs == null) {
+		if (!REACTOR_NETTY_PRESENT) {
 			return this;
 		}
 		return (session) -> {
-			WebSocketOutput output = outputs.apply(session);
+			// after the handshake, on the channel it upgraded
+			Function<WebSocketSession, @Nullable WebSocketOutput> outputs = NettyWebSocketOutput.outputs(exchange);
+			WebSocketOutput output = (outputs != null) ? outputs.apply(session) : null;
 			return (output != null) ? new WebSocketConnection(this, session, output).run() : handle(session);
 		};
 	}
 
 	@Override
 	public Mono<Void> handle(WebSocketSession session) {
-		// the connection starts when the session subscribes to what it sends
+		// the connection starts when the session subscribes to what it sends; when the
+		// client goes first, sending ends too
 		Sinks.Empty<Void> reading = Sinks.empty();
 		Mono<Void> sending = FluxWebSocketOutput.send(this.streams.workerLoop(), session,
 				(output) -> new WebSocketConnection(this, session, output).run()
 					.subscribe(null, reading::tryEmitError, reading::tryEmitEmpty));
-		return sending.and(reading.asMono());
+		return sending.or(reading.asMono());
 	}
 
 	RealtimeEngine engine() {
