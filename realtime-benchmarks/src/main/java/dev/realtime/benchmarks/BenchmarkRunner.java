@@ -40,7 +40,7 @@ public final class BenchmarkRunner {
 	private static final String SHARED_SECRET = "base64:" + java.util.Base64.getEncoder()
 		.encodeToString("realtime-benchmarks-shared-secret!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s3", "s4", "s4ws", "s5");
+	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s2h", "s3", "s4", "s4ws", "s5");
 
 	private final Settings settings;
 
@@ -211,11 +211,22 @@ public final class BenchmarkRunner {
 	}
 
 	private Shape s1() {
-		return new Shape("s1", 1, this.settings.fanOut(), false);
+		return new Shape("s1", 1, this.settings.fanOut(), false, true);
 	}
 
+	/**
+	 * S2, the per-run token-stream pattern: the starter publishes to a topic without
+	 * history, as token streams are declared.
+	 */
 	private Shape s2() {
-		return new Shape("s2", this.settings.channels(), 1, true);
+		return new Shape("s2", this.settings.channels(), 1, true, false);
+	}
+
+	/**
+	 * S2 with every message kept in the starter's channel history: what history costs.
+	 */
+	private Shape s2WithHistory() {
+		return new Shape("s2h", this.settings.channels(), 1, true, true);
 	}
 
 	/**
@@ -250,6 +261,14 @@ public final class BenchmarkRunner {
 				case "s2" -> {
 					Map<String, List<Knee>> knees = knees(systems, (system) -> runs.knee(system, s2(), false));
 					ratios("S2 knee sse", kneeRows("S2 knee sse", systems, knees));
+				}
+				case "s2h" -> {
+					List<SystemUnderTest> starters = systems.stream()
+						.filter((system) -> system.name().equals("starter"))
+						.toList();
+					Map<String, List<Knee>> knees = knees(starters,
+							(system) -> runs.knee(system, s2WithHistory(), false));
+					kneeRows("S2 knee sse, topic with history", starters, knees);
 				}
 				case "s3" -> halfKnee(runs, systems, s1);
 				case "s4", "s4ws" -> {

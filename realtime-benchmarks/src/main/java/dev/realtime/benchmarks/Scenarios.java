@@ -148,7 +148,7 @@ public final class Scenarios {
 	 * @throws InterruptedException when interrupted
 	 */
 	public Idle idle(SystemUnderTest system, int count, boolean webSocket) throws InterruptedException {
-		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false);
+		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false, true);
 		long heapBefore = system.hasHeap() ? system.heap(this.load) : 0;
 		Map<String, long[]> histogramBefore = histogram(system);
 		long rssBefore = system.rssBytes();
@@ -260,7 +260,7 @@ public final class Scenarios {
 		long start = System.nanoTime();
 		long published;
 		if (shape.inProcess() && system.drives()) {
-			published = system.drive(this.load, open.prefix, shape.channels(), publishRate, duration);
+			published = system.drive(this.load, open.prefix, shape.channels(), publishRate, duration, shape.history());
 		}
 		else {
 			published = this.load.publish(system.node().port(), publishRate, duration,
@@ -398,8 +398,9 @@ public final class Scenarios {
 	 * @param channels how many channels
 	 * @param perChannel subscribers of each
 	 * @param inProcess whether the Java servers publish inside their process
+	 * @param history whether the starter keeps the messages in its channel history
 	 */
-	public record Shape(String name, int channels, int perChannel, boolean inProcess) {
+	public record Shape(String name, int channels, int perChannel, boolean inProcess, boolean history) {
 
 		int subscribers() {
 			return this.channels * this.perChannel;

@@ -147,9 +147,12 @@ public final class SystemUnderTest implements AutoCloseable {
 	 * @param duration how long
 	 * @return how many messages were published
 	 */
-	public long drive(LoadGenerator load, String prefix, int channels, double rate, Duration duration) {
-		String response = load.call(node().port(), "POST", "/bench/drive?prefix=" + prefix + "&channels=" + channels
-				+ "&rate=" + rate + "&seconds=" + (duration.toMillis() / 1000.0), null, duration.plusSeconds(30));
+	public long drive(LoadGenerator load, String prefix, int channels, double rate, Duration duration,
+			boolean history) {
+		String response = load.call(
+				node().port(), "POST", "/bench/drive?prefix=" + prefix + "&channels=" + channels + "&rate=" + rate
+						+ "&seconds=" + (duration.toMillis() / 1000.0) + "&history=" + history,
+				null, duration.plusSeconds(30));
 		return JSON.readTree(response).get("published").asLong();
 	}
 

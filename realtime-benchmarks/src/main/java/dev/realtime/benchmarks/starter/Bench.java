@@ -2,6 +2,7 @@ package dev.realtime.benchmarks.starter;
 
 import dev.realtime.RealtimeChannel;
 import dev.realtime.Topic;
+import dev.realtime.TopicOptions;
 
 /**
  * The benchmark channel: anyone may subscribe.
@@ -17,6 +18,13 @@ public interface Bench {
 	 * @return the topic
 	 */
 	Topic<Tick> tick();
+
+	/**
+	 * The ticks of a token stream: like the design's token streams, without history.
+	 * @return the topic
+	 */
+	@TopicOptions(history = false)
+	Topic<Tick> token();
 
 	/**
 	 * A tick.

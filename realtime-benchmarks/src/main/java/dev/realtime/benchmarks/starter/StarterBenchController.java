@@ -18,8 +18,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Publishes for the load generator: one message per {@code POST /bench/publish}, or a
- * paced stream inside the process with {@code POST /bench/drive}; {@code GET /bench/heap}
- * reports the heap after a full collection.
+ * paced stream inside the process with {@code POST /bench/drive} (to the topic with
+ * history, or with {@code history=false} to the token topic without);
+ * {@code GET /bench/heap} reports the heap after a full collection.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -40,11 +41,12 @@ class StarterBenchController {
 
 	@PostMapping("/bench/drive")
 	Mono<Map<String, Long>> drive(@RequestParam String prefix, @RequestParam int channels, @RequestParam double rate,
-			@RequestParam double seconds) {
+			@RequestParam double seconds, @RequestParam(defaultValue = "true") boolean history) {
 		@SuppressWarnings("unchecked")
 		Topic<Bench.Tick>[] topics = new Topic[channels];
 		for (int i = 0; i < channels; i++) {
-			topics[i] = BenchChannel.of(prefix + i).tick();
+			BenchChannel channel = BenchChannel.of(prefix + i);
+			topics[i] = history ? channel.tick() : channel.token();
 		}
 		Duration duration = Duration.ofMillis((long) (seconds * 1000));
 		return Mono
