@@ -2,8 +2,10 @@ package dev.realtime.support;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 import dev.realtime.InvalidPayloadException.FieldViolation;
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 
 import org.springframework.util.Assert;
@@ -29,8 +31,12 @@ public final class BeanValidationPayloadValidator implements PayloadValidator {
 
 	@Override
 	public List<FieldViolation> validate(Object payload) {
-		return this.validator.validate(payload)
-			.stream()
+		Set<ConstraintViolation<Object>> violations = this.validator.validate(payload);
+		if (violations.isEmpty()) {
+			// the common case, on every publish
+			return List.of();
+		}
+		return violations.stream()
 			.map((violation) -> new FieldViolation(violation.getPropertyPath().toString(), violation.getMessage()))
 			.sorted(Comparator.comparing(FieldViolation::field).thenComparing(FieldViolation::message))
 			.toList();

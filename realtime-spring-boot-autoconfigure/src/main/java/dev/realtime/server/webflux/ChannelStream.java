@@ -192,7 +192,11 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 				return;
 			}
 		}
-		this.epoch = id.epoch();
+		if (this.epoch == null) {
+			// once: storing the same reference for every message would make the
+			// garbage collector scan this object again each time
+			this.epoch = id.epoch();
+		}
 		this.offset = id.offset();
 		if (message.kind() != MessageKind.RUN && !this.topics.contains(message.topic())) {
 			return;
