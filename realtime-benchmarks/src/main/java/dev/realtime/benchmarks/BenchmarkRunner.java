@@ -93,10 +93,12 @@ public final class BenchmarkRunner {
 				started.add(start(system, directory, options.containsKey("jfr"), List.of()));
 			}
 			if (options.containsKey("fixed-rate")) {
-				// one S1 measurement per system at a given rate, to compare changes
+				// one S1 (or S2) measurement per system at a given rate, to compare
+				// changes
 				Scenarios fixed = new Scenarios(load, settings, System.out);
+				Shape shape = "s2".equals(options.get("shape")) ? runner.s2() : runner.s1();
 				for (SystemUnderTest system : started) {
-					fixed.fixedRate(system, runner.s1(), options.containsKey("ws"),
+					fixed.fixedRate(system, shape, options.containsKey("ws"),
 							Double.parseDouble(options.get("fixed-rate")));
 				}
 				status = 0;
@@ -273,11 +275,18 @@ public final class BenchmarkRunner {
 				case "s3" -> halfKnee(runs, systems, s1);
 				case "s4", "s4ws" -> {
 					boolean webSocket = scenario.equals("s4ws");
-					for (SystemUnderTest system : systems) {
-						Idle idle = runs.idle(system, this.settings.idle(), webSocket);
-						this.rows.put("S4 " + scenario + system.name(),
+					for (SystemUnderTest running : systems) {
+						// on a server of its own, whose heap the earlier scenarios did
+						// not grow,
+						// so that its RSS counts what the connections cost
+						Idle idle;
+						try (SystemUnderTest system = start(running.name(), directory.resolve(scenario), false,
+								List.of())) {
+							idle = runs.idle(system, this.settings.idle(), webSocket);
+						}
+						this.rows.put("S4 " + scenario + running.name(),
 								String.format(Locale.ROOT, "S4 idle %s | %s | %d of %d open | heap %s | RSS %s | |",
-										Scenarios.transport(webSocket), system.name(), idle.connected(), idle.count(),
+										Scenarios.transport(webSocket), running.name(), idle.connected(), idle.count(),
 										Scenarios.kb(idle.heapPerSubscription()),
 										Scenarios.kb(idle.rssPerSubscription())));
 					}
