@@ -30,6 +30,11 @@ public final class Scenarios {
 
 	private static final AtomicInteger GENERATION = new AtomicInteger();
 
+	/**
+	 * How often the knee search halves the gap between its last good and failed rates.
+	 */
+	private static final int REFINEMENTS = 2;
+
 	/** Publishes per second while warming up a server's publishing. */
 	private static final double PUBLISH_WARMUP_RATE = 5_000;
 
@@ -54,8 +59,8 @@ public final class Scenarios {
 	/**
 	 * Find the highest delivery rate with a p99 latency of at most 50 ms at which all
 	 * deliveries keep up: step the rate up by {@link Settings#factor()} until a step
-	 * fails (or down until one passes), try once between the last good and the failed
-	 * rate, then confirm the best rate with a longer run.
+	 * fails (or down until one passes), halve the gap between the last good and the
+	 * failed rate twice, then confirm the best rate with a longer run (or 0.9 of it).
 	 * @param system the system
 	 * @param shape the channels and subscribers
 	 * @param webSocket whether to subscribe over WebSocket
@@ -98,15 +103,23 @@ public final class Scenarios {
 				return new Knee(null, steps, false);
 			}
 			if (failed != null) {
-				open = reopenIfLost(system, shape, webSocket, open);
-				Step between = step(system, shape, open, Math.sqrt(best.offered() * failed.offered()),
-						this.settings.step(), "refine");
-				steps.add(between);
-				if (between.passed()) {
-					best = between;
+				// two halvings of the gap, so that a knee is known to about a tenth
+				double low = best.offered();
+				double high = failed.offered();
+				for (int i = 0; i < REFINEMENTS; i++) {
+					open = reopenIfLost(system, shape, webSocket, open);
+					Step between = step(system, shape, open, Math.sqrt(low * high), this.settings.step(), "refine");
+					steps.add(between);
+					if (between.passed()) {
+						best = between;
+						low = between.offered();
+					}
+					else {
+						high = between.offered();
+					}
 				}
 			}
-			for (double share : new double[] { 1.0, 0.8 }) {
+			for (double share : new double[] { 1.0, 0.9 }) {
 				open = reopenIfLost(system, shape, webSocket, open);
 				Step confirmed = step(system, shape, open, best.offered() * share, this.settings.measure(), "final");
 				steps.add(confirmed);
