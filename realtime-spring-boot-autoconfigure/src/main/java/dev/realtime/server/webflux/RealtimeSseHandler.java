@@ -156,9 +156,12 @@ public final class RealtimeSseHandler {
 	private static Replay replay(ServerRequest request) {
 		String lastEventId = request.headers().firstHeader("Last-Event-ID");
 		if (lastEventId == null) {
-			lastEventId = request.queryParam("lastEventId").orElse(null);
+			lastEventId = QueryParameters.first(request, "lastEventId");
 		}
-		String history = request.queryParam("history").orElse("all");
+		String history = QueryParameters.first(request, "history");
+		if (history == null) {
+			history = "all";
+		}
 		if (!history.equals("all") && !history.equals("none")) {
 			throw new IllegalArgumentException("Query parameter 'history' must be 'all' or 'none'");
 		}

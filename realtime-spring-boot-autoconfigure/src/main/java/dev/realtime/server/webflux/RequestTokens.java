@@ -24,10 +24,12 @@ final class RequestTokens {
 		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
 			return authorization.substring(BEARER.length()).trim();
 		}
-		return request.queryParam("token")
-			.filter((token) -> !token.isBlank())
-			.orElseThrow(() -> new InvalidTokenException(
-					"Missing token: send 'Authorization: Bearer <token>' or the 'token' query parameter"));
+		String token = QueryParameters.first(request, "token");
+		if (token == null || token.isBlank()) {
+			throw new InvalidTokenException(
+					"Missing token: send 'Authorization: Bearer <token>' or the 'token' query parameter");
+		}
+		return token;
 	}
 
 }
