@@ -19,6 +19,7 @@ import dev.realtime.benchmarks.Scenarios.Shape;
 import dev.realtime.benchmarks.Scenarios.Step;
 import dev.realtime.benchmarks.SystemUnderTest.Kind;
 import dev.realtime.benchmarks.baseline.BaselineServer;
+import dev.realtime.benchmarks.floor.FloorServer;
 import dev.realtime.benchmarks.starter.StarterServer;
 import org.jspecify.annotations.Nullable;
 
@@ -137,7 +138,7 @@ public final class BenchmarkRunner {
 
 	/**
 	 * Start a system under test.
-	 * @param name {@code starter}, {@code baseline}, {@code nchan} or
+	 * @param name {@code starter}, {@code baseline}, {@code nchan}, {@code floor} or
 	 * {@code starter-redis}
 	 * @param directory where logs go
 	 * @param jfr whether to record the Java server with Flight Recorder
@@ -153,6 +154,8 @@ public final class BenchmarkRunner {
 					List.of(javaServer(name, BaselineServer.class.getName(), directory, jfr, List.of())));
 			case "nchan" -> new SystemUnderTest(name, Kind.NCHAN,
 					List.of(ServerProcess.nchan(ServerProcess.freePort(), directory.resolve("nchan"))));
+			case "floor" -> new SystemUnderTest(name, Kind.FLOOR,
+					List.of(javaServer(name, FloorServer.class.getName(), directory, jfr, List.of())));
 			default -> throw new IllegalArgumentException("Unknown system '" + name + "'");
 		};
 	}
@@ -237,17 +240,18 @@ public final class BenchmarkRunner {
 	 * in turn; each figure is the best round of its system, and the row shows every
 	 * round, so that a round that the machine slowed shows as such.
 	 * @param load the load generator
-	 * @param systems the systems
+	 * @param all the systems
 	 * @param scenarios the scenarios to run
 	 * @param directory where logs go
 	 * @return the report
 	 * @throws Exception when the harness fails
 	 */
-	String run(LoadGenerator load, List<SystemUnderTest> systems, List<String> scenarios, Path directory)
-			throws Exception {
+	String run(LoadGenerator load, List<SystemUnderTest> all, List<String> scenarios, Path directory) throws Exception {
 		Scenarios runs = new Scenarios(load, this.settings, this.out);
 		Map<String, Knee> s1 = new LinkedHashMap<>();
 		Instant started = Instant.now();
+		// the floor only holds idle responses open
+		List<SystemUnderTest> systems = all.stream().filter((system) -> system.kind() != Kind.FLOOR).toList();
 		for (String scenario : scenarios) {
 			this.out.println("== " + scenario + " (" + Duration.between(started, Instant.now()).toSeconds() + " s)");
 			switch (scenario) {
@@ -275,7 +279,10 @@ public final class BenchmarkRunner {
 				case "s3" -> halfKnee(runs, systems, s1);
 				case "s4", "s4ws" -> {
 					boolean webSocket = scenario.equals("s4ws");
-					for (SystemUnderTest running : systems) {
+					for (SystemUnderTest running : all) {
+						if (webSocket && running.kind() == Kind.FLOOR) {
+							continue;
+						}
 						// on a server of its own, whose heap the earlier scenarios did
 						// not grow,
 						// so that its RSS counts what the connections cost

@@ -10,7 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How to subscribe and publish to one of the compared systems: the starter (tokens from
- * {@code POST /realtime/token}), the hand-written baseline, Nchan.
+ * {@code POST /realtime/token}), the hand-written baseline, Nchan, and for S4 the floor
+ * of WebFlux.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -110,6 +111,8 @@ public final class SystemUnderTest implements AutoCloseable {
 					: SubscriptionSpec.sse(port, "/sse/" + channel, null);
 			case NCHAN -> webSocket ? SubscriptionSpec.webSocket(port, "/sub/" + channel, null)
 					: SubscriptionSpec.sse(port, "/sub/" + channel, null);
+			// the starter's request, with a token of the same length
+			case FLOOR -> SubscriptionSpec.sse(port, "/realtime/sse?history=none", "Bearer " + "t".repeat(267));
 		};
 	}
 
@@ -195,7 +198,12 @@ public final class SystemUnderTest implements AutoCloseable {
 		/**
 		 * Nchan on nginx.
 		 */
-		NCHAN
+		NCHAN,
+
+		/**
+		 * WebFlux holding SSE responses open with nothing behind them: S4 only.
+		 */
+		FLOOR
 
 	}
 
