@@ -354,14 +354,14 @@ public final class BenchmarkRunner {
 			return 0;
 		}
 		String all = (rounds.size() > 1)
-				? " rounds " + String.join(" / ",
-						rounds.stream().map((round) -> String.format(Locale.ROOT, "%.0f", rate(round))).toList()) + ";"
+				? "rounds " + String.join(" / ",
+						rounds.stream().map((round) -> String.format(Locale.ROOT, "%.0f", rate(round))).toList()) + "; "
 				: "";
 		this.rows.put(figure + system.name(),
-				String.format(Locale.ROOT,
-						"%s | %s | %.0f/s%s (%s server %.2f cores, load %.2f) | %.2f | %.2f | %.2f |", figure,
-						system.name(), step.rate(), knee.confirmed() ? "" : " unconfirmed", all, step.serverCpu(),
-						step.loadCpu(), step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0));
+				String.format(Locale.ROOT, "%s | %s | %.0f/s%s (%sserver %.2f cores, load %.2f) | %.2f | %.2f | %.2f |",
+						figure, system.name(), step.rate(), knee.confirmed() ? "" : " unconfirmed", all,
+						step.serverCpu(), step.loadCpu(), step.p50() / 1000.0, step.p99() / 1000.0,
+						step.p999() / 1000.0));
 		return step.rate();
 	}
 
@@ -437,8 +437,9 @@ public final class BenchmarkRunner {
 				return;
 			}
 			try (SystemUnderTest system = new SystemUnderTest("starter-redis", Kind.STARTER, nodes)) {
-				Knee knee = runs.knee(system, s1(), false);
-				double rate = kneeRow("S5 knee sse, Redis engine, two nodes", system, knee, List.of(knee));
+				Map<String, List<Knee>> knees = knees(List.of(system), (twoNodes) -> runs.knee(twoNodes, s1(), false));
+				double rate = kneeRows("S5 knee sse, Redis engine, two nodes", List.of(system), knees)
+					.get(system.name());
 				if (memory != null && memory.knee() != null) {
 					this.rows.put("S5 ratio", String.format(Locale.ROOT, "S5 ratio | redis / memory | %.2f× | | | |",
 							rate / memory.knee().rate()));
