@@ -20,20 +20,15 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  */
 final class FluxSseOutput implements SseOutput {
 
-	/** How many frames the response may be behind before the output is not writable. */
-	private static final int HIGH_WATER = 32;
-
 	private final StreamLoop loop;
 
 	private final FluxSink<DataBuffer> sink;
 
 	private final DataBufferFactory bufferFactory;
 
+	private final FluxDemand demand = new FluxDemand();
+
 	private @Nullable Runnable whenWritable;
-
-	private long written;
-
-	private long requested;
 
 	private FluxSseOutput(StreamLoop loop, FluxSink<DataBuffer> sink, DataBufferFactory bufferFactory) {
 		this.loop = loop;
@@ -60,7 +55,11 @@ final class FluxSseOutput implements SseOutput {
 	}
 
 	private void requested(long count) {
-		this.requested = (count > Long.MAX_VALUE - this.requested) ? Long.MAX_VALUE : this.requested + count;
+		this.demand.requested(count);
+		runWhenWritable();
+	}
+
+	private void runWhenWritable() {
 		Runnable task = this.whenWritable;
 		if (task != null && isWritable()) {
 			this.whenWritable = null;
@@ -80,7 +79,7 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public void write(byte[] frame) {
-		this.written++;
+		this.demand.written();
 		this.sink.next(this.bufferFactory.wrap(frame));
 	}
 
@@ -90,13 +89,13 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public boolean isWritable() {
-		return this.written - this.requested < HIGH_WATER;
+		return this.demand.isWritable();
 	}
 
 	@Override
 	public void whenWritable(Runnable task) {
 		this.whenWritable = task;
-		requested(0);
+		runWhenWritable();
 	}
 
 	@Override

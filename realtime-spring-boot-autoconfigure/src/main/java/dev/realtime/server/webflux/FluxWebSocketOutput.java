@@ -25,9 +25,6 @@ import org.springframework.web.reactive.socket.WebSocketSession;
  */
 final class FluxWebSocketOutput implements WebSocketOutput {
 
-	/** How many frames the session may be behind before the output is not writable. */
-	private static final int HIGH_WATER = 32;
-
 	private final StreamLoop loop;
 
 	private final WebSocketSession session;
@@ -36,11 +33,9 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	private final AtomicReference<CloseStatus> closing;
 
+	private final FluxDemand demand = new FluxDemand();
+
 	private final List<Runnable> whenWritable = new ArrayList<>(2);
-
-	private long written;
-
-	private long requested;
 
 	private FluxWebSocketOutput(StreamLoop loop, WebSocketSession session, FluxSink<WebSocketMessage> sink,
 			AtomicReference<CloseStatus> closing) {
@@ -71,7 +66,11 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 	}
 
 	private void requested(long count) {
-		this.requested = (count > Long.MAX_VALUE - this.requested) ? Long.MAX_VALUE : this.requested + count;
+		this.demand.requested(count);
+		runWhenWritable();
+	}
+
+	private void runWhenWritable() {
 		if (isWritable() && !this.whenWritable.isEmpty()) {
 			List<Runnable> tasks = List.copyOf(this.whenWritable);
 			this.whenWritable.clear();
@@ -100,7 +99,7 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 	}
 
 	private void send(WebSocketMessage message) {
-		this.written++;
+		this.demand.written();
 		this.sink.next(message);
 	}
 
@@ -110,13 +109,13 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public boolean isWritable() {
-		return this.written - this.requested < HIGH_WATER;
+		return this.demand.isWritable();
 	}
 
 	@Override
 	public void whenWritable(Runnable task) {
 		this.whenWritable.add(task);
-		requested(0);
+		runWhenWritable();
 	}
 
 	@Override
