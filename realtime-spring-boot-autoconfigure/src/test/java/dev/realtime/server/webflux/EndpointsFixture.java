@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.realtime.Channel;
 import dev.realtime.MessageKind;
@@ -21,6 +19,7 @@ import dev.realtime.server.webflux.TestRoom.Note;
 import dev.realtime.support.BeanValidationPayloadValidator;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
+import dev.realtime.testsupport.MutableClock;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.JwsRealtimeTokens;
 import dev.realtime.token.TokenKeys;
@@ -47,7 +46,7 @@ final class EndpointsFixture implements AutoCloseable {
 
 	final JsonMapper mapper = JsonMapper.builder().build();
 
-	final TestClock clock = new TestClock(NOW);
+	final MutableClock clock = new MutableClock(NOW);
 
 	final DefaultChannelCatalog catalog = DefaultChannelCatalog.of(TestRoom.class);
 
@@ -102,43 +101,6 @@ final class EndpointsFixture implements AutoCloseable {
 	public void close() {
 		this.shutdown.stop();
 		this.engine.destroy();
-	}
-
-	/**
-	 * A clock that moves only when told to.
-	 */
-	static final class TestClock extends Clock {
-
-		private final AtomicLong millis;
-
-		TestClock(Instant start) {
-			this.millis = new AtomicLong(start.toEpochMilli());
-		}
-
-		void advance(Duration duration) {
-			this.millis.addAndGet(duration.toMillis());
-		}
-
-		@Override
-		public long millis() {
-			return this.millis.get();
-		}
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(millis());
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			throw new UnsupportedOperationException();
-		}
-
 	}
 
 }
