@@ -283,9 +283,9 @@ public final class BenchmarkRunner {
 						if (webSocket && running.kind() == Kind.FLOOR) {
 							continue;
 						}
-						// on a server of its own, whose heap the earlier scenarios did
-						// not grow,
-						// so that its RSS counts what the connections cost
+						// on a server of its own, whose heap the earlier scenarios
+						// did not grow, so that its RSS counts what the connections
+						// cost
 						Idle idle;
 						try (SystemUnderTest system = start(running.name(), directory.resolve(scenario), false,
 								List.of())) {
