@@ -12,7 +12,6 @@ import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
 import org.jspecify.annotations.Nullable;
-import reactor.core.Disposable;
 
 /**
  * The messages of one channel for one client, as the wire contract orders them: once the
@@ -28,7 +27,8 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	private final Client client;
 
-	private final String channel;
+	/** The channel, shared with its other subscribers once joined. */
+	private String channel;
 
 	private Set<String> topics;
 
@@ -38,7 +38,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	private final int capacity;
 
-	private @Nullable Disposable membership;
+	private LocalFanOut.@Nullable Membership membership;
 
 	private State state = State.WAITING;
 
@@ -86,7 +86,9 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 */
 	void join(LocalFanOut fanOut) {
 		if (this.state == State.WAITING && this.membership == null) {
-			this.membership = fanOut.join(this);
+			LocalFanOut.Membership membership = fanOut.join(this);
+			this.membership = membership;
+			this.channel = membership.channel();
 		}
 	}
 
@@ -96,7 +98,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	void close() {
 		this.state = State.CLOSED;
 		this.waiting = null;
-		Disposable membership = this.membership;
+		LocalFanOut.Membership membership = this.membership;
 		if (membership != null) {
 			this.membership = null;
 			membership.dispose();

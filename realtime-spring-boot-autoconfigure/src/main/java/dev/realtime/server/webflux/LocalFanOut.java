@@ -64,12 +64,12 @@ final class LocalFanOut {
 	/**
 	 * Add a subscriber to its channel.
 	 * @param subscriber the subscriber
-	 * @return removes the subscriber
+	 * @return the subscriber's place, which removes it when disposed
 	 */
-	Disposable join(FanOutSubscriber subscriber) {
+	Membership join(FanOutSubscriber subscriber) {
 		while (true) {
 			Feed feed = this.feeds.computeIfAbsent(subscriber.channel(), Feed::new);
-			Disposable membership = feed.add(subscriber);
+			Membership membership = feed.add(subscriber);
 			if (membership != null) {
 				return membership;
 			}
@@ -152,7 +152,7 @@ final class LocalFanOut {
 			this.channel = channel;
 		}
 
-		@Nullable Disposable add(FanOutSubscriber subscriber) {
+		@Nullable Membership add(FanOutSubscriber subscriber) {
 			Group group;
 			boolean start;
 			synchronized (this) {
@@ -433,9 +433,9 @@ final class LocalFanOut {
 	}
 
 	/**
-	 * A subscriber's place in a feed.
+	 * A subscriber's place in a channel's feed.
 	 */
-	private static final class Membership implements Disposable {
+	static final class Membership implements Disposable {
 
 		private final Feed feed;
 
@@ -450,6 +450,15 @@ final class LocalFanOut {
 			this.feed = feed;
 			this.group = group;
 			this.subscriber = subscriber;
+		}
+
+		/**
+		 * Return the channel's name as the feed holds it, which subscribers of the
+		 * channel can share instead of keeping a copy each.
+		 * @return the channel name
+		 */
+		String channel() {
+			return this.feed.channel;
 		}
 
 		@Override

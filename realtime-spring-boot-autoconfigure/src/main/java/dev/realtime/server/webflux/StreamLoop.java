@@ -6,6 +6,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -28,12 +30,21 @@ interface StreamLoop extends Executor {
 	Disposable schedulePeriodically(Runnable task, Duration period);
 
 	/**
-	 * Return the loop of a Netty event loop.
+	 * Return the loop of a Netty event loop, the same instance for every stream created
+	 * on that event loop.
 	 * @param eventLoop the event loop
 	 * @return the loop
 	 */
 	static StreamLoop of(EventLoop eventLoop) {
-		return new EventLoopStreamLoop(eventLoop);
+		if (!eventLoop.inEventLoop()) {
+			return new EventLoopStreamLoop(eventLoop);
+		}
+		EventLoopStreamLoop loop = EventLoopStreamLoop.CURRENT.get();
+		if (loop == null || loop.eventLoop() != eventLoop) {
+			loop = new EventLoopStreamLoop(eventLoop);
+			EventLoopStreamLoop.CURRENT.set(loop);
+		}
+		return loop;
 	}
 
 	/**
@@ -51,6 +62,9 @@ interface StreamLoop extends Executor {
 	 * @param eventLoop the event loop
 	 */
 	record EventLoopStreamLoop(EventLoop eventLoop) implements StreamLoop {
+
+		/** The loop of the event loop running on this thread, shared by its streams. */
+		private static final FastThreadLocal<@Nullable EventLoopStreamLoop> CURRENT = new FastThreadLocal<>();
 
 		@Override
 		public void execute(Runnable task) {

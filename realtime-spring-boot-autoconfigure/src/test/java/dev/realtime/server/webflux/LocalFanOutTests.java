@@ -77,6 +77,18 @@ class LocalFanOutTests {
 	}
 
 	@Test
+	void whenSubscribersJoinOneChannelThenTheyShareOneCopyOfItsName() {
+		TestLoop loop = loop("a");
+		String first = new String(CHANNEL.toCharArray());
+		String second = new String(CHANNEL.toCharArray());
+		LocalFanOut.Membership one = this.fanOut.join(new RecordingSubscriber(first, loop.loop(), null));
+		LocalFanOut.Membership two = this.fanOut.join(new RecordingSubscriber(second, loop.loop(), null));
+		this.memberships.add(one);
+		this.memberships.add(two);
+		assertThat(one.channel()).isEqualTo(CHANNEL).isSameAs(two.channel());
+	}
+
+	@Test
 	void whenChannelIsLiveThenEveryMessagePublishedAfterwardsReachesEverySubscriberOnceInIdOrder() {
 		TestLoop loop = loop("a");
 		RecordingSubscriber first = join(loop);

@@ -1,0 +1,44 @@
+package dev.realtime.server.webflux;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link StreamLoop}.
+ *
+ * @author Realtime team
+ */
+class StreamLoopTests {
+
+	private final EventLoop eventLoop = new DefaultEventLoop();
+
+	private final EventLoop otherEventLoop = new DefaultEventLoop();
+
+	@AfterEach
+	void shutdown() {
+		this.eventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+		this.otherEventLoop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+	}
+
+	@Test
+	void whenStreamsStartOnAnEventLoopThenTheyShareOneLoop() throws Exception {
+		StreamLoop first = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
+		StreamLoop second = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
+		assertThat(first).isSameAs(second);
+	}
+
+	@Test
+	void whenALoopIsTakenOffItsEventLoopThenItEqualsTheSharedOne() throws Exception {
+		StreamLoop shared = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
+		StreamLoop outside = StreamLoop.of(this.eventLoop);
+		assertThat(outside).isNotSameAs(shared).isEqualTo(shared);
+		assertThat(StreamLoop.of(this.otherEventLoop)).isNotEqualTo(shared);
+	}
+
+}
