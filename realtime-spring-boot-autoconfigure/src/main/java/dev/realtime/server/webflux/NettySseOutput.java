@@ -8,14 +8,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
@@ -23,21 +25,26 @@ import reactor.netty.http.server.HttpServerResponse;
 import org.springframework.http.server.reactive.AbstractServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+import org.springframework.util.Assert;
 
 /**
  * Writes an SSE stream straight to a Reactor Netty HTTP/1.1 connection. WebFlux commits
  * the status line and headers, so that filters, security headers and CORS apply as to any
- * response; then the handler's {@code Mono} stays pending while the stream writes on the
- * connection's event loop, and completing it makes Reactor Netty write the last chunk,
- * after which the connection serves the next request.
+ * response; then the handler's {@code Mono}, this output, stays pending while the stream
+ * writes on the connection's event loop, and completing it makes Reactor Netty write the
+ * last chunk, after which the connection serves the next request.
  * <p>
  * Each message's frame is encoded once, with its chunk header, into a direct buffer that
  * every subscriber writes below the HTTP encoder, as it is. When Reactor Netty compresses
  * the response, frames go through the pipeline instead, as HTTP content.
+ * <p>
+ * An open stream is this object, its session and what WebFlux holds for any response: the
+ * output is its own {@code Mono}, subscribed once by WebFlux, instead of a chain of
+ * operators that would stay behind the pending stream.
  *
  * @author Realtime team
  */
-final class NettySseOutput implements SseOutput {
+final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscriber<Void>, Subscription {
 
 	private static final FastThreadLocal<LoopFrames> MESSAGE_CHUNKS = LoopFrames
 		.perLoop((message) -> chunk(message.frame(RealtimeSseHandler.MESSAGE_FRAME)));
@@ -47,33 +54,52 @@ final class NettySseOutput implements SseOutput {
 	private final Channel channel;
 
 	/**
-	 * The HTTP codec to write pre-chunked frames below, {@code null} when compressing.
+	 * The HTTP codec to write pre-chunked frames below, {@code null} when compressing,
+	 * which Reactor Netty decides as it sends the head.
 	 */
-	private final @Nullable ChannelHandlerContext codec;
+	private @Nullable ChannelHandlerContext codec;
 
 	private final ChannelPromise voidPromise;
 
-	private final MonoSink<Void> done;
+	/** The response until WebFlux committed it, then {@code null}. */
+	private @Nullable ServerHttpResponse committing;
+
+	/** Reactor Netty's response until it sent the head, then {@code null}. */
+	private @Nullable HttpServerResponse sending;
+
+	/** Creates the session once the headers are sent, then {@code null}. */
+	private @Nullable Function<SseOutput, SseSession> sessions;
+
+	/** The sending of the headers, while it runs. */
+	private volatile @Nullable Subscription commit;
+
+	private volatile @Nullable SseSession session;
+
+	private volatile boolean cancelled;
+
+	private @Nullable CoreSubscriber<? super Void> actual;
 
 	private boolean awaitingWritable;
 
-	private NettySseOutput(Channel channel, @Nullable ChannelHandlerContext codec, MonoSink<Void> done) {
+	private NettySseOutput(ServerHttpResponse response, HttpServerResponse nativeResponse, Channel channel,
+			Function<SseOutput, SseSession> sessions) {
 		this.loop = StreamLoop.of(channel.eventLoop());
 		this.channel = channel;
-		this.codec = codec;
 		this.voidPromise = new VoidChannelPromise(channel, false);
-		this.done = done;
+		this.committing = response;
+		this.sending = nativeResponse;
+		this.sessions = sessions;
 	}
 
 	/**
 	 * Stream a session through Reactor Netty, if the response is an HTTP/1.1 response of
 	 * Reactor Netty.
-	 * @param response the response
-	 * @param session creates the session for the output
+	 * @param response the response, its status and headers set
+	 * @param sessions creates the session for the output
 	 * @return completes when the stream ended, or {@code null} when the response is not
 	 * written by Reactor Netty over HTTP/1.1
 	 */
-	static @Nullable Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> session) {
+	static @Nullable Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> sessions) {
 		ServerHttpResponse actual = response;
 		while (actual instanceof ServerHttpResponseDecorator decorator) {
 			actual = decorator.getDelegate();
@@ -84,16 +110,106 @@ final class NettySseOutput implements SseOutput {
 				|| !(connection.channel().pipeline().get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)) {
 			return null;
 		}
-		return response.setComplete()
-			.then(Mono.defer(() -> nativeResponse.sendHeaders().then()))
-			.then(Mono.create((done) -> {
-				Channel channel = connection.channel();
-				boolean compressed = channel.pipeline().get(NettyPipeline.CompressionHandler) != null;
-				ChannelHandlerContext codec = compressed ? null : channel.pipeline().context(NettyPipeline.HttpCodec);
-				SseSession started = session.apply(new NettySseOutput(channel, codec, done));
-				done.onDispose(started::cancel);
-				started.start();
-			}));
+		return new NettySseOutput(response, nativeResponse, connection.channel(), sessions);
+	}
+
+	/**
+	 * Start: WebFlux commits the response (status, headers, cookies, before-commit
+	 * actions), then Reactor Netty sends the head, then the session starts.
+	 */
+	@Override
+	public void subscribe(CoreSubscriber<? super Void> actual) {
+		this.actual = actual;
+		actual.onSubscribe(this);
+		ServerHttpResponse response = this.committing;
+		if (response != null) {
+			response.setComplete().subscribe(this);
+		}
+	}
+
+	@Override
+	public void onSubscribe(Subscription subscription) {
+		this.commit = subscription;
+		if (this.cancelled) {
+			subscription.cancel();
+		}
+		else {
+			subscription.request(Long.MAX_VALUE);
+		}
+	}
+
+	@Override
+	public void onNext(Void ignored) {
+	}
+
+	@Override
+	public void onError(Throwable ex) {
+		this.commit = null;
+		this.committing = null;
+		this.sending = null;
+		this.sessions = null;
+		actual().onError(ex);
+	}
+
+	/**
+	 * WebFlux committed the response: send the head. The head is sent: start the session,
+	 * on the event loop that sent it.
+	 */
+	@Override
+	public void onComplete() {
+		this.commit = null;
+		HttpServerResponse sending = this.sending;
+		if (this.committing != null && sending != null) {
+			this.committing = null;
+			if (!this.cancelled) {
+				sending.sendHeaders().then().subscribe(this);
+			}
+			return;
+		}
+		Function<SseOutput, SseSession> sessions = this.sessions;
+		this.sending = null;
+		this.sessions = null;
+		if (sessions == null || this.cancelled) {
+			return;
+		}
+		ChannelPipeline pipeline = this.channel.pipeline();
+		if (pipeline.get(NettyPipeline.CompressionHandler) == null) {
+			this.codec = pipeline.context(NettyPipeline.HttpCodec);
+		}
+		SseSession started = sessions.apply(this);
+		this.session = started;
+		if (this.cancelled) {
+			started.cancel();
+		}
+		else {
+			started.start();
+		}
+	}
+
+	@Override
+	public void request(long n) {
+	}
+
+	/**
+	 * The client is gone: stop the stream without writing anything more.
+	 */
+	@Override
+	public void cancel() {
+		this.cancelled = true;
+		Subscription commit = this.commit;
+		if (commit != null) {
+			commit.cancel();
+		}
+		SseSession session = this.session;
+		if (session != null) {
+			session.cancel();
+		}
+	}
+
+	private CoreSubscriber<? super Void> actual() {
+		CoreSubscriber<? super Void> actual = this.actual;
+		Assert.state(actual != null, "Not subscribed");
+		return actual;
 	}
 
 	private static @Nullable Object nativeResponse(AbstractServerHttpResponse response) {
@@ -164,7 +280,7 @@ final class NettySseOutput implements SseOutput {
 
 	@Override
 	public void complete() {
-		this.done.success();
+		actual().onComplete();
 	}
 
 	private ChannelOutboundInvoker outbound() {

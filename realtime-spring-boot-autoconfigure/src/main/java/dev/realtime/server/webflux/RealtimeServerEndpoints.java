@@ -13,9 +13,7 @@ import dev.realtime.token.RealtimeTokens;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -102,8 +100,9 @@ public final class RealtimeServerEndpoints {
 			routes.POST(basePath + "/token", this.tokenHandler::handleRequest);
 		}
 		if (sse) {
-			routes.GET(basePath + "/sse", RequestPredicates.accept(MediaType.TEXT_EVENT_STREAM, MediaType.ALL),
-					this.sseHandler::handleRequest);
+			// no Accept predicate: it would parse the header into media types that the
+			// request keeps for as long as the stream is open
+			routes.GET(basePath + "/sse", this.sseHandler::handleRequest);
 		}
 		if (publish) {
 			routes.POST(basePath + "/publish", this.publishHandler::handleRequest);

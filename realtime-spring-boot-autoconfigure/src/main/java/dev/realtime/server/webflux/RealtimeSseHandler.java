@@ -17,12 +17,19 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.CollectionUtils;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Streams a channel as Server-Sent Events: {@code GET {base}/sse} with a subscription
@@ -44,6 +51,11 @@ public final class RealtimeSseHandler {
 	static final Function<EngineMessage, byte[]> MESSAGE_FRAME = RealtimeSseHandler::encodeMessage;
 
 	private static final byte[] DATA_LINE = Frames.utf8("\ndata: ");
+
+	private static final HttpHeaders STREAM_HEADERS = streamHeaders();
+
+	private static final MultiValueMap<String, ResponseCookie> NO_COOKIES = CollectionUtils
+		.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
 	private final RealtimeEngine engine;
 
@@ -95,30 +107,8 @@ public final class RealtimeSseHandler {
 		catch (RuntimeException ex) {
 			return RealtimeProblems.of(ex);
 		}
-		// only what the stream needs, since the response keeps its body while it is open
-		String channel = claims.channel();
-		Set<String> topics = claims.topics();
-		long expiresAt = claims.expiresAt().toEpochMilli();
-		Function<SseOutput, SseSession> session = (output) -> new SseSession(this, channel, topics, expiresAt, replay,
-				output);
-		return ServerResponse.ok().body((response, context) -> {
-			// on the response, not the builder, whose copy would be kept as long
-			HttpHeaders headers = response.getHeaders();
-			headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-			headers.setCacheControl(CacheControl.noStore());
-			headers.set("X-Accel-Buffering", "no");
-			return stream(response, session);
-		});
-	}
-
-	private Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> session) {
-		if (REACTOR_NETTY_PRESENT) {
-			Mono<Void> stream = NettySseOutput.stream(response, session);
-			if (stream != null) {
-				return stream;
-			}
-		}
-		return response.writeWith(FluxSseOutput.stream(this.streams.workerLoop(), response.bufferFactory(), session));
+		return Mono
+			.just(new StreamResponse(claims.channel(), claims.topics(), claims.expiresAt().toEpochMilli(), replay));
 	}
 
 	RealtimeEngine engine() {
@@ -151,6 +141,14 @@ public final class RealtimeSseHandler {
 
 	byte[] retryFrame() {
 		return this.retryFrame;
+	}
+
+	private static HttpHeaders streamHeaders() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+		headers.setCacheControl(CacheControl.noStore());
+		headers.set("X-Accel-Buffering", "no");
+		return HttpHeaders.readOnlyHttpHeaders(headers);
 	}
 
 	private static Replay replay(ServerRequest request) {
@@ -204,6 +202,66 @@ public final class RealtimeSseHandler {
 		out.write('\n');
 		out.write('\n');
 		return out.toByteArray();
+	}
+
+	/**
+	 * The response to a subscription: the stream's status and headers, then the stream.
+	 * WebFlux holds the response while the stream is open, so it keeps only what the
+	 * session needs, and its headers and cookies are shared constants instead of the
+	 * copies a {@link ServerResponse#ok() builder} would make.
+	 */
+	private final class StreamResponse implements ServerResponse {
+
+		private final String channel;
+
+		private final Set<String> topics;
+
+		private final long expiresAt;
+
+		private final Replay replay;
+
+		StreamResponse(String channel, Set<String> topics, long expiresAt, Replay replay) {
+			this.channel = channel;
+			this.topics = topics;
+			this.expiresAt = expiresAt;
+			this.replay = replay;
+		}
+
+		@Override
+		public HttpStatusCode statusCode() {
+			return HttpStatus.OK;
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			return STREAM_HEADERS;
+		}
+
+		@Override
+		public MultiValueMap<String, ResponseCookie> cookies() {
+			return NO_COOKIES;
+		}
+
+		@Override
+		public Mono<Void> writeTo(ServerWebExchange exchange, Context context) {
+			ServerHttpResponse response = exchange.getResponse();
+			response.setStatusCode(HttpStatus.OK);
+			response.getHeaders().putAll(STREAM_HEADERS);
+			if (REACTOR_NETTY_PRESENT) {
+				Mono<Void> stream = NettySseOutput.stream(response, this::session);
+				if (stream != null) {
+					return stream;
+				}
+			}
+			return response
+				.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(), this::session));
+		}
+
+		private SseSession session(SseOutput output) {
+			return new SseSession(RealtimeSseHandler.this, this.channel, this.topics, this.expiresAt, this.replay,
+					output);
+		}
+
 	}
 
 }
