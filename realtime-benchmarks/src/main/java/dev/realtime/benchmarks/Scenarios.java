@@ -162,6 +162,13 @@ public final class Scenarios {
 	 */
 	public Idle idle(SystemUnderTest system, int count, boolean webSocket) throws InterruptedException {
 		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false, true);
+		// what the first subscriptions cost once (classes loaded, code compiled, buffers
+		// pooled, heap grown) is not what each one costs: open and close a tenth of them
+		// before the readings
+		try (Open warmUp = open(system, shape, webSocket, Math.max(1, count / 10))) {
+			Thread.sleep(this.settings.grace().toMillis());
+		}
+		Thread.sleep(this.settings.grace().toMillis() * 2);
 		long heapBefore = system.hasHeap() ? system.heap(this.load) : 0;
 		Map<String, long[]> histogramBefore = histogram(system);
 		long rssBefore = system.rssBytes();
