@@ -303,6 +303,13 @@ export interface CsrfOptions {
   cookieName?: string;
 }
 
+/**
+ * The CSRF header for a state-changing request of the page's own, found as {@link fetchToken} finds it (see
+ * {@link CsrfOptions}): `fetch('/api/runs', { method: 'POST', headers: csrfHeaders() })`. Empty when the page has
+ * no CSRF token, or with `false`.
+ */
+export function csrfHeaders(options?: CsrfOptions | false): Record<string, string>;
+
 /** Options of {@link fetchToken}. */
 export interface FetchTokenOptions {
   channel: string;

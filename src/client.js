@@ -109,10 +109,10 @@ export async function fetchToken({
  * The CSRF header Spring Security expects, from the options, a `<meta name="_csrf">` tag (with
  * `<meta name="_csrf_header">`) or the `XSRF-TOKEN` cookie of `CookieServerCsrfTokenRepository`.
  *
- * @param {CsrfOptions | false | undefined} options
+ * @param {CsrfOptions | false} [options]
  * @returns {Record<string, string>}
  */
-function csrfHeaders(options) {
+export function csrfHeaders(options) {
   if (options === false) {
     return {};
   }

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RealtimeError, fetchToken, subscribe } from '../src/client.js';
+import { RealtimeError, csrfHeaders, fetchToken, subscribe } from '../src/client.js';
 import { createSseServer, settle, subscribedEvent } from './fakes.js';
 
 /** A token endpoint that answers each request with the next of the given responses (the last one repeats). */
@@ -116,6 +116,16 @@ describe('fetchToken', () => {
     const { fetch } = tokenEndpoint(() => login);
     await expect(fetchToken({ channel: 'c', fetch }))
       .rejects.toMatchObject({ code: 'unauthorized', fatal: true, message: expect.stringContaining('/login') });
+  });
+});
+
+describe('csrfHeaders', () => {
+  it('gives the header of the page\'s CSRF token for its own requests', () => {
+    expect(csrfHeaders()).toEqual({});
+    document.cookie = 'XSRF-TOKEN=abc';
+    expect(csrfHeaders()).toEqual({ 'X-XSRF-TOKEN': 'abc' });
+    expect(csrfHeaders({ headerName: 'X-CSRF' })).toEqual({ 'X-CSRF': 'abc' });
+    expect(csrfHeaders(false)).toEqual({});
   });
 });
 
