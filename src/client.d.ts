@@ -157,7 +157,10 @@ export interface ReconnectOptions {
  *   this status; they resume from `lastEventId` without a gap.
  * - `reconnecting`: the connection dropped and a retry is scheduled or under way.
  * - `closed`: `close()` was called. Final.
- * - `error`: a fatal error (403, rejected static token, `maxAttempts` reached). Final.
+ * - `error`: a fatal error. Final. Fatal are: a token function that throws an error with `status` 400, 401 or 403
+ *   (as {@link fetchToken} does when the token endpoint refuses, e.g. not signed in or a missing CSRF token) or with
+ *   `fatal: true`; a 403 (or 400, 404) from the stream; a rejected static token; `maxAttempts` reached. Network
+ *   errors and other statuses (5xx, 429) are retried with backoff.
  */
 export type SubscriptionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'error';
 
@@ -183,13 +186,18 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
   /** Topics to read; they must be granted by the token. Used for the default token request. */
   topics?: readonly TopicName<T>[];
   /**
-   * The token. Default: `POST {baseUrl}/token` with `{channel, topics}` (the starter's token endpoint).
+   * The token. Default: {@link fetchToken} with `{channel, topics}` and {@link SubscribeOptions.csrf}, i.e.
+   * `POST {baseUrl}/token` on the starter's token endpoint with the page's CSRF token.
    */
   token?: TokenInput;
+  /** CSRF token of the default token request, see {@link FetchTokenOptions.csrf}. */
+  csrf?: CsrfOptions | false;
   /**
    * `sse` (default): `fetch` streaming with the token in the `Authorization` header.
-   * `eventsource`: the browser's `EventSource`, token in the URL (`?token=`); it cannot see HTTP statuses, so a
-   * 403 is retried until `maxAttempts`.
+   * `eventsource`: the browser's `EventSource`. Before each connect the token is exchanged for a short-lived,
+   * single-use stream ticket (`POST {baseUrl}/ticket` with the token as bearer) and only the ticket goes into the
+   * URL (`?ticket=`), never the token. A 401 from the ticket endpoint gets a new token, a 403 or 404 is fatal;
+   * `EventSource` itself cannot see HTTP statuses, so a stream that fails to open is retried until `maxAttempts`.
    * `websocket`: one socket per base URL shared by all subscriptions, in-band token refresh.
    */
   transport?: 'sse' | 'eventsource' | 'websocket';
@@ -276,23 +284,56 @@ export function publish<T extends TopicMap = AnyTopics, K extends TopicName<T> =
   options: PublishOptions<T, K>,
 ): Promise<{ id: string }>;
 
+/**
+ * Where the CSRF token of the token request comes from. Without options (the default) the first of these is sent:
+ *
+ * 1. a `<meta name="_csrf" content="…">` tag, in the header named by `<meta name="_csrf_header">` (default
+ *    `X-CSRF-TOKEN`), as a server-rendered page has it;
+ * 2. the `XSRF-TOKEN` cookie, in the `X-XSRF-TOKEN` header, as Spring Security's
+ *    `CookieServerCsrfTokenRepository.withHttpOnlyFalse()` writes and reads it.
+ *
+ * Nothing is sent when neither exists. `false` sends no CSRF header.
+ */
+export interface CsrfOptions {
+  /** The token itself, e.g. from your own endpoint; sent instead of looking for a meta tag or cookie. */
+  token?: string;
+  /** Header name to send the token in, whatever its source. */
+  headerName?: string;
+  /** Cookie to read the token from (default `XSRF-TOKEN`). */
+  cookieName?: string;
+}
+
+/**
+ * The CSRF header for a state-changing request of the page's own, found as {@link fetchToken} finds it (see
+ * {@link CsrfOptions}): `fetch('/api/runs', { method: 'POST', headers: csrfHeaders() })`. Empty when the page has
+ * no CSRF token, or with `false`.
+ */
+export function csrfHeaders(options?: CsrfOptions | false): Record<string, string>;
+
 /** Options of {@link fetchToken}. */
 export interface FetchTokenOptions {
   channel: string;
+  /** Topics to read (default: every topic of the channel). */
   topics?: readonly string[];
   /** Topics the token may publish to. */
   publish?: readonly string[];
   baseUrl?: string;
   fetch?: typeof fetch;
-  /** Extra request headers, e.g. a CSRF token. */
+  /** The CSRF token to send, see {@link CsrfOptions}. Default: from the page's meta tag or `XSRF-TOKEN` cookie. */
+  csrf?: CsrfOptions | false;
+  /** Extra request headers; they win over the CSRF header. */
   headers?: Record<string, string>;
 }
 
 /**
- * Asks the starter's token endpoint (`POST {baseUrl}/token`) for a token. Use it in a token function:
- * `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
+ * Asks the starter's token endpoint (`POST {baseUrl}/token`, JSON body `{channel, topics, publish}`, same-origin
+ * credentials) for a token, sending the page's CSRF token the way Spring Security expects it. Use it in a token
+ * function: `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
  *
- * @throws {RealtimeError} with the HTTP `status` (400, 401, 403) and problem `detail`
+ * @throws {RealtimeError} with the HTTP `status` and the problem `detail` when the endpoint refuses (400, 401, 403:
+ * a subscription then ends with status `error`; 403 is also what Spring Security answers to a missing CSRF token);
+ * with `code` `unauthorized` and `fatal` when the request was redirected (to a login page); with `code` `protocol`
+ * when the answer is not JSON
  */
 export function fetchToken(options: FetchTokenOptions): Promise<TokenResponse>;
 

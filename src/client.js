@@ -5,7 +5,7 @@
 /**
  * @import { SubscribeOptions, Subscription as SubscriptionApi, SubscriptionStatus, StatusDetail,
  *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions,
- *   FetchTokenOptions, RealtimeErrorOptions, FieldError } from './client.js'
+ *   FetchTokenOptions, CsrfOptions, RealtimeErrorOptions, FieldError } from './client.js'
  */
 
 /**
@@ -77,16 +77,80 @@ export async function publish({ channel, topic, data, token, baseUrl = DEFAULT_B
  * @param {FetchTokenOptions} options
  * @returns {Promise<TokenResponse>}
  */
-export async function fetchToken({ channel, topics, publish, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers }) {
+export async function fetchToken({
+  channel, topics, publish, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers, csrf,
+}) {
   const response = await fetchImpl(`${trimBase(baseUrl)}/token`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', ...headers },
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', ...csrfHeaders(csrf), ...headers },
     body: JSON.stringify({ channel, topics, publish }),
   });
   if (!response.ok) {
     throw await httpError(response, 'Token request failed');
   }
-  return response.json();
+  if (response.redirected) {
+    // the token endpoint never redirects: a login entry point did, so signing in again is needed
+    throw new RealtimeError(`The token request was redirected to ${response.url}: sign in first`, {
+      code: 'unauthorized', status: response.status, fatal: true,
+    });
+  }
+  let body;
+  try {
+    body = await response.json();
+  }
+  catch (error) {
+    throw new RealtimeError('The token endpoint answered something other than JSON', { code: 'protocol', cause: error });
+  }
+  return body;
+}
+
+/**
+ * The CSRF header Spring Security expects, from the options, a `<meta name="_csrf">` tag (with
+ * `<meta name="_csrf_header">`) or the `XSRF-TOKEN` cookie of `CookieServerCsrfTokenRepository`.
+ *
+ * @param {CsrfOptions | false} [options]
+ * @returns {Record<string, string>}
+ */
+export function csrfHeaders(options) {
+  if (options === false) {
+    return {};
+  }
+  const { token, headerName, cookieName = 'XSRF-TOKEN' } = options ?? {};
+  if (token) {
+    return { [headerName ?? 'X-CSRF-TOKEN']: token };
+  }
+  const doc = globalThis.document;
+  if (!doc) {
+    return {};
+  }
+  const meta = doc.querySelector('meta[name="_csrf"]')?.getAttribute('content');
+  if (meta) {
+    const metaHeader = doc.querySelector('meta[name="_csrf_header"]')?.getAttribute('content');
+    return { [headerName ?? (metaHeader || 'X-CSRF-TOKEN')]: meta };
+  }
+  const cookie = readCookie(doc.cookie, cookieName);
+  return cookie ? { [headerName ?? 'X-XSRF-TOKEN']: cookie } : {};
+}
+
+/**
+ * @param {string} cookies `document.cookie`
+ * @param {string} name
+ */
+function readCookie(cookies, name) {
+  for (const part of cookies.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator !== -1 && part.slice(0, separator).trim() === name) {
+      const value = part.slice(separator + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      }
+      catch {
+        return value;
+      }
+    }
+  }
+  return null;
 }
 
 /** @implements {SubscriptionApi<any>} */
@@ -146,7 +210,7 @@ class Subscription {
     this.#lastEventId = options.lastEventId ?? null;
     this.#last = parseId(this.#lastEventId);
     const token = options.token ?? (() => fetchToken({
-      channel: options.channel, topics: options.topics, baseUrl: this.#context.baseUrl, fetch: fetchImpl,
+      channel: options.channel, topics: options.topics, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
     }));
     this.#staticToken = typeof token !== 'function';
     this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
@@ -571,13 +635,77 @@ function fetchSseTransport(context, _channel, request, emit) {
   return { close: () => controller.abort() };
 }
 
-/** @type {Transport} */
+/**
+ * `EventSource` cannot send headers, and URLs land in access logs: before each connect the subscription token is
+ * exchanged for a short-lived single-use stream ticket (`POST {base}/ticket` with the token as bearer), and only the
+ * ticket goes into the URL.
+ *
+ * @type {Transport}
+ */
 function eventSourceTransport(context, _channel, request, emit) {
   const EventSourceImpl = context.EventSource;
   if (!EventSourceImpl) {
     throw new RealtimeError('EventSource is not available', { code: 'transport' });
   }
-  const source = new EventSourceImpl(`${context.baseUrl}/sse${query(request, request.token)}`);
+  const controller = new AbortController();
+  /** @type {EventSource | null} */
+  let source = null;
+  (async () => {
+    let ticket;
+    try {
+      ticket = await fetchTicket(context, request.token, controller.signal);
+    }
+    catch (error) {
+      if (!controller.signal.aborted) {
+        const status = /** @type {{ status?: unknown }} */ (error)?.status;
+        const mode = (error instanceof RealtimeError && typeof status === 'number') ? httpFailureMode(status) : 'backoff';
+        emit('end', { mode, error: asRealtimeError(error, 'network', 'Could not get a stream ticket') });
+      }
+      return;
+    }
+    if (controller.signal.aborted) {
+      return;
+    }
+    source = openEventSource(EventSourceImpl, `${context.baseUrl}/sse${query(request, { ticket })}`, emit);
+  })();
+  return {
+    close() {
+      controller.abort();
+      source?.close();
+    },
+  };
+}
+
+/**
+ * @param {TransportContext} context
+ * @param {string} token
+ * @param {AbortSignal} signal
+ * @returns {Promise<string>}
+ */
+async function fetchTicket(context, token, signal) {
+  const response = await context.fetch(`${context.baseUrl}/ticket`, {
+    method: 'POST',
+    headers: { 'Authorization': `Bearer ${token}`, 'Accept': 'application/json' },
+    cache: 'no-store',
+    signal,
+  });
+  if (!response.ok) {
+    throw await httpError(response, 'Could not get a stream ticket');
+  }
+  const body = await response.json();
+  if (typeof body?.ticket !== 'string' || body.ticket === '') {
+    throw new RealtimeError('The ticket endpoint answered without a ticket', { code: 'protocol' });
+  }
+  return body.ticket;
+}
+
+/**
+ * @param {typeof EventSource} EventSourceImpl
+ * @param {string} url
+ * @param {Emit} emit
+ */
+function openEventSource(EventSourceImpl, url, emit) {
+  const source = new EventSourceImpl(url);
   for (const type of ['subscribed', 'message', 'expired']) {
     source.addEventListener(type, (event) => {
       const message = /** @type {MessageEvent} */ (event);
@@ -590,11 +718,12 @@ function eventSourceTransport(context, _channel, request, emit) {
       dispatchSse('error', data, null, emit);
       return;
     }
-    // EventSource hides the HTTP status: every reconnect fetches a fresh token, so a 401 heals itself
+    // EventSource hides the HTTP status, and its own reconnect would present a spent ticket: reconnect with a
+    // new token and ticket instead
     source.close();
     emit('end', { mode: 'backoff', error: new RealtimeError('Event stream failed', { code: 'network' }) });
   });
-  return { close: () => source.close() };
+  return source;
 }
 
 /**
@@ -913,9 +1042,9 @@ function transportFor(name) {
 
 /**
  * @param {ConnectRequest} request
- * @param {string} [token]
+ * @param {Record<string, string>} [credentials] e.g. a stream ticket
  */
-function query(request, token) {
+function query(request, credentials = {}) {
   const params = new URLSearchParams();
   if (request.lastEventId) {
     params.set('lastEventId', request.lastEventId);
@@ -923,8 +1052,8 @@ function query(request, token) {
   if (request.history === 'none') {
     params.set('history', 'none');
   }
-  if (token) {
-    params.set('token', token);
+  for (const [name, value] of Object.entries(credentials)) {
+    params.set(name, value);
   }
   const text = params.toString();
   return text ? `?${text}` : '';

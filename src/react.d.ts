@@ -23,11 +23,12 @@
  */
 
 import type {
-  AnyTopics, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap, TopicName,
+  AnyTopics, CsrfOptions, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap,
+  TopicName,
 } from './client.js';
 
 /**
- * - `idle`: `enabled` is false.
+ * - `idle`: `enabled` is false (`pauseReason` is `disabled`).
  * - `connecting`: connecting for the first time or again after a drop.
  * - `open`: subscribed; messages flow.
  * - `paused`: the page is hidden and `pauseOnHidden` is set; it resumes without a gap when visible.
@@ -43,15 +44,39 @@ export type HookRunStatus = 'unknown' | RunStatus;
 export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
   /** Channel name. Changing it reconnects and clears the messages. */
   channel: string;
+  /**
+   * Identity of the subscription beyond its channel, e.g. a run attempt or a user. Changing it does what a change
+   * of `channel` does: clears messages, run status, result and error (as `reset()` does), closes the connection
+   * and subscribes afresh (a first connect: no resume after the last message, history replayed as on any first
+   * connect), even after a terminal run or a fatal error. Compared with `Object.is`; default `null`.
+   */
+  key?: string | number | null;
   /** Topics to read. Compared by value: a new array with the same names does not reconnect. */
   topics?: readonly TopicName<T>[];
   /**
    * The token, see {@link TokenInput}. The latest value is used on every connect and refresh; a new inline
-   * function on each render never reconnects. Default: `POST {baseUrl}/token` with `{channel, topics}`.
+   * function on each render never reconnects. Default: `fetchToken({channel, topics, baseUrl, csrf})`.
    */
   token?: TokenInput;
-  /** Whether to connect (default true). Turning it on connects; turning it off closes. */
+  /** CSRF token of the default token request, see `FetchTokenOptions.csrf`. */
+  csrf?: CsrfOptions | false;
+  /**
+   * Whether to connect (default true). Turning it on connects (resuming after the last message seen); turning it
+   * off closes, and the hook reports `connectionStatus: 'idle'`, `isPaused: true`, `pauseReason: 'disabled'`.
+   */
   enabled?: boolean;
+  /**
+   * Checks each data message (not run lifecycle messages) before it enters the hook's state, synchronously, in
+   * server order. A message is invalid when the function returns `false` or throws (so a schema's `parse` fits:
+   * `validate: (m) => schemas[m.topic].parse(m.data)`); any other return value, `undefined` included, means valid.
+   * An invalid message is dropped: it never appears in `messages` (`byTopic`, `all`, `last`, `delta`), and it is
+   * not delivered again on a reconnect. `error` becomes a `RealtimeError` with `code` `invalid_message`, a message
+   * naming the message id and topic, and the thrown error as `cause`; it stays until `reset()`, a change of
+   * `channel` or `key`, and a connection error takes precedence over it. The connection stays open and later
+   * messages are checked and delivered as usual. Read when a message arrives: a new function on each render never
+   * reconnects.
+   */
+  validate?: (message: DataMessage<T>) => boolean | void;
   /** How many messages `messages.all` keeps (default 100). */
   historyLimit?: number;
   /**
@@ -91,13 +116,17 @@ export interface RealtimeMessages<T extends TopicMap = AnyTopics, R = unknown> {
 export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> {
   connectionStatus: ConnectionStatus;
   runStatus: HookRunStatus;
-  /** Whether the hook is paused because the page is hidden. */
+  /** Whether the hook is not connected on purpose: `enabled` is false, or the page is hidden with `pauseOnHidden`. */
   isPaused: boolean;
-  pauseReason: 'hidden' | null;
+  /** Why it is paused: `disabled` (`enabled` is false, even when the page is hidden too), `hidden`, or `null`. */
+  pauseReason: 'disabled' | 'hidden' | null;
   messages: RealtimeMessages<T, R>;
   /** The run's result once it completed. */
   result: R | undefined;
-  /** A fatal connection error, or the error of a failed run (`code` `run_failed`). */
+  /**
+   * A fatal connection error (e.g. a 401 or 403 from the token endpoint, with its `status`), else the latest
+   * message `validate` rejected (`code` `invalid_message`), else the error of a failed run (`code` `run_failed`).
+   */
   error: RealtimeError | null;
   /**
    * Clears messages, run status, result and error. If the connection was closed (terminal run) or failed, it
@@ -108,7 +137,7 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
 
 /**
  * Subscribes a component to a channel. Safe under StrictMode (one live connection), and the connection depends
- * only on `channel`, `topics` (by value), `enabled`, `transport` and `baseUrl`.
+ * only on `channel`, `key`, `topics` (by value), `enabled`, `transport` and `baseUrl`.
  *
  * @typeParam T topic map of the channel, e.g. a generated `PipelineTopics`
  * @typeParam R type of the run's result

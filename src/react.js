@@ -18,6 +18,7 @@ import { RealtimeError, fetchToken, subscribe } from './client.js';
  * @property {HookRunStatus} runStatus
  * @property {unknown} result
  * @property {RealtimeError | null} runError
+ * @property {RealtimeError | null} invalid the latest message that failed `validate`
  * @property {number} version
  */
 
@@ -28,7 +29,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
  * @returns {UseRealtimeResult<any>}
  */
 export function useRealtime(options) {
-  const { channel, topics, enabled = true, pauseOnHidden = false, transport, baseUrl } = options;
+  const { channel, key = null, topics, enabled = true, pauseOnHidden = false, transport, baseUrl } = options;
   // callbacks and tuning are read when used, so that new identities on each render never reconnect
   const latest = useRef(options);
   useEffect(() => {
@@ -48,7 +49,7 @@ export function useRealtime(options) {
   }, [data.version]);
 
   // where to resume after a pause, a reset or a StrictMode remount; and whether a terminal run ended it
-  const resume = useRef({ channel, lastEventId: /** @type {string | null} */ (null), terminal: false });
+  const resume = useRef({ channel, key, lastEventId: /** @type {string | null} */ (null), terminal: false });
   const connectionRef = useRef(connection);
   useEffect(() => {
     connectionRef.current = connection;
@@ -69,8 +70,9 @@ export function useRealtime(options) {
   const paused = pauseOnHidden && hidden;
 
   useEffect(() => {
-    if (resume.current.channel !== channel) {
-      resume.current = { channel, lastEventId: null, terminal: false };
+    if (resume.current.channel !== channel || !Object.is(resume.current.key, key)) {
+      // another channel, or another key for the same one: start afresh
+      resume.current = { channel, key, lastEventId: null, terminal: false };
       setData((previous) => emptyData(previous.version + 1));
     }
     if (!enabled || paused || resume.current.terminal) {
@@ -83,15 +85,32 @@ export function useRealtime(options) {
     let scheduled = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;
+    /** @type {RealtimeError | null} */
+    let invalid = null;
     const flush = () => {
       scheduled = false;
-      if (pending.length === 0) {
+      if (pending.length === 0 && invalid === null) {
         return;
       }
       const batch = pending;
+      const rejected = invalid;
       pending = [];
+      invalid = null;
       const limit = latest.current.historyLimit ?? 100;
-      setData((previous) => apply(previous, batch, limit, committedVersion.current));
+      setData((previous) => apply(previous, batch, limit, committedVersion.current, rejected));
+    };
+    const schedule = () => {
+      if (!scheduled) {
+        scheduled = true;
+        const interval = latest.current.bufferInterval ?? 0;
+        if (interval > 0) {
+          timer = setTimeout(flush, interval);
+        }
+        else {
+          // messages parsed from one network chunk become one state update
+          queueMicrotask(flush);
+        }
+      }
     };
     const requestedTopics = (topicsKey === null) ? undefined : topicsKey.split(',');
     setConnection({ status: 'connecting', error: null });
@@ -106,23 +125,19 @@ export function useRealtime(options) {
       token: () => {
         const current = latest.current.token;
         if (current === undefined) {
-          return fetchToken({ channel, topics: requestedTopics, baseUrl });
+          return fetchToken({ channel, topics: requestedTopics, baseUrl, csrf: latest.current.csrf });
         }
         return (typeof current === 'function') ? current() : current;
       },
       onMessage(message) {
-        pending.push(message);
-        if (!scheduled) {
-          scheduled = true;
-          const interval = latest.current.bufferInterval ?? 0;
-          if (interval > 0) {
-            timer = setTimeout(flush, interval);
-          }
-          else {
-            // messages parsed from one network chunk become one state update
-            queueMicrotask(flush);
-          }
+        const rejection = (message.kind === 'run') ? null : validate(latest.current.validate, message);
+        if (rejection) {
+          invalid = rejection;
         }
+        else {
+          pending.push(message);
+        }
+        schedule();
         if (message.kind === 'run' && TERMINAL.has(message.data.status) && latest.current.autoCloseOnTerminal !== false) {
           resume.current.terminal = true;
           subscription.close();
@@ -141,7 +156,7 @@ export function useRealtime(options) {
       resume.current.lastEventId = subscription.lastEventId;
       subscription.close();
     };
-  }, [channel, topicsKey, enabled, paused, transport, baseUrl, generation]);
+  }, [channel, key, topicsKey, enabled, paused, transport, baseUrl, generation]);
 
   const reset = useCallback(() => {
     setData((previous) => emptyData(previous.version + 1));
@@ -154,17 +169,41 @@ export function useRealtime(options) {
   }, []);
 
   const messages = useMemo(() => ({ byTopic: data.byTopic, all: data.all, last: data.last, delta: data.delta }), [data]);
-  const isPaused = enabled && paused;
+  const pauseReason = !enabled ? 'disabled' : paused ? 'hidden' : null;
   return {
-    connectionStatus: isPaused ? 'paused' : connection.status,
+    connectionStatus: !enabled ? 'idle' : paused ? 'paused' : connection.status,
     runStatus: data.runStatus,
-    isPaused,
-    pauseReason: isPaused ? 'hidden' : null,
+    isPaused: pauseReason !== null,
+    pauseReason,
     messages,
     result: data.result,
-    error: connection.error ?? data.runError,
+    error: connection.error ?? data.invalid ?? data.runError,
     reset,
   };
+}
+
+/**
+ * Runs the application's `validate` on a data message.
+ *
+ * @param {((message: DataMessage) => boolean | void) | undefined} validator
+ * @param {RealtimeEnvelope} message
+ * @returns {RealtimeError | null} why the message is invalid, or `null` when it is valid
+ */
+function validate(validator, message) {
+  if (!validator) {
+    return null;
+  }
+  const invalid = `Invalid message ${message.id} on topic '${message.topic}'`;
+  try {
+    return (validator(/** @type {DataMessage} */ (message)) === false)
+      ? new RealtimeError(invalid, { code: 'invalid_message' })
+      : null;
+  }
+  catch (error) {
+    return new RealtimeError(`${invalid}: ${error instanceof Error ? error.message : String(error)}`, {
+      code: 'invalid_message', cause: error,
+    });
+  }
 }
 
 /**
@@ -172,9 +211,13 @@ export function useRealtime(options) {
  * @param {RealtimeEnvelope[]} batch
  * @param {number} limit
  * @param {number} committed
+ * @param {RealtimeError | null} invalid the latest message of the batch's time that `validate` rejected
  * @returns {HookData}
  */
-function apply(previous, batch, limit, committed) {
+function apply(previous, batch, limit, committed, invalid) {
+  if (batch.length === 0) {
+    return { ...previous, invalid: invalid ?? previous.invalid };
+  }
   const byTopic = { ...previous.byTopic };
   let { runStatus, result, runError } = previous;
   for (const message of batch) {
@@ -204,6 +247,7 @@ function apply(previous, batch, limit, committed) {
     runStatus,
     result,
     runError,
+    invalid: invalid ?? previous.invalid,
     version: previous.version + 1,
   };
 }
@@ -213,7 +257,9 @@ function apply(previous, batch, limit, committed) {
  * @returns {HookData}
  */
 function emptyData(version) {
-  return { byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', result: undefined, runError: null, version };
+  return {
+    byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', result: undefined, runError: null, invalid: null, version,
+  };
 }
 
 /**

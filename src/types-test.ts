@@ -1,5 +1,5 @@
 // Compile-time checks of the declarations (npm run typecheck); never executed.
-import { publish, subscribe, type RealtimeItem } from './client.js';
+import { fetchToken, publish, subscribe, type RealtimeItem } from './client.js';
 import { useRealtime } from './react.js';
 
 // as the annotation processor generates them into channels.d.ts
@@ -55,6 +55,30 @@ export function hookTypes(): void {
 
   const untyped = useRealtime({ channel: 'c' });
   expectType<unknown>(untyped.messages.byTopic.anything?.data);
+
+  const validated = useRealtime<PipelineTopics>({
+    channel: 'pipeline:run-1',
+    key: 'attempt-2',
+    enabled: false,
+    csrf: { headerName: 'X-CSRF-TOKEN' },
+    validate(message) {
+      if (message.topic === 'status') {
+        expectType<Status>(message.data);
+        return message.data.message.length > 0;
+      }
+      return undefined;
+    },
+  });
+  expectType<'disabled' | 'hidden' | null>(validated.pauseReason);
+  // @ts-expect-error a key is a string or a number
+  useRealtime({ channel: 'c', key: {} });
+}
+
+export async function tokenTypes(): Promise<void> {
+  const token = await fetchToken({ channel: 'pipeline:run-1', topics: ['status'], publish: ['approval'], csrf: false });
+  expectType<string>(token.token);
+  await fetchToken({ channel: 'c', csrf: { token: 'x', headerName: 'X-XSRF-TOKEN', cookieName: 'XSRF-TOKEN' } });
+  subscribe({ channel: 'c', csrf: { cookieName: 'MY-XSRF' }, transport: 'eventsource' });
 }
 
 export async function clientTypes(): Promise<void> {

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { act, renderHook } from '@testing-library/react';
+import { act, cleanup, renderHook } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { useRealtime } from '../src/react.js';
@@ -22,13 +22,16 @@ describe('useRealtime', () => {
   let server;
 
   afterEach(() => {
+    // unmount what a test left mounted, so that it never connects through the next test's fetch
+    cleanup();
     delete document.visibilityState;
   });
 
-  function renderRealtime(props, options) {
+  function renderRealtime(props, options, tokenEndpoint) {
     server = createSseServer();
     // the hook uses the global fetch
-    vi.stubGlobal('fetch', server.fetch);
+    const sse = server.fetch;
+    vi.stubGlobal('fetch', tokenEndpoint ? (url, init) => (String(url).endsWith('/token') ? tokenEndpoint(url, init) : sse(url, init)) : sse);
     const renders = [];
     const hook = renderHook((current) => {
       const result = useRealtime({ channel: 'pipeline:run-1', topics: ['status', 'tokens'], reconnect: fast, ...current });
@@ -196,5 +199,121 @@ describe('useRealtime', () => {
     expect(server.connections[0].aborted).toBe(true);
     expect(server.last.param('lastEventId')).toBeNull();
     expect(result.current.messages.all).toEqual([]);
+  });
+
+  it('reports pauseReason disabled while enabled is false, and hidden only while enabled', async () => {
+    const { result, rerender } = renderRealtime({ token: 't', enabled: false, pauseOnHidden: true });
+    await flush();
+    expect(result.current).toMatchObject({ connectionStatus: 'idle', isPaused: true, pauseReason: 'disabled' });
+    act(() => setVisibility('hidden'));
+    expect(result.current).toMatchObject({ connectionStatus: 'idle', isPaused: true, pauseReason: 'disabled' });
+    rerender({ token: 't', enabled: true, pauseOnHidden: true });
+    await flush();
+    expect(result.current).toMatchObject({ connectionStatus: 'paused', isPaused: true, pauseReason: 'hidden' });
+    expect(server.connections).toHaveLength(0);
+    act(() => setVisibility('visible'));
+    await flush();
+    expect(result.current).toMatchObject({ connectionStatus: 'connecting', isPaused: false, pauseReason: null });
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('resets and subscribes afresh when the key changes, also after a terminal run', async () => {
+    const { result, rerender } = renderRealtime({ token: 't', key: 'attempt-1' });
+    await flush();
+    server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'one' })
+      + messageEvent('2-e1', '$run', { status: 'completed', result: 1 }));
+    await flush();
+    expect(result.current.connectionStatus).toBe('closed');
+    rerender({ token: 't', key: 'attempt-1' });
+    await flush();
+    expect(server.connections).toHaveLength(1);
+
+    rerender({ token: 't', key: 'attempt-2' });
+    await flush();
+    expect(server.connections).toHaveLength(2);
+    // a first connect: the history is replayed, nothing resumed
+    expect(server.last.param('lastEventId')).toBeNull();
+    expect(result.current).toMatchObject({ connectionStatus: 'connecting', runStatus: 'unknown', result: undefined });
+    expect(result.current.messages.all).toEqual([]);
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'one' }));
+      await settle();
+    });
+    expect(result.current.connectionStatus).toBe('open');
+    expect(result.current.messages.all.map((m) => m.id)).toEqual(['1-e1']);
+  });
+
+  it('subscribes afresh when the key changes after a fatal error', async () => {
+    const { result, rerender } = renderRealtime({ token: 't', key: 1 });
+    await flush();
+    server.last.fail(403, { title: 'Forbidden', status: 403 });
+    await flush();
+    expect(result.current.connectionStatus).toBe('error');
+    rerender({ token: 't', key: 2 });
+    await flush();
+    expect(result.current).toMatchObject({ connectionStatus: 'connecting', error: null });
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('drops messages that fail validate and reports them in error, keeping the connection', async () => {
+    const validate = (message) => {
+      if (message.topic === 'tokens') {
+        return typeof message.data.token === 'string';
+      }
+      if (typeof message.data.message !== 'string') {
+        throw new TypeError('message must be a string');
+      }
+      return undefined;
+    };
+    const { result } = renderRealtime({ token: 't', validate });
+    await flush();
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'one' })
+        + messageEvent('2-e1', 'status', { message: 2 }) + messageEvent('3-e1', 'tokens', { token: 3 })
+        + messageEvent('4-e1', '$run', { status: 'running' }));
+      await settle();
+    });
+    expect(result.current.connectionStatus).toBe('open');
+    expect(result.current.runStatus).toBe('running');
+    expect(result.current.messages.all.map((m) => m.id)).toEqual(['1-e1', '4-e1']);
+    expect(result.current.messages.byTopic.status.id).toBe('1-e1');
+    expect(result.current.messages.byTopic.tokens).toBeUndefined();
+    expect(result.current.error).toMatchObject({ code: 'invalid_message', message: "Invalid message 3-e1 on topic 'tokens'" });
+
+    await act(async () => {
+      server.last.send(messageEvent('5-e1', 'status', { message: true }));
+      await settle();
+    });
+    expect(result.current.messages.all.map((m) => m.id)).toEqual(['1-e1', '4-e1']);
+    expect(result.current.error).toMatchObject({
+      code: 'invalid_message', message: "Invalid message 5-e1 on topic 'status': message must be a string",
+    });
+    expect(result.current.error.cause).toBeInstanceOf(TypeError);
+
+    await act(async () => {
+      server.last.send(messageEvent('6-e1', 'status', { message: 'six' }));
+      await settle();
+    });
+    expect(result.current.messages.last.id).toBe('6-e1');
+    expect(result.current.error).not.toBeNull();
+    act(() => result.current.reset());
+    expect(result.current.error).toBeNull();
+    expect(server.live).toHaveLength(1);
+  });
+
+  it('surfaces a refusal of the default token request as a fatal error, sending the CSRF cookie', async () => {
+    document.cookie = 'XSRF-TOKEN=csrf-1';
+    const tokenRequests = [];
+    const { result } = renderRealtime({}, undefined, async (_url, init) => {
+      tokenRequests.push(init);
+      return new Response('Access Denied', { status: 403, headers: { 'Content-Type': 'text/plain' } });
+    });
+    await flush();
+    expect(result.current.connectionStatus).toBe('error');
+    expect(result.current.error).toMatchObject({ status: 403, fatal: true });
+    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests[0].headers['X-XSRF-TOKEN']).toBe('csrf-1');
+    expect(server.connections).toHaveLength(0);
+    document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
   });
 });

@@ -331,34 +331,121 @@ describe('fetch SSE transport', () => {
 describe('EventSource transport', () => {
   afterEach(() => {
     vi.useRealTimers();
+    vi.restoreAllMocks();
   });
 
-  it('passes the token in the URL and reconnects with a fresh one after a failure', async () => {
+  /** A ticket endpoint answering each request with the next of the given responses (the last one repeats). */
+  function ticketEndpoint(...responses) {
+    const requests = [];
+    const fetch = async (url, init) => {
+      requests.push({ url: new URL(url, 'http://localhost'), init });
+      const next = responses[Math.min(requests.length, responses.length) - 1];
+      if (next instanceof Error) {
+        throw next;
+      }
+      return next === 200
+        ? { ok: true, status: 200, json: async () => ({ ticket: `ticket-${requests.length}`, expiresAt: '2030-01-01T00:00:00Z' }) }
+        : { ok: false, status: next, body: null, json: async () => ({ title: `HTTP ${next}`, status: next }) };
+    };
+    return { fetch, requests };
+  }
+
+  function startEventSource(endpoint, options = {}) {
+    const { EventSource, sources } = createEventSourceClass();
+    const started = start(createSseServer(), { transport: 'eventsource', EventSource, fetch: endpoint.fetch, ...options });
+    return { ...started, sources };
+  }
+
+  it('exchanges the token for a single-use ticket before each connect and puts only the ticket in the URL', async () => {
     vi.useFakeTimers();
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    const { EventSource, sources } = createEventSourceClass();
-    const { subscription, messages, tokens } = start(createSseServer(), { transport: 'eventsource', EventSource });
+    const endpoint = ticketEndpoint(200);
+    const { subscription, messages, tokens, sources } = startEventSource(endpoint);
     await settle();
+    expect(endpoint.requests).toHaveLength(1);
+    expect(endpoint.requests[0].url.pathname).toBe('/realtime/ticket');
+    expect(endpoint.requests[0].init.method).toBe('POST');
+    expect(endpoint.requests[0].init.headers.Authorization).toBe('Bearer token-1');
     expect(sources[0].url.pathname).toBe('/realtime/sse');
-    expect(sources[0].url.searchParams.get('token')).toBe('token-1');
+    expect(sources[0].url.searchParams.get('ticket')).toBe('ticket-1');
+    expect(sources[0].url.searchParams.has('token')).toBe(false);
+    expect(sources[0].url.href).not.toContain('token-1');
     sources[0].emit('subscribed', { channel: 'pipeline:run-1', topics: ['status'], recovered: null });
     sources[0].emit('message', envelope('1-e1', 'status', {}), '1-e1');
     sources[0].emit('message', envelope('1-e1', 'status', {}), '1-e1');
     expect(subscription.status).toBe('open');
     expect(messages).toEqual(['1-e1']);
+    // the browser's own reconnect would present the spent ticket
     sources[0].failConnection();
     expect(sources[0].closed).toBe(true);
     expect(subscription.status).toBe('reconnecting');
     await vi.advanceTimersByTimeAsync(1000);
     await settle();
     expect(tokens()).toBe(2);
-    expect(sources[1].url.searchParams.get('token')).toBe('token-2');
+    expect(endpoint.requests[1].init.headers.Authorization).toBe('Bearer token-2');
+    expect(sources[1].url.searchParams.get('ticket')).toBe('ticket-2');
     expect(sources[1].url.searchParams.get('lastEventId')).toBe('1-e1');
     sources[1].emit('expired', {});
     await settle();
     expect(sources[1].closed).toBe(true);
     expect(sources).toHaveLength(3);
+    expect(sources[2].url.searchParams.get('ticket')).toBe('ticket-3');
     subscription.close();
     expect(sources[2].closed).toBe(true);
+  });
+
+  it('gets a new token at once when the ticket endpoint answers 401', async () => {
+    const endpoint = ticketEndpoint(401, 200);
+    const { subscription, tokens, sources } = startEventSource(endpoint);
+    await settle();
+    expect(tokens()).toBe(2);
+    expect(endpoint.requests[1].init.headers.Authorization).toBe('Bearer token-2');
+    expect(sources).toHaveLength(1);
+    expect(sources[0].url.searchParams.get('ticket')).toBe('ticket-2');
+    subscription.close();
+  });
+
+  it.each([403, 404])('fails for good when the ticket endpoint answers %i', async (status) => {
+    const endpoint = ticketEndpoint(status);
+    const { subscription, errors, sources } = startEventSource(endpoint);
+    await settle();
+    expect(subscription.status).toBe('error');
+    expect(errors[0]).toMatchObject({ status, fatal: true });
+    expect(sources).toHaveLength(0);
+  });
+
+  it.each([
+    ['a 503', 503],
+    ['a network failure', new TypeError('Failed to fetch')],
+  ])('backs off after %s from the ticket endpoint', async (_name, failure) => {
+    vi.useFakeTimers();
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    const endpoint = ticketEndpoint(failure, 200);
+    const { subscription, errors, sources } = startEventSource(endpoint);
+    await settle();
+    expect(subscription.status).toBe('reconnecting');
+    expect(errors[0]).toMatchObject({ fatal: false });
+    expect(sources).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    await settle();
+    expect(sources).toHaveLength(1);
+    expect(sources[0].url.searchParams.get('ticket')).toBe('ticket-2');
+    subscription.close();
+  });
+
+  it('opens no stream when closed while the ticket is on its way', async () => {
+    let answer;
+    const endpoint = ticketEndpoint(200);
+    const slow = (url, init) => new Promise((resolve) => {
+      answer = () => resolve(endpoint.fetch(url, init));
+    });
+    const { subscription, sources } = startEventSource({ fetch: slow });
+    await settle();
+    expect(answer).toBeTypeOf('function');
+    subscription.close();
+    answer();
+    await settle();
+    expect(sources).toHaveLength(0);
+    expect(endpoint.requests[0].init.signal.aborted).toBe(true);
   });
 });

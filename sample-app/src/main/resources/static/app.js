@@ -1,6 +1,6 @@
 // The sample page: plain ES modules, no build step. The realtime client is served by the
 // starter itself at /realtime/client.js.
-import { subscribe, publish } from '/realtime/client.js';
+import { fetchToken, publish, subscribe } from '/realtime/client.js';
 
 const $ = (id) => document.getElementById(id);
 let subscription = null;
@@ -24,9 +24,10 @@ async function postJson(url, body) {
   return response.json();
 }
 
-// Called by the client on connect, before expiry and on every reconnect.
+// Called by the client on connect, before expiry and on every reconnect; fetchToken sends the
+// XSRF-TOKEN cookie as the X-XSRF-TOKEN header, as the CSRF protection expects.
 function tokenFor(name) {
-  return () => postJson('/realtime/token', { channel: name, topics: ['status', 'tokens', 'approval'], publish: ['approval'] });
+  return () => fetchToken({ channel: name, topics: ['status', 'tokens', 'approval'], publish: ['approval'] });
 }
 
 function setBadge(id, state) {
@@ -147,10 +148,13 @@ async function start(event) {
 $('start').addEventListener('submit', start);
 $('approve').addEventListener('click', () => reply(true));
 $('reject').addEventListener('click', () => reply(false));
-fetch('/api/me').then((response) => response.json()).then((me) => { $('user').textContent = `Signed in as ${me.name}`; });
 for (const form of document.querySelectorAll('form[method=post]')) {
   form.addEventListener('submit', () => {
     const input = Object.assign(document.createElement('input'), { type: 'hidden', name: '_csrf', value: csrfToken() });
     form.append(input);
   });
 }
+// the page is served with these disabled, so that nothing submits before the handlers above exist
+$('start-controls').disabled = false;
+$('logout-button').disabled = false;
+fetch('/api/me').then((response) => response.json()).then((me) => { $('user').textContent = `Signed in as ${me.name}`; });

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -14,6 +15,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.realtime.RealtimeMessage;
 import dev.realtime.RealtimeSubscriber;
@@ -227,6 +229,33 @@ class BrowserEndToEndTests {
 		PlaywrightAssertions.assertThat(this.page.locator("#draft")).hasText(DRAFT);
 		assertThat(statusLines()).containsSubsequence(STATUS_LINES).doesNotHaveDuplicates();
 		PlaywrightAssertions.assertThat(this.page.locator("#start-button")).isEnabled();
+	}
+
+	@Test
+	void whenPageScriptHasNotRunYetThenControlsAreDisabledAndNothingSubmits() {
+		// hold the page's script back: what a slow network or a click right after sign-in
+		// sees
+		List<Route> heldScripts = new ArrayList<>();
+		this.page.route("**/app.js", heldScripts::add);
+		this.page.navigate("http://127.0.0.1:" + this.port + "/");
+		this.page.locator("#username").fill("alice");
+		this.page.locator("#password").fill("alice");
+		this.page.locator("button[type=submit]").click();
+		this.page.waitForCondition(() -> !heldScripts.isEmpty());
+		PlaywrightAssertions.assertThat(this.page.locator("#start-button")).isDisabled();
+		PlaywrightAssertions.assertThat(this.page.locator("#topic")).isDisabled();
+		PlaywrightAssertions.assertThat(this.page.locator("#logout-button")).isDisabled();
+		this.page.locator("#start-button").click(new Locator.ClickOptions().setForce(true));
+		this.page.keyboard().press("Enter");
+
+		heldScripts.forEach(Route::resume);
+		PlaywrightAssertions.assertThat(this.page.locator("#user")).hasText("Signed in as alice");
+		PlaywrightAssertions.assertThat(this.page.locator("#start-button")).isEnabled();
+		PlaywrightAssertions.assertThat(this.page.locator("#topic")).isEnabled();
+		PlaywrightAssertions.assertThat(this.page.locator("#logout-button")).isEnabled();
+		assertThat(this.page.url()).doesNotContain("topic=");
+		assertThat(this.connections).noneMatch((url) -> url.contains("topic="));
+		PlaywrightAssertions.assertThat(this.page.locator("#channel")).hasText("–");
 	}
 
 	private void signInAsAlice(int port) {
