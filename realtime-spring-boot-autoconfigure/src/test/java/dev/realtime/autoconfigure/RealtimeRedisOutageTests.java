@@ -26,6 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.StatusAssertions;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +74,10 @@ class RealtimeRedisOutageTests {
 			.mint(new TokenRequest(channel, Set.of(), Set.of("approval"), null))
 			.token();
 		int port = this.application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://" + EnabledIfRedis.HOST + ":" + port).build();
+		// warm: a first subscription on a cold Redis engine sometimes waits longer than
+		// the client does
+		publish(http, channel, token).isAccepted();
 		try (WebSocketTestClient ws = WebSocketTestClient.connect(port, null)) {
 			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}");
 			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
@@ -86,18 +91,19 @@ class RealtimeRedisOutageTests {
 			assertThat(error.path("code").asString()).isEqualTo("unavailable");
 			assertThat(error.path("ref").asString()).isEqualTo("r2");
 		}
-		WebTestClient.bindToServer()
-			.baseUrl("http://" + EnabledIfRedis.HOST + ":" + port)
-			.build()
-			.post()
+		publish(http, channel, token).isEqualTo(503);
+		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") && line.contains(" d.r.")))
+			.isEmpty();
+	}
+
+	private static StatusAssertions publish(WebTestClient http, String channel, String token) {
+		return http.post()
 			.uri("/realtime/publish")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"channel\":\"" + channel + "\",\"topic\":\"approval\",\"data\":{\"approved\":true}}")
 			.exchange()
-			.expectStatus()
-			.isEqualTo(503);
-		assertThat(output.getOut()).doesNotContain("Realtime WebSocket publish failed");
+			.expectStatus();
 	}
 
 	// skips the messages of the channel: the published ones come back to the subscriber
