@@ -111,6 +111,11 @@ class RealtimeConnectionLimitsTests {
 		for (int i = 0; i < 4; i++) {
 			tokens.add(mintAs("bob", "pipeline:open-cap-bob-" + i));
 		}
+		// the token endpoint names the caller; a token minted without a subject names no
+		// one
+		assertThat(this.tokens.verify(tokens.get(0)).subject()).isEqualTo("bob");
+		assertThat(this.tokens.verify(this.tokens.mint(TokenRequest.read("pipeline:open-cap-none")).token()).subject())
+			.isNull();
 		try (SseTestClient first = sse(tokens.get(0));
 				SseTestClient second = sse(tokens.get(1));
 				WebSocketTestClient third = WebSocketTestClient.connect(this.port, null);
