@@ -175,9 +175,11 @@ public final class BenchmarkRunner {
 					+ directory.resolve(name + "-" + port + ".jfr"));
 		}
 		jvm.addAll(extra);
-		List<String> args = new ArrayList<>(
-				List.of("--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-						"--logging.level.root=WARN", "--realtime.token.ttl=2h", "--realtime.token.secret=" + SECRET));
+		List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.main.banner-mode=off", "--logging.level.root=WARN", "--realtime.token.ttl=2h",
+				"--realtime.token.secret=" + SECRET,
+				// the load shares one token per channel among many subscribers
+				"--realtime.limits.streams-per-token=1000000", "--realtime.limits.connections-per-principal=1000000"));
 		args.addAll(extraArgs);
 		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args);
 	}

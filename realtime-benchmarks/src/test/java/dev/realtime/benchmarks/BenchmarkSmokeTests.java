@@ -25,7 +25,9 @@ class BenchmarkSmokeTests {
 	void whenSmokeRunsAgainstTheStarterThenEveryScenarioDelivers() throws Exception {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(StarterServer.class).run(
 				"--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
-				"--realtime.token.ttl=1h"); LoadGenerator load = new LoadGenerator(1, 200)) {
+				"--realtime.token.ttl=1h", "--realtime.limits.streams-per-token=1000000",
+				"--realtime.limits.connections-per-principal=1000000");
+				LoadGenerator load = new LoadGenerator(1, 200)) {
 			Integer port = context.getEnvironment().getProperty("local.server.port", Integer.class);
 			assertThat(port).isNotNull();
 			SystemUnderTest starter = new SystemUnderTest("starter", Kind.STARTER,

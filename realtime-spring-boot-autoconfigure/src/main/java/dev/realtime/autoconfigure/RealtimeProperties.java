@@ -208,6 +208,26 @@ public class RealtimeProperties {
 		 */
 		private int subscriptionsPerConnection = 64;
 
+		/**
+		 * Maximum number of SSE streams and WebSocket subscriptions open at once with one
+		 * token.
+		 */
+		private int streamsPerToken = 8;
+
+		/**
+		 * Maximum number of SSE streams and WebSocket connections open at once with the
+		 * tokens of one authenticated user, whom the token endpoint names in the tokens
+		 * it mints. Tokens that name no one are not counted.
+		 */
+		private int connectionsPerPrincipal = 64;
+
+		/**
+		 * Largest body of a token request; a client publish request may be larger by
+		 * max-message-size. Larger requests are refused with 413 before they are read
+		 * whole.
+		 */
+		private DataSize maxRequestSize = DataSize.ofKilobytes(16);
+
 		public DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
@@ -230,6 +250,30 @@ public class RealtimeProperties {
 
 		public void setSubscriptionsPerConnection(int subscriptionsPerConnection) {
 			this.subscriptionsPerConnection = subscriptionsPerConnection;
+		}
+
+		public int getStreamsPerToken() {
+			return this.streamsPerToken;
+		}
+
+		public void setStreamsPerToken(int streamsPerToken) {
+			this.streamsPerToken = streamsPerToken;
+		}
+
+		public int getConnectionsPerPrincipal() {
+			return this.connectionsPerPrincipal;
+		}
+
+		public void setConnectionsPerPrincipal(int connectionsPerPrincipal) {
+			this.connectionsPerPrincipal = connectionsPerPrincipal;
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
 		}
 
 	}

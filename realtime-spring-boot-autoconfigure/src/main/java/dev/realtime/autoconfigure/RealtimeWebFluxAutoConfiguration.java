@@ -23,6 +23,7 @@ import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -64,10 +65,18 @@ public final class RealtimeWebFluxAutoConfiguration {
 			.sseRetry(properties.getSse().getRetry())
 			.webSocketKeepAlive(properties.getWebsocket().getKeepAlive())
 			.subscriptionsPerConnection(properties.getLimits().getSubscriptionsPerConnection())
+			.streamsPerToken(properties.getLimits().getStreamsPerToken())
+			.connectionsPerPrincipal(properties.getLimits().getConnectionsPerPrincipal())
+			.maxRequestSize(bytes(properties.getLimits().getMaxRequestSize()))
+			.maxMessageSize(bytes(properties.getLimits().getMaxMessageSize()))
 			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
 			.build();
+	}
+
+	private static int bytes(DataSize size) {
+		return Math.toIntExact(size.toBytes());
 	}
 
 	@Bean

@@ -38,9 +38,9 @@ import org.springframework.util.StringUtils;
  * Tokens have the header {@code typ: "rt+jwt"} (and {@code kid} when the signing key has
  * an id) and the claims {@code jti} (128 random bits), {@code iat}, {@code nbf},
  * {@code exp}, {@code ch} (the channel name), {@code tp} (the topics to read) and
- * {@code pub} (the topics to publish to). A token is verified with the key its
- * {@code kid} names and only with that key's algorithm; its {@code alg} header never
- * chooses the verifier.
+ * {@code pub} (the topics to publish to), and {@code sub} (who it is for) when the
+ * request names a subject. A token is verified with the key its {@code kid} names and
+ * only with that key's algorithm; its {@code alg} header never chooses the verifier.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -134,6 +134,7 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			.claim(CHANNEL_CLAIM, channel.name())
 			.claim(TOPICS_CLAIM, topics)
 			.claim(PUBLISH_CLAIM, publish)
+			.subject(request.subject())
 			.build();
 		JWSHeader header = new JWSHeader.Builder(this.keys.signingKey().algorithm()).type(TOKEN_TYPE)
 			.keyID(this.keys.keyId())
@@ -191,13 +192,14 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		String channelName = stringClaim(claims, CHANNEL_CLAIM);
 		List<String> topics = stringListClaim(claims, TOPICS_CLAIM);
 		List<String> publish = stringListClaim(claims, PUBLISH_CLAIM);
+		String subject = optionalStringClaim(claims, JWTClaimNames.SUBJECT);
 		checkTimes(issuedAt, notBefore, expiresAt);
 		if (topics.isEmpty()) {
 			throw new InvalidTokenException("Token grants no topic");
 		}
 		ChannelDefinition definition = resolve(channelName).definition();
 		return new TokenClaims(id, channelName, declaredTopics(definition, topics), declaredTopics(definition, publish),
-				issuedAt, expiresAt);
+				issuedAt, expiresAt, subject);
 	}
 
 	private static SignedJWT parse(String token) {
@@ -260,6 +262,20 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		}
 		if (value == null || value.isEmpty()) {
 			throw new InvalidTokenException("Missing claims");
+		}
+		return value;
+	}
+
+	private static @Nullable String optionalStringClaim(JWTClaimsSet claims, String name) {
+		String value;
+		try {
+			value = claims.getStringClaim(name);
+		}
+		catch (ParseException ex) {
+			throw new InvalidTokenException("Malformed claims");
+		}
+		if (value != null && value.isEmpty()) {
+			throw new InvalidTokenException("Malformed claims");
 		}
 		return value;
 	}

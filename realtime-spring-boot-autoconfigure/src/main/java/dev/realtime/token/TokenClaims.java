@@ -3,6 +3,8 @@ package dev.realtime.token;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The claims of a verified token.
  *
@@ -12,10 +14,26 @@ import java.util.Set;
  * @param publish the topics the holder may publish to
  * @param issuedAt when the token was issued
  * @param expiresAt when the token expires
+ * @param subject who the token was minted for (its {@code sub} claim), or {@code null}
+ * when it names no one
  * @author Realtime team
  * @since 0.1.0
  */
 public record TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, Instant issuedAt,
-		Instant expiresAt) {
+		Instant expiresAt, @Nullable String subject) {
+
+	/**
+	 * Create the claims of a token that names no subject.
+	 * @param id the token id
+	 * @param channel the channel name
+	 * @param topics the topics the holder may read
+	 * @param publish the topics the holder may publish to
+	 * @param issuedAt when the token was issued
+	 * @param expiresAt when the token expires
+	 */
+	public TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, Instant issuedAt,
+			Instant expiresAt) {
+		this(id, channel, topics, publish, issuedAt, expiresAt, null);
+	}
 
 }

@@ -14,10 +14,13 @@ import org.springframework.util.Assert;
  * @param topics the topics the holder may read; empty for every topic of the channel
  * @param publish the topics the holder may publish to (replies); usually empty
  * @param ttl how long the token is valid, or {@code null} for {@code realtime.token.ttl}
+ * @param subject who the token is for, usually the name of the authenticated principal,
+ * or {@code null} when unknown; the server caps the connections of one subject
  * @author Realtime team
  * @since 0.1.0
  */
-public record TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl) {
+public record TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl,
+		@Nullable String subject) {
 
 	/**
 	 * Create a new instance.
@@ -25,6 +28,7 @@ public record TokenRequest(String channel, Set<String> topics, Set<String> publi
 	 * @param topics the topics the holder may read; empty for every topic
 	 * @param publish the topics the holder may publish to
 	 * @param ttl how long the token is valid, or {@code null} for the default
+	 * @param subject who the token is for, or {@code null} when unknown
 	 */
 	public TokenRequest {
 		Assert.hasText(channel, "'channel' must not be empty");
@@ -33,6 +37,18 @@ public record TokenRequest(String channel, Set<String> topics, Set<String> publi
 		topics = Set.copyOf(topics);
 		publish = Set.copyOf(publish);
 		Assert.isTrue(ttl == null || (!ttl.isNegative() && !ttl.isZero()), "'ttl' must be positive");
+		Assert.isTrue(subject == null || !subject.isEmpty(), "'subject' must not be empty");
+	}
+
+	/**
+	 * Create a new instance for no particular subject.
+	 * @param channel the channel name
+	 * @param topics the topics the holder may read; empty for every topic
+	 * @param publish the topics the holder may publish to
+	 * @param ttl how long the token is valid, or {@code null} for the default
+	 */
+	public TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl) {
+		this(channel, topics, publish, ttl, null);
 	}
 
 	/**

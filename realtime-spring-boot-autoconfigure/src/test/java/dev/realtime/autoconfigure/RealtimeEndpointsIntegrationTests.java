@@ -1,8 +1,13 @@
 package dev.realtime.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.RealtimePublisher;
@@ -12,7 +17,13 @@ import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +32,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
 				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32" })
 @AutoConfigureWebTestClient
+@ExtendWith(OutputCaptureExtension.class)
 class RealtimeEndpointsIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -136,6 +150,65 @@ class RealtimeEndpointsIntegrationTests {
 			.isBadRequest()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+	}
+
+	@Test
+	void whenChannelIsUnknownThenTheDetailSaysOnlyThatAndNamesNoDeclaredChannel() {
+		requestToken(Map.of("channel", "nowhere:1")).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("Unknown channel 'nowhere:1'");
+	}
+
+	@Test
+	void whenBodyIsNotJsonThenTokenAndPublishAnswer415NamingApplicationJson(CapturedOutput output) {
+		String token = this.tokens.mint(new TokenRequest("pipeline:open-415", Set.of(), Set.of("status"), null))
+			.token();
+		byte[] body = "{\"channel\":\"pipeline:open-415\",\"topic\":\"status\",\"data\":{\"message\":\"hi\"}}"
+			.getBytes(StandardCharsets.UTF_8);
+		List<String> contentTypes = Arrays.asList("text/plain", "application/x-www-form-urlencoded", "application/xml",
+				null);
+		for (String contentType : contentTypes) {
+			for (String path : List.of("/realtime/token", "/realtime/publish")) {
+				Response response = post(path, contentType, body, false, path.endsWith("publish") ? token : null);
+				assertThat(response.status()).as("%s as %s", path, contentType).isEqualTo(415);
+				assertThat(response.contentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+				assertThat(json.readTree(response.body()).path("detail").asString()).contains("application/json");
+			}
+		}
+		assertThat(output.getOut()).doesNotContain("UnsupportedMediaTypeStatusException")
+			.doesNotContain("Realtime request failed");
+	}
+
+	@Test
+	void whenJsonComesWithACharsetOrAsAStructuredSuffixThenItIsAccepted() {
+		byte[] body = "{\"channel\":\"pipeline:open-json\"}".getBytes(StandardCharsets.UTF_8);
+		assertThat(post("/realtime/token", "application/json;charset=UTF-8", body, false, null).status())
+			.isEqualTo(200);
+		assertThat(post("/realtime/token", "application/vnd.example+json", body, false, null).status()).isEqualTo(200);
+	}
+
+	@Test
+	void whenBodyIsOverTheRequestLimitThen413ProblemWhetherItsLengthIsDeclaredOrNot(CapturedOutput output) {
+		String channel = "pipeline:open-413";
+		String token = this.tokens.mint(new TokenRequest(channel, Set.of(), Set.of("status"), null)).token();
+		byte[] bigToken = ("{\"channel\":\"" + channel + "\",\"pad\":\"" + "x".repeat(20_000) + "\"}")
+			.getBytes(StandardCharsets.UTF_8);
+		byte[] bigPublish = publishBody(channel, "x".repeat(100_000));
+		for (boolean chunked : List.of(false, true)) {
+			Response tokenResponse = post("/realtime/token", "application/json", bigToken, chunked, null);
+			assertThat(tokenResponse.status()).as("token, chunked: %s", chunked).isEqualTo(413);
+			assertThat(tokenResponse.contentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			Response publishResponse = post("/realtime/publish", "application/json", bigPublish, chunked, token);
+			assertThat(publishResponse.status()).as("publish, chunked: %s", chunked).isEqualTo(413);
+			assertThat(publishResponse.contentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		}
+		// a payload up to realtime.limits.max-message-size still fits a publish request
+		assertThat(post("/realtime/publish", "application/json", publishBody(channel, "x".repeat(60_000)), true, token)
+			.status()).isEqualTo(202);
+		assertThat(output.getOut()).doesNotContain("DataBufferLimitException")
+			.doesNotContain("Realtime request failed");
 	}
 
 	// SSE
@@ -401,6 +474,35 @@ class RealtimeEndpointsIntegrationTests {
 	}
 
 	@Test
+	void whenLastEventIdIsNotAStringThenBadRequestAndNothingIsReplayed() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-ws-types");
+		this.publisher.publish(channel.status(), new Status("kept"));
+		String token = mint(channel.name());
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			for (String lastEventId : List.of("7", "{\"id\":\"1\"}", "[]", "true")) {
+				ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"lastEventId\":" + lastEventId + "}");
+				JsonNode error = ws.next();
+				assertThat(error.path("code").asString()).as(lastEventId).isEqualTo("bad_request");
+				assertThat(error.path("message").asString()).contains("lastEventId");
+			}
+			ws.send("{\"type\":\"ping\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("pong");
+		}
+	}
+
+	@Test
+	void whenTextFrameIsNotUtf8ThenSocketClosesWith1007() throws Exception {
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"ping\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("pong");
+			// a ping whose ref is C3 28: a lead byte without its continuation
+			ws.send(new byte[] { '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'p', 'i', 'n', 'g', '"', ',', '"', 'r',
+					'e', 'f', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' });
+			assertThat(ws.closeStatus().getCode()).isEqualTo(1007);
+		}
+	}
+
+	@Test
 	void whenSubscribeTokenIsInvalidThenSocketClosesWith4401() throws Exception {
 		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
 			ws.send("{\"type\":\"subscribe\",\"token\":\"garbage\"}");
@@ -468,6 +570,43 @@ class RealtimeEndpointsIntegrationTests {
 			.exchange();
 	}
 
+	private Response post(String path, @Nullable String contentType, byte[] body, boolean chunked,
+			@Nullable String bearer) {
+		HttpClient http = HttpClient.create().headers((headers) -> {
+			if (bearer != null) {
+				headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + bearer);
+			}
+			else {
+				headers.add(HttpHeaders.AUTHORIZATION,
+						"Basic " + Base64.getEncoder().encodeToString("alice:alice".getBytes(StandardCharsets.UTF_8)));
+			}
+			if (contentType != null) {
+				headers.add(HttpHeaders.CONTENT_TYPE, contentType);
+			}
+			if (!chunked) {
+				headers.add(HttpHeaders.CONTENT_LENGTH, body.length);
+			}
+		});
+		// chunked: in pieces of 4 KiB, with no declared length
+		List<ByteBuf> pieces = new ArrayList<>();
+		for (int i = 0; i < body.length; i += (chunked ? 4096 : body.length)) {
+			pieces.add(Unpooled.wrappedBuffer(body, i, Math.min(chunked ? 4096 : body.length, body.length - i)));
+		}
+		return http.post()
+			.uri("http://127.0.0.1:" + this.port + path)
+			.send(Flux.fromIterable(pieces))
+			.responseSingle((response, content) -> content.asString()
+				.defaultIfEmpty("")
+				.map((text) -> new Response(response.status().code(),
+						response.responseHeaders().get(HttpHeaders.CONTENT_TYPE), text)))
+			.block(Duration.ofSeconds(10));
+	}
+
+	private static byte[] publishBody(String channel, String message) {
+		return ("{\"channel\":\"" + channel + "\",\"topic\":\"status\",\"data\":{\"message\":\"" + message + "\"}}")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private String mint(String channel, String... topics) {
 		return this.tokens.mint(TokenRequest.read(channel, topics)).token();
 	}
@@ -475,6 +614,9 @@ class RealtimeEndpointsIntegrationTests {
 	private static String data(SseTestClient.Event event) {
 		JsonNode data = json.readTree(event.data()).path("data");
 		return data.has("message") ? data.path("message").asString() : data.path("token").asString();
+	}
+
+	record Response(int status, @Nullable String contentType, String body) {
 	}
 
 	@SpringBootConfiguration

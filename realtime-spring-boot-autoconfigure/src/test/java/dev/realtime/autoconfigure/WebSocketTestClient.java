@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +30,7 @@ final class WebSocketTestClient implements AutoCloseable {
 
 	private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
-	private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+	private final Sinks.Many<byte[]> outbound = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
 
@@ -42,7 +44,10 @@ final class WebSocketTestClient implements AutoCloseable {
 		this.connection = new ReactorNettyWebSocketClient()
 			.execute(URI.create("ws://127.0.0.1:" + port + "/realtime/ws"), headers, (session) -> {
 				session.closeStatus().subscribe(this.closeStatus::complete);
-				return session.send(this.outbound.asFlux().map(session::textMessage))
+				return session
+					.send(this.outbound.asFlux()
+						.map((bytes) -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
+								session.bufferFactory().wrap(bytes))))
 					.and(session.receive().doOnNext((message) -> this.frames.add(message.getPayloadAsText())));
 			})
 			.subscribe();
@@ -68,6 +73,14 @@ final class WebSocketTestClient implements AutoCloseable {
 	}
 
 	void send(String frame) {
+		send(frame.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Send a text frame of these bytes, as they are, even when they are not UTF-8.
+	 * @param frame the frame's payload
+	 */
+	void send(byte[] frame) {
 		this.outbound.tryEmitNext(frame);
 	}
 

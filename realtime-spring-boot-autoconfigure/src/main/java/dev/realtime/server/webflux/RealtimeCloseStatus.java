@@ -36,6 +36,11 @@ public final class RealtimeCloseStatus {
 	public static final CloseStatus GOING_AWAY = CloseStatus.GOING_AWAY.withReason("Server shutting down");
 
 	/**
+	 * The client sent a text frame that is not UTF-8 (RFC 6455, section 8.1).
+	 */
+	public static final CloseStatus NOT_UTF8 = CloseStatus.BAD_DATA.withReason("Text frame is not UTF-8");
+
+	/**
 	 * The client sent a frame that is not part of the protocol.
 	 */
 	public static final CloseStatus PROTOCOL_ERROR = CloseStatus.PROTOCOL_ERROR;

@@ -3,6 +3,7 @@ package dev.realtime.server.webflux;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.realtime.InvalidChannelException;
 import dev.realtime.InvalidPayloadException;
@@ -13,11 +14,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.log.LogMessage;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
  * Turns the errors of the realtime endpoints into RFC 9457 problem responses, logging
@@ -49,8 +53,18 @@ final class RealtimeProblems {
 			problem.setProperty("errors", errors(invalid));
 			return respond(problem);
 		}
-		if (ex instanceof MessageTooLargeException) {
+		if (ex instanceof MessageTooLargeException || ex instanceof DataBufferLimitException) {
 			return of(HttpStatus.CONTENT_TOO_LARGE, message(ex));
+		}
+		if (ex instanceof UnsupportedMediaTypeStatusException) {
+			// RFC 9110: the Accept header of a 415 says what would have been accepted
+			return respond(
+					ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+							"Content-Type must be application/json"),
+					(headers) -> headers.setAccept(List.of(MediaType.APPLICATION_JSON)));
+		}
+		if (ex instanceof TooManyConnectionsException) {
+			return of(HttpStatus.TOO_MANY_REQUESTS, message(ex));
 		}
 		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
 			return of(HttpStatus.BAD_REQUEST, message(ex));
@@ -78,12 +92,18 @@ final class RealtimeProblems {
 	}
 
 	private static Mono<ServerResponse> respond(ProblemDetail problem) {
+		return respond(problem, (headers) -> {
+		});
+	}
+
+	private static Mono<ServerResponse> respond(ProblemDetail problem, Consumer<HttpHeaders> headers) {
 		if (logger.isDebugEnabled()) {
 			logger
 				.debug(LogMessage.format("Realtime request rejected: %s %s", problem.getStatus(), problem.getDetail()));
 		}
 		return ServerResponse.status(problem.getStatus())
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.headers(headers)
 			.bodyValue(problem);
 	}
 

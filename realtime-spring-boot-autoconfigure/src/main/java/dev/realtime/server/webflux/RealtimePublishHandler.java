@@ -6,12 +6,12 @@ import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenClaims;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.ServerWebInputException;
 
 /**
  * Accepts messages from browsers: {@code POST {base}/publish} with a token whose publish
@@ -27,11 +27,19 @@ public final class RealtimePublishHandler {
 
 	private final ClientPublishing publishing;
 
-	RealtimePublishHandler(RealtimeTokens tokens, ClientPublishing publishing) {
+	private final JsonMapper mapper;
+
+	private final int maxRequestSize;
+
+	RealtimePublishHandler(RealtimeTokens tokens, ClientPublishing publishing, JsonMapper mapper, int maxRequestSize) {
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.notNull(publishing, "'publishing' must not be null");
+		Assert.notNull(mapper, "'mapper' must not be null");
+		Assert.isTrue(maxRequestSize > 0, "'maxRequestSize' must be positive");
 		this.tokens = tokens;
 		this.publishing = publishing;
+		this.mapper = mapper;
+		this.maxRequestSize = maxRequestSize;
 	}
 
 	/**
@@ -47,14 +55,11 @@ public final class RealtimePublishHandler {
 		catch (RuntimeException ex) {
 			return RealtimeProblems.of(ex);
 		}
-		return request.bodyToMono(JsonNode.class)
-			.switchIfEmpty(Mono.error(() -> new IllegalArgumentException("Missing request body")))
+		return JsonBodies.read(request, this.mapper, this.maxRequestSize)
 			.flatMap((body) -> this.publishing.publish(claims, text(body, "channel"), text(body, "topic"),
 					body.path("data")))
 			.flatMap((message) -> ServerResponse.status(HttpStatus.ACCEPTED)
 				.bodyValue(Map.of("id", message.id().toString())))
-			.onErrorResume(ServerWebInputException.class,
-					(ex) -> RealtimeProblems.of(HttpStatus.BAD_REQUEST, "Malformed JSON body"))
 			.onErrorResume(RealtimeProblems::of);
 	}
 

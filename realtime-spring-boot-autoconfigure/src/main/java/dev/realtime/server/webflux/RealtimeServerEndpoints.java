@@ -45,14 +45,23 @@ public final class RealtimeServerEndpoints {
 		LocalFanOut fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer);
 		OpenStreams streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
 				builder.shutdown);
-		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens);
-		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, fanOut, streams, builder.sseKeepAlive,
-				builder.sseRetry, builder.subscriberBuffer, builder.clock);
-		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing);
+		ConnectionLimits limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
+		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens, jsonMapper,
+				builder.maxRequestSize);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, fanOut, streams, limits,
+				builder.sseKeepAlive, builder.sseRetry, builder.subscriberBuffer, builder.clock);
+		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing, jsonMapper,
+				publishRequestSize(builder.maxRequestSize, builder.maxMessageSize));
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
 		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, jsonMapper,
-				fanOut, streams, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
+				fanOut, streams, limits, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
 				builder.subscriberBuffer, builder.clock);
+	}
+
+	// a publish request carries a payload of up to the message size, plus its channel,
+	// topic and JSON punctuation, which get a token request's allowance
+	private static int publishRequestSize(int maxRequestSize, int maxMessageSize) {
+		return (int) Math.min(Integer.MAX_VALUE, (long) maxRequestSize + maxMessageSize);
 	}
 
 	// how often open streams are checked for token expiry and keep-alives: every second,
@@ -154,6 +163,14 @@ public final class RealtimeServerEndpoints {
 
 		private int subscriptionsPerConnection = 64;
 
+		private int streamsPerToken = 8;
+
+		private int connectionsPerPrincipal = 64;
+
+		private int maxRequestSize = 16 * 1024;
+
+		private int maxMessageSize = 64 * 1024;
+
 		private int subscriberBuffer = 1024;
 
 		private ClassLoader classLoader = RealtimeServerEndpoints.class.getClassLoader();
@@ -249,6 +266,55 @@ public final class RealtimeServerEndpoints {
 		 */
 		public Builder subscriptionsPerConnection(int subscriptionsPerConnection) {
 			this.subscriptionsPerConnection = subscriptionsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Set the maximum number of SSE streams and WebSocket subscriptions open at once
+		 * with one token.
+		 * @param streamsPerToken the maximum
+		 * @return this builder
+		 */
+		public Builder streamsPerToken(int streamsPerToken) {
+			Assert.isTrue(streamsPerToken > 0, "'streamsPerToken' must be positive");
+			this.streamsPerToken = streamsPerToken;
+			return this;
+		}
+
+		/**
+		 * Set the maximum number of SSE streams and WebSocket connections open at once
+		 * with the tokens of one principal, the subject of the tokens. Tokens without a
+		 * subject are not counted.
+		 * @param connectionsPerPrincipal the maximum
+		 * @return this builder
+		 */
+		public Builder connectionsPerPrincipal(int connectionsPerPrincipal) {
+			Assert.isTrue(connectionsPerPrincipal > 0, "'connectionsPerPrincipal' must be positive");
+			this.connectionsPerPrincipal = connectionsPerPrincipal;
+			return this;
+		}
+
+		/**
+		 * Set the largest body of a token request, in bytes. A publish request may be
+		 * larger by the largest message.
+		 * @param maxRequestSize the number of bytes
+		 * @return this builder
+		 */
+		public Builder maxRequestSize(int maxRequestSize) {
+			Assert.isTrue(maxRequestSize > 0, "'maxRequestSize' must be positive");
+			this.maxRequestSize = maxRequestSize;
+			return this;
+		}
+
+		/**
+		 * Set the largest encoded payload of a message, in bytes, which a publish request
+		 * may carry.
+		 * @param maxMessageSize the number of bytes
+		 * @return this builder
+		 */
+		public Builder maxMessageSize(int maxMessageSize) {
+			Assert.isTrue(maxMessageSize > 0, "'maxMessageSize' must be positive");
+			this.maxMessageSize = maxMessageSize;
 			return this;
 		}
 

@@ -13,6 +13,7 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenClaims;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
@@ -65,6 +66,8 @@ public final class RealtimeSseHandler {
 
 	private final OpenStreams streams;
 
+	private final ConnectionLimits limits;
+
 	private final Duration keepAlive;
 
 	private final String retryField;
@@ -76,7 +79,7 @@ public final class RealtimeSseHandler {
 	private final Clock clock;
 
 	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, LocalFanOut fanOut, OpenStreams streams,
-			Duration keepAlive, Duration retry, int capacity, Clock clock) {
+			ConnectionLimits limits, Duration keepAlive, Duration retry, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
@@ -85,6 +88,7 @@ public final class RealtimeSseHandler {
 		this.tokens = tokens;
 		this.fanOut = fanOut;
 		this.streams = streams;
+		this.limits = limits;
 		this.keepAlive = keepAlive;
 		this.retryField = "retry: " + retry.toMillis() + "\n";
 		this.retryFrame = Frames.utf8(this.retryField + "\n");
@@ -107,8 +111,7 @@ public final class RealtimeSseHandler {
 		catch (RuntimeException ex) {
 			return RealtimeProblems.of(ex);
 		}
-		return Mono
-			.just(new StreamResponse(claims.channel(), claims.topics(), claims.expiresAt().toEpochMilli(), replay));
+		return Mono.just(new StreamResponse(claims, replay));
 	}
 
 	RealtimeEngine engine() {
@@ -220,11 +223,17 @@ public final class RealtimeSseHandler {
 
 		private final Replay replay;
 
-		StreamResponse(String channel, Set<String> topics, long expiresAt, Replay replay) {
-			this.channel = channel;
-			this.topics = topics;
-			this.expiresAt = expiresAt;
+		private final String tokenId;
+
+		private final @Nullable String subject;
+
+		StreamResponse(TokenClaims claims, Replay replay) {
+			this.channel = claims.channel();
+			this.topics = claims.topics();
+			this.expiresAt = claims.expiresAt().toEpochMilli();
 			this.replay = replay;
+			this.tokenId = claims.id();
+			this.subject = claims.subject();
 		}
 
 		@Override
@@ -242,8 +251,25 @@ public final class RealtimeSseHandler {
 			return NO_COOKIES;
 		}
 
+		/**
+		 * Write the stream, or a 429 problem when the token or its principal holds as
+		 * many streams as it may; the stream's place is given back however it ends.
+		 */
 		@Override
 		public Mono<Void> writeTo(ServerWebExchange exchange, Context context) {
+			return Mono.defer(() -> {
+				ConnectionLimits.Permit permit;
+				try {
+					permit = RealtimeSseHandler.this.limits.streamAndConnection(this.tokenId, this.subject);
+				}
+				catch (TooManyConnectionsException ex) {
+					return RealtimeProblems.of(ex).flatMap((problem) -> problem.writeTo(exchange, context));
+				}
+				return stream(exchange).doFinally((signal) -> permit.release());
+			});
+		}
+
+		private Mono<Void> stream(ServerWebExchange exchange) {
 			ServerHttpResponse response = exchange.getResponse();
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().putAll(STREAM_HEADERS);

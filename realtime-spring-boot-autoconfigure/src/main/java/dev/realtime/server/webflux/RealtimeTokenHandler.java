@@ -7,31 +7,41 @@ import java.util.Set;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
+import dev.realtime.InvalidChannelException;
 import dev.realtime.token.ChannelAccessRequest;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.log.LogMessage;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
 import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.ServerWebInputException;
 
 /**
  * Mints subscription tokens: {@code POST {base}/token} with
  * {@code {"channel":…,"topics":[…],"publish":[…]}}, after the application's authorization
- * rule for the channel grants it. Runs behind the application's own security, which
- * authenticates the caller.
+ * rule for the channel grants it. A token minted for an authenticated caller names the
+ * caller as its subject. Runs behind the application's own security, which authenticates
+ * the caller.
  *
  * @author Realtime team
  * @since 0.1.0
  */
 public final class RealtimeTokenHandler {
+
+	private static final Log logger = LogFactory.getLog(RealtimeTokenHandler.class);
+
+	private static final int MAX_SHOWN_NAME = 100;
 
 	private final ChannelCatalog catalog;
 
@@ -39,13 +49,22 @@ public final class RealtimeTokenHandler {
 
 	private final RealtimeTokens tokens;
 
-	RealtimeTokenHandler(ChannelCatalog catalog, ChannelAuthorization authorization, RealtimeTokens tokens) {
+	private final JsonMapper mapper;
+
+	private final int maxRequestSize;
+
+	RealtimeTokenHandler(ChannelCatalog catalog, ChannelAuthorization authorization, RealtimeTokens tokens,
+			JsonMapper mapper, int maxRequestSize) {
 		Assert.notNull(catalog, "'catalog' must not be null");
 		Assert.notNull(authorization, "'authorization' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
+		Assert.notNull(mapper, "'mapper' must not be null");
+		Assert.isTrue(maxRequestSize > 0, "'maxRequestSize' must be positive");
 		this.catalog = catalog;
 		this.authorization = authorization;
 		this.tokens = tokens;
+		this.mapper = mapper;
+		this.maxRequestSize = maxRequestSize;
 	}
 
 	/**
@@ -54,12 +73,9 @@ public final class RealtimeTokenHandler {
 	 * @return the token, or a problem response
 	 */
 	public Mono<ServerResponse> handleRequest(ServerRequest request) {
-		return request.bodyToMono(JsonNode.class)
-			.switchIfEmpty(Mono.error(() -> new IllegalArgumentException("Missing request body")))
+		return JsonBodies.read(request, this.mapper, this.maxRequestSize)
 			.zipWith(request.principal().map(Optional::<Principal>of).defaultIfEmpty(Optional.empty()))
 			.flatMap((body) -> mint(body.getT1(), authentication(body.getT2().orElse(null))))
-			.onErrorResume(ServerWebInputException.class,
-					(ex) -> RealtimeProblems.of(HttpStatus.BAD_REQUEST, "Malformed JSON body"))
 			.onErrorResume(RealtimeProblems::of);
 	}
 
@@ -67,19 +83,38 @@ public final class RealtimeTokenHandler {
 		String channelName = RealtimePublishHandler.text(body, "channel");
 		Set<String> topics = names(body, "topics");
 		Set<String> publish = names(body, "publish");
-		Channel channel = this.catalog.resolve(channelName);
+		Channel channel = resolve(channelName);
 		topics.forEach((topic) -> channel.definition().topic(topic));
 		publish.forEach((topic) -> channel.definition().topic(topic));
 		ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish);
 		return this.authorization.authorize(access).flatMap((decision) -> switch (decision) {
-			case GRANTED ->
-				ServerResponse.ok().bodyValue(this.tokens.mint(new TokenRequest(channelName, topics, publish, null)));
+			case GRANTED -> ServerResponse.ok()
+				.bodyValue(this.tokens
+					.mint(new TokenRequest(channelName, topics, publish, null, subject(authentication))));
 			case DENIED -> (authentication != null)
 					? RealtimeProblems.of(HttpStatus.FORBIDDEN, "Access to channel '" + channelName + "' is denied")
 					: RealtimeProblems.of(HttpStatus.UNAUTHORIZED,
 							"Authentication is required for channel '" + channelName + "'");
 			case NO_RULE -> RealtimeProblems.of(HttpStatus.FORBIDDEN, ChannelAuthorization.NO_RULE_MESSAGE);
 		});
+	}
+
+	// the catalog's message lists every declared channel: for the logs, not for callers
+	private Channel resolve(String channelName) {
+		try {
+			return this.catalog.resolve(channelName);
+		}
+		catch (InvalidChannelException ex) {
+			logger.debug(LogMessage.format("Token refused: %s", ex.getMessage()));
+			String shown = (channelName.length() > MAX_SHOWN_NAME) ? channelName.substring(0, MAX_SHOWN_NAME) + "…"
+					: channelName;
+			throw new InvalidChannelException("Unknown channel '" + shown.replaceAll("\\p{Cntrl}", "?") + "'");
+		}
+	}
+
+	private static @Nullable String subject(@Nullable Authentication authentication) {
+		return (authentication != null && StringUtils.hasText(authentication.getName())) ? authentication.getName()
+				: null;
 	}
 
 	private static @Nullable Authentication authentication(@Nullable Principal principal) {

@@ -51,6 +51,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	private final OpenStreams streams;
 
+	private final ConnectionLimits limits;
+
 	private final Duration keepAlive;
 
 	private final int maxSubscriptions;
@@ -60,8 +62,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	private final Clock clock;
 
 	RealtimeWebSocketHandler(RealtimeEngine engine, RealtimeTokens tokens, ClientPublishing publishing,
-			JsonMapper mapper, LocalFanOut fanOut, OpenStreams streams, Duration keepAlive, int maxSubscriptions,
-			int capacity, Clock clock) {
+			JsonMapper mapper, LocalFanOut fanOut, OpenStreams streams, ConnectionLimits limits, Duration keepAlive,
+			int maxSubscriptions, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
@@ -72,6 +74,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		this.mapper = mapper;
 		this.fanOut = fanOut;
 		this.streams = streams;
+		this.limits = limits;
 		this.keepAlive = keepAlive;
 		this.maxSubscriptions = maxSubscriptions;
 		this.capacity = capacity;
@@ -131,6 +134,10 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		return this.streams;
 	}
 
+	ConnectionLimits limits() {
+		return this.limits;
+	}
+
 	Duration keepAlive() {
 		return this.keepAlive;
 	}
@@ -154,28 +161,52 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	static String requiredText(JsonNode frame, String field) {
 		JsonNode value = frame.get(field);
-		if (value == null || !value.isString() || value.asString().isEmpty()) {
+		if (value == null || value.isNull() || (value.isString() && value.asString().isEmpty())) {
 			if (field.equals("token")) {
 				throw new InvalidTokenException("Missing token");
 			}
 			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
 		}
+		if (!value.isString()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
+		}
+		return value.asString();
+	}
+
+	/**
+	 * Return an optional string field of a frame.
+	 * @param frame the frame
+	 * @param field the field's name
+	 * @return the value, or {@code null} when the field is missing or {@code null}
+	 * @throws IllegalArgumentException if the field is not a string
+	 */
+	static @Nullable String optionalText(JsonNode frame, String field) {
+		JsonNode value = frame.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be a string");
+		}
 		return value.asString();
 	}
 
 	static Replay replay(JsonNode frame) {
-		JsonNode lastEventId = frame.get("lastEventId");
-		if (lastEventId != null && lastEventId.isString() && !lastEventId.asString().isEmpty()) {
-			if (MessageId.parse(lastEventId.asString()) == null) {
+		String lastEventId = optionalText(frame, "lastEventId");
+		if (lastEventId != null && !lastEventId.isEmpty()) {
+			if (MessageId.parse(lastEventId) == null) {
 				throw new IllegalArgumentException("Malformed lastEventId; send back an id the server sent");
 			}
-			return Replay.after(lastEventId.asString());
+			return Replay.after(lastEventId);
 		}
-		String history = frame.path("history").asString("all");
-		if (!history.equals("all") && !history.equals("none")) {
+		JsonNode history = frame.get("history");
+		if (history == null || history.isNull()) {
+			return Replay.all();
+		}
+		if (!history.isString() || !(history.asString().equals("all") || history.asString().equals("none"))) {
 			throw new IllegalArgumentException("Field 'history' must be 'all' or 'none'");
 		}
-		return history.equals("none") ? Replay.none() : Replay.all();
+		return history.asString().equals("none") ? Replay.none() : Replay.all();
 	}
 
 	private static byte[] encodeMessage(EngineMessage message) {

@@ -1,11 +1,15 @@
 package dev.realtime.server.webflux;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.realtime.InvalidPayloadException;
+import dev.realtime.PublishException;
 import dev.realtime.RealtimeException;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
@@ -21,8 +25,10 @@ import reactor.core.publisher.MonoSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.log.LogMessage;
 import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 
 /**
@@ -50,6 +56,9 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 	private final Map<String, Subscription> subscriptions = new HashMap<>(4);
 
+	/** The places this connection holds for the principals of its tokens. */
+	private final Map<String, ConnectionLimits.Permit> principals = new HashMap<>(2);
+
 	private boolean closed;
 
 	/** Whether a frame was sent since the last ping check. */
@@ -73,7 +82,10 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			this.handler.streams().add(this);
 		});
 		return this.session.receive()
-			.concatMap((message) -> onFrame(message.getPayloadAsText()), 0)
+			.concatMap(
+					(message) -> (message.getType() == WebSocketMessage.Type.PING
+							|| message.getType() == WebSocketMessage.Type.PONG) ? Mono.empty() : onFrame(text(message)),
+					0)
 			.then()
 			.doFinally((signal) -> loop().execute(this::disconnected));
 	}
@@ -83,9 +95,28 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		return this.output.loop();
 	}
 
-	private Mono<Void> onFrame(String text) {
+	// strictly: RFC 6455 closes a connection whose text is not UTF-8
+	private static @Nullable String text(WebSocketMessage message) {
+		DataBuffer payload = message.getPayload();
+		byte[] bytes = new byte[payload.readableByteCount()];
+		payload.read(bytes);
+		try {
+			return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+		}
+		catch (CharacterCodingException ex) {
+			return null;
+		}
+	}
+
+	private Mono<Void> onFrame(@Nullable String text) {
 		return Mono.create((done) -> loop().execute(() -> {
 			if (this.closed) {
+				done.success();
+				return;
+			}
+			if (text == null) {
+				logger.debug("Closing a WebSocket connection whose client sent a text frame that is not UTF-8");
+				close(RealtimeCloseStatus.NOT_UTF8);
 				done.success();
 				return;
 			}
@@ -108,10 +139,16 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			done.success();
 			return;
 		}
-		String type = frame.path("type").asString("");
-		String ref = frame.path("ref").isString() ? frame.path("ref").asString() : null;
+		if (!frame.isObject()) {
+			reply(RealtimeWebSocketHandler.error("bad_request", "Frame must be a JSON object", null));
+			done.success();
+			return;
+		}
+		String ref = null;
 		try {
-			switch (type) {
+			String type = RealtimeWebSocketHandler.optionalText(frame, "type");
+			ref = RealtimeWebSocketHandler.optionalText(frame, "ref");
+			switch ((type != null) ? type : "") {
 				case "subscribe" -> subscribe(frame);
 				case "unsubscribe" -> unsubscribe(frame);
 				case "refresh" -> refresh(frame);
@@ -120,8 +157,8 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					return;
 				}
 				case "ping" -> reply(PONG);
-				default ->
-					reply(RealtimeWebSocketHandler.error("bad_request", "Unknown frame type '" + type + "'", ref));
+				default -> reply(RealtimeWebSocketHandler.error("bad_request",
+						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
 			}
 		}
 		catch (InvalidTokenException ex) {
@@ -148,15 +185,40 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					null));
 			return;
 		}
-		Subscription subscription = new Subscription(claims, replay);
+		ConnectionLimits.Permit permit;
+		try {
+			permit = take(claims);
+		}
+		catch (TooManyConnectionsException ex) {
+			reply(RealtimeWebSocketHandler.error(ex.code(), ex.getMessage(), null));
+			return;
+		}
+		Subscription subscription = new Subscription(claims, replay, permit);
 		this.subscriptions.put(claims.channel(), subscription);
 		subscription.stream.join(this.handler.fanOut());
+	}
+
+	// a stream's place for the token, and once per connection a place for its principal
+	private ConnectionLimits.Permit take(TokenClaims claims) {
+		ConnectionLimits limits = this.handler.limits();
+		ConnectionLimits.Permit stream = limits.stream(claims.id());
+		String principal = claims.subject();
+		if (principal != null && !this.principals.containsKey(principal)) {
+			try {
+				this.principals.put(principal, limits.connection(principal));
+			}
+			catch (TooManyConnectionsException ex) {
+				stream.release();
+				throw ex;
+			}
+		}
+		return stream;
 	}
 
 	private void unsubscribe(JsonNode frame) {
 		Subscription subscription = this.subscriptions.remove(RealtimeWebSocketHandler.requiredText(frame, "channel"));
 		if (subscription != null) {
-			subscription.stream.close();
+			subscription.leave();
 		}
 	}
 
@@ -199,6 +261,11 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			String errors = this.handler.mapper().writeValueAsString(RealtimeProblems.errors(invalid));
 			String json = RealtimeWebSocketHandler.error("invalid_payload", ex.getMessage(), ref);
 			return json.substring(0, json.length() - 1) + ",\"errors\":" + errors + "}";
+		}
+		if (ex instanceof PublishException) {
+			// the engine's failure, not the client's: it may publish again
+			logger.warn(LogMessage.format("Realtime WebSocket publish failed: %s", ex.getMessage()));
+			return RealtimeWebSocketHandler.error("unavailable", ex.getMessage(), ref);
 		}
 		if (ex instanceof IllegalArgumentException || ex instanceof RealtimeException) {
 			return RealtimeWebSocketHandler.error("bad_request", ex.getMessage(), ref);
@@ -267,8 +334,10 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		List<Subscription> subscriptions = new ArrayList<>(this.subscriptions.values());
 		this.subscriptions.clear();
 		for (Subscription subscription : subscriptions) {
-			subscription.stream.close();
+			subscription.leave();
 		}
+		this.principals.values().forEach(ConnectionLimits.Permit::release);
+		this.principals.clear();
 	}
 
 	private static CloseStatus closeStatus(String channel, Throwable ex) {
@@ -289,15 +358,24 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 		private final ChannelStream stream;
 
+		/** The subscription's place for the token it subscribed with. */
+		private final ConnectionLimits.Permit permit;
+
 		private TokenClaims claims;
 
 		private long expiresAt;
 
-		Subscription(TokenClaims claims, Replay replay) {
+		Subscription(TokenClaims claims, Replay replay, ConnectionLimits.Permit permit) {
+			this.permit = permit;
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
 			this.stream = new ChannelStream(this, claims.channel(), claims.topics(), replay,
 					WebSocketConnection.this.handler.engine(), WebSocketConnection.this.handler.capacity());
+		}
+
+		void leave() {
+			this.stream.close();
+			this.permit.release();
 		}
 
 		void refresh(TokenClaims claims) {
@@ -345,6 +423,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		@Override
 		public void completed() {
 			WebSocketConnection.this.subscriptions.remove(this.stream.channel(), this);
+			this.permit.release();
 		}
 
 	}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Assumptions;
  * A {@code redis-server} process of the test's own, without persistence, that tests kill,
  * pause and restart by pid.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
 
 	private final int port;
 
@@ -34,7 +34,7 @@ final class RedisServerProcess implements AutoCloseable {
 	 * @param directory where {@code SAVE} writes its dump and a restart reads it
 	 * @return the running server
 	 */
-	static RedisServerProcess start(Path directory) throws IOException, InterruptedException {
+	public static RedisServerProcess start(Path directory) throws IOException, InterruptedException {
 		try {
 			new ProcessBuilder("redis-server", "--version").start().waitFor(5, TimeUnit.SECONDS);
 		}
@@ -52,7 +52,7 @@ final class RedisServerProcess implements AutoCloseable {
 		return new RedisServerProcess(port, directory);
 	}
 
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -63,7 +63,7 @@ final class RedisServerProcess implements AutoCloseable {
 	/**
 	 * Kill the server with SIGKILL, losing whatever it did not save.
 	 */
-	void kill() throws InterruptedException {
+	public void kill() throws InterruptedException {
 		this.process.destroyForcibly();
 		this.process.waitFor(10, TimeUnit.SECONDS);
 	}

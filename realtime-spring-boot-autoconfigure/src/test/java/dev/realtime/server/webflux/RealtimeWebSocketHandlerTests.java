@@ -1,6 +1,7 @@
 package dev.realtime.server.webflux;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,8 @@ class RealtimeWebSocketHandlerTests {
 	private final List<TestWebSocketSession> sessions = new ArrayList<>();
 
 	private LocalFanOut fanOut = new LocalFanOut(this.fixture.engine, 1024);
+
+	private final ConnectionLimits limits = new ConnectionLimits(8, 64);
 
 	@AfterEach
 	void stop() {
@@ -303,6 +306,78 @@ class RealtimeWebSocketHandlerTests {
 				{"type":"pong"}
 				""");
 		assertThat(session.isOpen()).isTrue();
+	}
+
+	@Test
+	void whenFieldsHaveTheWrongTypeThenBadRequestErrorsAndNothingIsSubscribed() {
+		this.fixture.publish("room:1", "notes", "kept");
+		TestWebSocketSession session = connect();
+		String token = this.fixture.token("room:1", "notes");
+		for (String lastEventId : List.of("7", "{\"offset\":1}", "[\"1-e\"]", "false")) {
+			session.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"lastEventId\":" + lastEventId + "}");
+		}
+		session.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":{\"mode\":\"none\"}}");
+		session.send("{\"type\":\"subscribe\",\"token\":42}");
+		session.send("{\"type\":\"refresh\",\"token\":[\"" + token + "\"]}");
+		session.send("{\"type\":\"unsubscribe\",\"channel\":1}");
+		session.send("{\"type\":\"publish\",\"channel\":\"room:1\",\"topic\":true,\"data\":{}}");
+		session.send("{\"type\":\"ping\",\"ref\":7}");
+		session.send("{\"type\":[\"ping\"]}");
+		session.send("[{\"type\":\"ping\"}]");
+		ping(session, 13);
+		assertThat(session.transcript()).isEqualTo("""
+				{"type":"error","code":"bad_request","message":"Field 'lastEventId' must be a string"}
+				{"type":"error","code":"bad_request","message":"Field 'lastEventId' must be a string"}
+				{"type":"error","code":"bad_request","message":"Field 'lastEventId' must be a string"}
+				{"type":"error","code":"bad_request","message":"Field 'lastEventId' must be a string"}
+				{"type":"error","code":"bad_request","message":"Field 'history' must be 'all' or 'none'"}
+				{"type":"error","code":"bad_request","message":"Field 'token' must be a non-empty string"}
+				{"type":"error","code":"bad_request","message":"Field 'token' must be a non-empty string"}
+				{"type":"error","code":"bad_request","message":"Field 'channel' must be a non-empty string"}
+				{"type":"error","code":"bad_request","message":"Field 'topic' must be a non-empty string"}
+				{"type":"error","code":"bad_request","message":"Field 'ref' must be a string"}
+				{"type":"error","code":"bad_request","message":"Field 'type' must be a string"}
+				{"type":"error","code":"bad_request","message":"Frame must be a JSON object"}
+				{"type":"pong"}
+				""");
+		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(session.isOpen()).isTrue();
+	}
+
+	@Test
+	void whenTextFrameIsNotUtf8ThenClosedWith1007AndNothingIsAnswered() {
+		TestWebSocketSession session = connect();
+		// a ping whose ref is C3 28: a lead byte without its continuation
+		byte[] frame = "{\"type\":\"ping\",\"ref\":\"??\"}".getBytes(StandardCharsets.US_ASCII);
+		frame[22] = (byte) 0xC3;
+		frame[23] = (byte) 0x28;
+		session.send(frame);
+		CloseStatus status = session.awaitClose();
+		assertThat(status.getCode()).isEqualTo(1007);
+		assertThat(session.frames()).isEmpty();
+		assertThat(session.handled()).succeedsWithin(TIMEOUT);
+	}
+
+	@Test
+	void whenSubscriptionsEndInAnyWayThenTheirPlacesAreGivenBack() {
+		TestWebSocketSession session = connect();
+		String token = this.fixture.token("room:1", "notes");
+		session.send(subscribe(token));
+		session.send(subscribe(this.fixture.token("room:2", "notes")));
+		session.send(subscribe(this.fixture.token("room:3", "notes")));
+		session.awaitFrames(3);
+		assertThat(this.limits.taken()).isEqualTo(3);
+		session.send("{\"type\":\"unsubscribe\",\"channel\":\"room:1\"}");
+		ping(session, 4);
+		assertThat(this.limits.taken()).isEqualTo(2);
+		session.clientCloses();
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.limits.taken()).isZero());
+		TestWebSocketSession closed = connect();
+		closed.send(subscribe(token));
+		closed.awaitFrames(1);
+		closed.send(subscribe("not-a-token"));
+		closed.awaitClose();
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.limits.taken()).isZero());
 	}
 
 	@Test
@@ -564,7 +639,7 @@ class RealtimeWebSocketHandlerTests {
 		ClientPublishing publishing = new ClientPublishing(this.fixture.catalog, this.fixture.codec,
 				this.fixture.template);
 		return new RealtimeWebSocketHandler(this.fixture.engine, this.fixture.tokens, publishing, this.fixture.mapper,
-				this.fanOut, streams, KEEP_ALIVE, maxSubscriptions, capacity, this.fixture.clock);
+				this.fanOut, streams, this.limits, KEEP_ALIVE, maxSubscriptions, capacity, this.fixture.clock);
 	}
 
 	private TestWebSocketSession connect() {
@@ -688,6 +763,11 @@ class RealtimeWebSocketHandlerTests {
 
 		synchronized void send(String json) {
 			this.inbound.tryEmitNext(textMessage(json));
+		}
+
+		synchronized void send(byte[] text) {
+			this.inbound.tryEmitNext(new WebSocketMessage(WebSocketMessage.Type.TEXT,
+					DefaultDataBufferFactory.sharedInstance.wrap(text)));
 		}
 
 		void clientCloses() {
