@@ -208,6 +208,14 @@ public class RealtimeProperties {
 		 */
 		private int subscriptionsPerConnection = 64;
 
+		/**
+		 * How long writing to a client may stall. A client whose connection accepts
+		 * nothing for longer while messages wait is disconnected as too slow, and a
+		 * connection whose last frames are not sent that long after its stream ended is
+		 * closed without them.
+		 */
+		private Duration writeTimeout = Duration.ofSeconds(5);
+
 		public DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
@@ -230,6 +238,14 @@ public class RealtimeProperties {
 
 		public void setSubscriptionsPerConnection(int subscriptionsPerConnection) {
 			this.subscriptionsPerConnection = subscriptionsPerConnection;
+		}
+
+		public Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
 		}
 
 	}

@@ -65,6 +65,7 @@ public final class RealtimeWebFluxAutoConfiguration {
 			.webSocketKeepAlive(properties.getWebsocket().getKeepAlive())
 			.subscriptionsPerConnection(properties.getLimits().getSubscriptionsPerConnection())
 			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
+			.writeTimeout(properties.getLimits().getWriteTimeout())
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
 			.build();

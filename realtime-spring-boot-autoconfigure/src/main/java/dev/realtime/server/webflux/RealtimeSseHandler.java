@@ -248,13 +248,13 @@ public final class RealtimeSseHandler {
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().putAll(STREAM_HEADERS);
 			if (REACTOR_NETTY_PRESENT) {
-				Mono<Void> stream = NettySseOutput.stream(response, this::session);
+				Mono<Void> stream = NettySseOutput.stream(response, fanOut().writeTimeout(), this::session);
 				if (stream != null) {
 					return stream;
 				}
 			}
-			return response
-				.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(), this::session));
+			return response.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(),
+					fanOut().writeTimeout(), this::session));
 		}
 
 		private SseSession session(SseOutput output) {
