@@ -228,6 +228,14 @@ public class RealtimeProperties {
 		 */
 		private DataSize maxRequestSize = DataSize.ofKilobytes(16);
 
+		/**
+		 * How long writing to a client may stall. A client whose connection accepts
+		 * nothing for longer while messages wait is disconnected as too slow, and a
+		 * connection whose last frames are not sent that long after its stream ended is
+		 * closed without them.
+		 */
+		private Duration writeTimeout = Duration.ofSeconds(5);
+
 		public DataSize getMaxMessageSize() {
 			return this.maxMessageSize;
 		}
@@ -274,6 +282,14 @@ public class RealtimeProperties {
 
 		public void setMaxRequestSize(DataSize maxRequestSize) {
 			this.maxRequestSize = maxRequestSize;
+		}
+
+		public Duration getWriteTimeout() {
+			return this.writeTimeout;
+		}
+
+		public void setWriteTimeout(Duration writeTimeout) {
+			this.writeTimeout = writeTimeout;
 		}
 
 	}

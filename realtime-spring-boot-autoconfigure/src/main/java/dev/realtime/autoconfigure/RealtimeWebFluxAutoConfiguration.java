@@ -70,6 +70,7 @@ public final class RealtimeWebFluxAutoConfiguration {
 			.maxRequestSize(bytes(properties.getLimits().getMaxRequestSize()))
 			.maxMessageSize(bytes(properties.getLimits().getMaxMessageSize()))
 			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
+			.writeTimeout(properties.getLimits().getWriteTimeout())
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
 			.build();

@@ -1,5 +1,7 @@
 package dev.realtime.engine;
 
+import java.time.Duration;
+
 import dev.realtime.RealtimeException;
 
 /**
@@ -18,6 +20,17 @@ public class SlowSubscriberException extends RealtimeException {
 	 */
 	public SlowSubscriberException(String channel, int capacity) {
 		super("Subscriber of '" + channel + "' fell more than " + capacity + " messages behind");
+	}
+
+	/**
+	 * Create a new instance for a subscriber whose connection took nothing for too long
+	 * while messages waited for it.
+	 * @param channel the channel name
+	 * @param writeTimeout how long the connection may take nothing
+	 */
+	public SlowSubscriberException(String channel, Duration writeTimeout) {
+		super("Subscriber of '" + channel + "' took nothing for more than " + writeTimeout.toMillis()
+				+ "ms while messages waited");
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.realtime.server.webflux;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Set;
 
@@ -59,6 +60,12 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	/** How many messages may wait: the subscriber buffer, plus the replay asked for. */
 	private int bound;
+
+	/**
+	 * When messages began to wait, or the client last took some of them, by
+	 * {@link System#nanoTime()}.
+	 */
+	private long waitingSince;
 
 	/**
 	 * Create a new stream.
@@ -221,10 +228,20 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (waiting == null) {
 			waiting = new ArrayDeque<>();
 			this.waiting = waiting;
+			this.waitingSince = System.nanoTime();
 		}
-		if (waiting.size() >= this.bound) {
+		else if (waiting.size() >= this.bound) {
 			fail(new SlowSubscriberException(this.channel, this.capacity));
 			return;
+		}
+		else if (this.state == State.LIVE && this.membership != null) {
+			// a connection that takes nothing, as when the client stopped reading, is too
+			// slow however few messages wait
+			Duration writeTimeout = this.membership.writeTimeout();
+			if (System.nanoTime() - this.waitingSince > writeTimeout.toNanos()) {
+				fail(new SlowSubscriberException(this.channel, writeTimeout));
+				return;
+			}
 		}
 		waiting.add(message);
 	}
@@ -241,6 +258,9 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		}
 		if (waiting.isEmpty()) {
 			this.waiting = null;
+		}
+		else {
+			this.waitingSince = System.nanoTime();
 		}
 		flush();
 		if (this.waiting != null) {

@@ -40,4 +40,12 @@ final class FluxDemand {
 		return this.written - this.requested < HIGH_WATER;
 	}
 
+	/**
+	 * Return whether frames wait that the subscriber did not ask for.
+	 * @return whether more frames were written than requested
+	 */
+	boolean isBehind() {
+		return this.written > this.requested;
+	}
+
 }

@@ -1,5 +1,6 @@
 package dev.realtime.server.webflux;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,18 +48,24 @@ final class LocalFanOut {
 
 	private final int capacity;
 
+	private final Duration writeTimeout;
+
 	private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a new instance.
 	 * @param engine the engine
 	 * @param capacity how many messages may wait for a loop
+	 * @param writeTimeout how long a subscriber's connection may take nothing while
+	 * messages wait for it
 	 */
-	LocalFanOut(RealtimeEngine engine, int capacity) {
+	LocalFanOut(RealtimeEngine engine, int capacity, Duration writeTimeout) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
+		Assert.isTrue(!writeTimeout.isNegative() && !writeTimeout.isZero(), "'writeTimeout' must be positive");
 		this.engine = engine;
 		this.capacity = capacity;
+		this.writeTimeout = writeTimeout;
 	}
 
 	/**
@@ -75,6 +82,15 @@ final class LocalFanOut {
 			}
 			// that feed just closed and left the map: the next one is new
 		}
+	}
+
+	/**
+	 * Return how long a subscriber's connection may take nothing while messages wait for
+	 * it, or after its stream ended, before it is closed.
+	 * @return the write timeout
+	 */
+	Duration writeTimeout() {
+		return this.writeTimeout;
 	}
 
 	/**
@@ -150,6 +166,10 @@ final class LocalFanOut {
 
 		Feed(String channel) {
 			this.channel = channel;
+		}
+
+		Duration writeTimeout() {
+			return LocalFanOut.this.writeTimeout;
 		}
 
 		@Nullable Membership add(FanOutSubscriber subscriber) {
@@ -459,6 +479,15 @@ final class LocalFanOut {
 		 */
 		String channel() {
 			return this.feed.channel;
+		}
+
+		/**
+		 * Return how long the subscriber's connection may take nothing while messages
+		 * wait for it.
+		 * @return the write timeout
+		 */
+		Duration writeTimeout() {
+			return this.feed.writeTimeout();
 		}
 
 		@Override

@@ -1,11 +1,13 @@
 package dev.realtime.server.webflux;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelPipeline;
@@ -17,6 +19,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
@@ -61,6 +64,8 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 
 	private final ChannelPromise voidPromise;
 
+	private final Duration writeTimeout;
+
 	/** The response until WebFlux committed it, then {@code null}. */
 	private @Nullable ServerHttpResponse committing;
 
@@ -82,10 +87,11 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 	private boolean awaitingWritable;
 
 	private NettySseOutput(ServerHttpResponse response, HttpServerResponse nativeResponse, Channel channel,
-			Function<SseOutput, SseSession> sessions) {
+			Duration writeTimeout, Function<SseOutput, SseSession> sessions) {
 		this.loop = StreamLoop.of(channel.eventLoop());
 		this.channel = channel;
 		this.voidPromise = new VoidChannelPromise(channel, false);
+		this.writeTimeout = writeTimeout;
 		this.committing = response;
 		this.sending = nativeResponse;
 		this.sessions = sessions;
@@ -95,11 +101,14 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 	 * Stream a session through Reactor Netty, if the response is an HTTP/1.1 response of
 	 * Reactor Netty.
 	 * @param response the response, its status and headers set
+	 * @param writeTimeout how long the end of the stream may take to be sent before the
+	 * connection is closed
 	 * @param sessions creates the session for the output
 	 * @return completes when the stream ended, or {@code null} when the response is not
 	 * written by Reactor Netty over HTTP/1.1
 	 */
-	static @Nullable Mono<Void> stream(ServerHttpResponse response, Function<SseOutput, SseSession> sessions) {
+	static @Nullable Mono<Void> stream(ServerHttpResponse response, Duration writeTimeout,
+			Function<SseOutput, SseSession> sessions) {
 		ServerHttpResponse actual = response;
 		while (actual instanceof ServerHttpResponseDecorator decorator) {
 			actual = decorator.getDelegate();
@@ -110,7 +119,7 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 				|| !(connection.channel().pipeline().get(NettyPipeline.HttpCodec) instanceof HttpServerCodec)) {
 			return null;
 		}
-		return new NettySseOutput(response, nativeResponse, connection.channel(), sessions);
+		return new NettySseOutput(response, nativeResponse, connection.channel(), writeTimeout, sessions);
 	}
 
 	/**
@@ -268,9 +277,7 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 			return;
 		}
 		this.awaitingWritable = true;
-		Object empty = (this.codec != null) ? Unpooled.EMPTY_BUFFER : new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
-		// completes once everything written before it is on the socket
-		outbound().writeAndFlush(empty).addListener((future) -> {
+		sent().addListener((future) -> {
 			this.awaitingWritable = false;
 			if (future.isSuccess()) {
 				task.run();
@@ -278,9 +285,28 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 		});
 	}
 
+	/**
+	 * End the response, and close the connection if what was written is not on the socket
+	 * within the write timeout: a client that does not read would otherwise hold it, and
+	 * the frames waiting for it, for as long as it stays connected.
+	 */
 	@Override
 	public void complete() {
+		ChannelFuture sent = sent();
+		if (!sent.isDone()) {
+			Disposable deadline = this.loop.schedule(this.channel::close, this.writeTimeout);
+			sent.addListener((future) -> deadline.dispose());
+		}
 		actual().onComplete();
+	}
+
+	/**
+	 * Return when everything written so far is on the socket.
+	 * @return completes once an empty write after everything else is flushed
+	 */
+	private ChannelFuture sent() {
+		Object empty = (this.codec != null) ? Unpooled.EMPTY_BUFFER : new DefaultHttpContent(Unpooled.EMPTY_BUFFER);
+		return outbound().writeAndFlush(empty);
 	}
 
 	private ChannelOutboundInvoker outbound() {

@@ -1,6 +1,7 @@
 package dev.realtime.server.webflux;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -14,9 +15,13 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.netty.Connection;
 
+import org.springframework.core.log.LogMessage;
 import org.springframework.http.server.reactive.AbstractServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -29,7 +34,8 @@ import org.springframework.web.server.ServerWebExchange;
  * Frames from server to client are not masked, so each message's frame is encoded once,
  * header included, and every subscriber writes it as it is, from the {@link LoopFrames}
  * of its event loop. Closing goes through WebFlux's session, which writes the close frame
- * after everything written before.
+ * after everything written before; if the channel is still open after the write timeout,
+ * as when the client stopped reading, it is closed without the frames it could not send.
  *
  * @author Realtime team
  */
@@ -37,6 +43,8 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 
 	private static final FastThreadLocal<LoopFrames> MESSAGE_FRAMES = LoopFrames
 		.perLoop((message) -> frame(message.frame(RealtimeWebSocketHandler.MESSAGE_JSON)));
+
+	private static final Log logger = LogFactory.getLog(NettyWebSocketOutput.class);
 
 	private static final ByteBuf PING = Unpooled
 		.unreleasableBuffer(Unpooled.directBuffer(2).writeByte(0x89).writeByte(0));
@@ -51,25 +59,35 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 
 	private final ChannelPromise voidPromise;
 
+	private final Duration writeTimeout;
+
 	private @Nullable List<Runnable> whenWritable;
 
-	private NettyWebSocketOutput(WebSocketSession session, Channel channel, ChannelHandlerContext encoder) {
+	/** Whether the channel closes at the latest after the write timeout. */
+	private boolean closing;
+
+	private NettyWebSocketOutput(WebSocketSession session, Channel channel, ChannelHandlerContext encoder,
+			Duration writeTimeout) {
 		this.loop = StreamLoop.of(channel.eventLoop());
 		this.session = session;
 		this.channel = channel;
 		this.encoder = encoder;
 		this.voidPromise = new VoidChannelPromise(channel, false);
+		this.writeTimeout = writeTimeout;
 	}
 
 	/**
 	 * Return how to write to the sessions of a handshake's upgrade, when the handshake
 	 * came to Reactor Netty: the session runs on the handshake's channel.
 	 * @param exchange the handshake
+	 * @param writeTimeout how long closing may take before the channel is closed without
+	 * the frames it could not send
 	 * @return creates the output of the upgraded session, which is {@code null} when the
 	 * channel has no frame encoder to write below; {@code null} when the request is not
 	 * one of Reactor Netty
 	 */
-	static @Nullable Function<WebSocketSession, @Nullable WebSocketOutput> outputs(ServerWebExchange exchange) {
+	static @Nullable Function<WebSocketSession, @Nullable WebSocketOutput> outputs(ServerWebExchange exchange,
+			Duration writeTimeout) {
 		ServerHttpRequest request = exchange.getRequest();
 		while (request instanceof ServerHttpRequestDecorator decorator) {
 			request = decorator.getDelegate();
@@ -81,7 +99,15 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 		Channel channel = connection.channel();
 		return (session) -> {
 			ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
-			return (encoder != null) ? new NettyWebSocketOutput(session, channel, encoder) : null;
+			if (encoder == null) {
+				return null;
+			}
+			NettyWebSocketOutput output = new NettyWebSocketOutput(session, channel, encoder, writeTimeout);
+			// the client closes: Reactor Netty answers and closes the channel once the
+			// answer
+			// is sent, which a client that does not read never lets happen
+			session.closeStatus().subscribe((status) -> output.loop.execute(output::closeWithin), output::closeFailed);
+			return output;
 		};
 	}
 
@@ -150,7 +176,25 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public void close(CloseStatus status) {
-		this.session.close(status).subscribe();
+		this.session.close(status).subscribe(null, this::closeFailed);
+		closeWithin();
+	}
+
+	/**
+	 * Close the channel if it is still open after the write timeout, dropping what it
+	 * could not send.
+	 */
+	private void closeWithin() {
+		if (!this.closing && this.channel.isActive()) {
+			this.closing = true;
+			Disposable deadline = this.loop.schedule(this.channel::close, this.writeTimeout);
+			this.channel.closeFuture().addListener((future) -> deadline.dispose());
+		}
+	}
+
+	private void closeFailed(Throwable ex) {
+		// the client went away first
+		logger.debug(LogMessage.format("Closing WebSocket session %s failed", this.session.getId()), ex);
 	}
 
 	/**

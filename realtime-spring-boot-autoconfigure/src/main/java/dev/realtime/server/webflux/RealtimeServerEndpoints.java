@@ -42,7 +42,7 @@ public final class RealtimeServerEndpoints {
 	private RealtimeServerEndpoints(Builder builder, ChannelAuthorization authorization, PayloadCodec codec,
 			JsonMapper jsonMapper) {
 		ClientPublishing publishing = new ClientPublishing(builder.catalog, codec, builder.template);
-		LocalFanOut fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer);
+		LocalFanOut fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer, builder.writeTimeout);
 		OpenStreams streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
 				builder.shutdown);
 		ConnectionLimits limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
@@ -172,6 +172,8 @@ public final class RealtimeServerEndpoints {
 		private int maxMessageSize = 64 * 1024;
 
 		private int subscriberBuffer = 1024;
+
+		private Duration writeTimeout = Duration.ofSeconds(5);
 
 		private ClassLoader classLoader = RealtimeServerEndpoints.class.getClassLoader();
 
@@ -326,6 +328,19 @@ public final class RealtimeServerEndpoints {
 		public Builder subscriberBuffer(int subscriberBuffer) {
 			Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
 			this.subscriberBuffer = subscriberBuffer;
+			return this;
+		}
+
+		/**
+		 * Set how long writing to a client may stall: longer while messages wait, and the
+		 * client is disconnected as too slow; longer after its stream ended, and the
+		 * connection is closed without the frames that were not sent.
+		 * @param writeTimeout the time
+		 * @return this builder
+		 */
+		public Builder writeTimeout(Duration writeTimeout) {
+			Assert.isTrue(!writeTimeout.isNegative() && !writeTimeout.isZero(), "'writeTimeout' must be positive");
+			this.writeTimeout = writeTimeout;
 			return this;
 		}
 

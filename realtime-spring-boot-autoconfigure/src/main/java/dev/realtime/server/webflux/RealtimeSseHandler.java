@@ -37,8 +37,9 @@ import org.springframework.web.server.ServerWebExchange;
  * token. The stream starts with {@code event: subscribed}, replays history (or resumes
  * after {@code Last-Event-ID}), then goes live; it ends with {@code event: expired} when
  * the token expires, {@code event: error} when the client is too slow, and a
- * {@code retry} hint when the application stops. Every subscriber writes the same
- * pre-encoded bytes of each message.
+ * {@code retry} hint when the application stops; a connection whose end is not sent
+ * within the write timeout, as when the client stopped reading, is closed without it.
+ * Every subscriber writes the same pre-encoded bytes of each message.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -274,13 +275,13 @@ public final class RealtimeSseHandler {
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().putAll(STREAM_HEADERS);
 			if (REACTOR_NETTY_PRESENT) {
-				Mono<Void> stream = NettySseOutput.stream(response, this::session);
+				Mono<Void> stream = NettySseOutput.stream(response, fanOut().writeTimeout(), this::session);
 				if (stream != null) {
 					return stream;
 				}
 			}
-			return response
-				.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(), this::session));
+			return response.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(),
+					fanOut().writeTimeout(), this::session));
 		}
 
 		private SseSession session(SseOutput output) {

@@ -93,7 +93,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		}
 		return (session) -> {
 			// after the handshake, on the channel it upgraded
-			Function<WebSocketSession, @Nullable WebSocketOutput> outputs = NettyWebSocketOutput.outputs(exchange);
+			Function<WebSocketSession, @Nullable WebSocketOutput> outputs = NettyWebSocketOutput.outputs(exchange,
+					this.fanOut.writeTimeout());
 			WebSocketOutput output = (outputs != null) ? outputs.apply(session) : null;
 			return (output != null) ? new WebSocketConnection(this, session, output).run() : handle(session);
 		};
@@ -104,7 +105,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		// the connection starts when the session subscribes to what it sends; when the
 		// client goes first, sending ends too
 		Sinks.Empty<Void> reading = Sinks.empty();
-		Mono<Void> sending = FluxWebSocketOutput.send(this.streams.workerLoop(), session,
+		Mono<Void> sending = FluxWebSocketOutput.send(this.streams.workerLoop(), session, this.fanOut.writeTimeout(),
 				(output) -> new WebSocketConnection(this, session, output).run()
 					.subscribe(null, reading::tryEmitError, reading::tryEmitEmpty));
 		return sending.or(reading.asMono());

@@ -22,6 +22,14 @@ import reactor.core.scheduler.Scheduler;
 interface StreamLoop extends Executor {
 
 	/**
+	 * Run a task once, after a delay.
+	 * @param task the task
+	 * @param delay the delay
+	 * @return cancels the task
+	 */
+	Disposable schedule(Runnable task, Duration delay);
+
+	/**
 	 * Run a task periodically.
 	 * @param task the task
 	 * @param period the period
@@ -72,6 +80,12 @@ interface StreamLoop extends Executor {
 		}
 
 		@Override
+		public Disposable schedule(Runnable task, Duration delay) {
+			ScheduledFuture<?> future = this.eventLoop.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+			return () -> future.cancel(false);
+		}
+
+		@Override
 		public Disposable schedulePeriodically(Runnable task, Duration period) {
 			long millis = period.toMillis();
 			ScheduledFuture<?> future = this.eventLoop.scheduleAtFixedRate(task, millis, millis, TimeUnit.MILLISECONDS);
@@ -90,6 +104,11 @@ interface StreamLoop extends Executor {
 		@Override
 		public void execute(Runnable task) {
 			this.worker.schedule(task);
+		}
+
+		@Override
+		public Disposable schedule(Runnable task, Duration delay) {
+			return this.worker.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
 		}
 
 		@Override

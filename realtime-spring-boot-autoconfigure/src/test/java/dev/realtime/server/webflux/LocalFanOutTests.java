@@ -52,6 +52,8 @@ class LocalFanOutTests {
 
 	private static final Duration TTL = Duration.ofMinutes(10);
 
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final String CHANNEL = "test:1";
 
 	private final List<InMemoryEngine> engines = new ArrayList<>();
@@ -66,7 +68,7 @@ class LocalFanOutTests {
 
 	private CountingEngine engine = new CountingEngine(this.memory);
 
-	private LocalFanOut fanOut = new LocalFanOut(this.engine, 1024);
+	private LocalFanOut fanOut = new LocalFanOut(this.engine, 1024, WRITE_TIMEOUT);
 
 	@AfterEach
 	void stop() {
@@ -232,7 +234,7 @@ class LocalFanOutTests {
 	void whenTheLastSubscriberLeavesThenTheEngineSubscriptionEndsAndANewJoinSubscribesAgain() {
 		this.memory = engine(0);
 		this.engine = new CountingEngine(this.memory);
-		this.fanOut = new LocalFanOut(this.engine, 1024);
+		this.fanOut = new LocalFanOut(this.engine, 1024, WRITE_TIMEOUT);
 		TestLoop a = loop("a");
 		TestLoop b = loop("b");
 		RecordingSubscriber first = join(a);
@@ -263,7 +265,7 @@ class LocalFanOutTests {
 	@Test
 	void whenJoiningWhileMessagesArePublishedThenNothingPublishedAfterLiveIsMissed() throws Exception {
 		int total = 5_000;
-		this.fanOut = new LocalFanOut(this.engine, total + 1);
+		this.fanOut = new LocalFanOut(this.engine, total + 1, WRITE_TIMEOUT);
 		List<TestLoop> loops = List.of(loop("a"), loop("b"));
 		RecordingSubscriber early = join(loops.get(0));
 		early.awaitLive();
@@ -312,7 +314,7 @@ class LocalFanOutTests {
 
 	@Test
 	void whenMoreMessagesWaitForALoopThanItsCapacityThenItsSubscribersEndAsSlowAndOtherLoopsGoOn() {
-		this.fanOut = new LocalFanOut(this.engine, 8);
+		this.fanOut = new LocalFanOut(this.engine, 8, WRITE_TIMEOUT);
 		TestLoop slow = loop("slow");
 		RecordingSubscriber first = join(slow);
 		RecordingSubscriber second = join(slow);
@@ -346,7 +348,7 @@ class LocalFanOutTests {
 
 	@Test
 	void whenALoopOverflowedThenANewSubscriberOnThatLoopStillTakesTheMessages() {
-		this.fanOut = new LocalFanOut(this.engine, 4);
+		this.fanOut = new LocalFanOut(this.engine, 4, WRITE_TIMEOUT);
 		TestLoop loop = loop("a");
 		RecordingSubscriber slow = join(loop);
 		slow.awaitLive();

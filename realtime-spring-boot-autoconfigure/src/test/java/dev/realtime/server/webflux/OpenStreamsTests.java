@@ -201,6 +201,12 @@ class OpenStreamsTests {
 		}
 
 		@Override
+		public Disposable schedule(Runnable task, Duration delay) {
+			ScheduledFuture<?> future = this.executor.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+			return () -> future.cancel(false);
+		}
+
+		@Override
 		public Disposable schedulePeriodically(Runnable task, Duration period) {
 			this.periods.add(period);
 			long millis = period.toMillis();

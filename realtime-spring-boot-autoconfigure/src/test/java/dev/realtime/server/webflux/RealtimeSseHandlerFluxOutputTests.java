@@ -38,6 +38,8 @@ class RealtimeSseHandlerFluxOutputTests {
 
 	private static final Duration HOLD = Duration.ofMillis(300);
 
+	private static final Duration WRITE_TIMEOUT = Duration.ofMillis(200);
+
 	/** What a browser's {@code EventSource} sends besides {@code Accept}. */
 	private static final Consumer<HttpHeaders> EVENT_SOURCE = (headers) -> headers.setCacheControl("no-cache");
 
@@ -284,6 +286,48 @@ class RealtimeSseHandlerFluxOutputTests {
 				data: {"code":"slow_consumer","message":"Subscriber of 'room:1' fell more than 4 messages behind"}
 
 				""");
+	}
+
+	@Test
+	void whenClientStopsReadingThenStreamEndsWithinTheWriteTimeoutWithoutItsLastFrames() {
+		SseStream stream = open(this.fixture.endpoints().subscriberBuffer(4).writeTimeout(WRITE_TIMEOUT),
+				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
+		stream.awaitFrames(1);
+		for (int i = 0; i < 60; i++) {
+			this.fixture.publish("room:1", "typing", "typing " + i);
+		}
+		// told it is too slow, which it does not read either
+		stream.awaitCompletion();
+		assertThat(stream.frames()).hasSize(1);
+	}
+
+	@Test
+	void whenClientDoesNotReadForLongerThanTheWriteTimeoutWhileMessagesWaitThenStreamEnds() throws Exception {
+		SseStream stream = open(this.fixture.endpoints().writeTimeout(WRITE_TIMEOUT),
+				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
+		stream.awaitFrames(1);
+		// more than the response may be behind, far fewer than the subscriber buffer
+		for (int i = 0; i < 40; i++) {
+			this.fixture.publish("room:1", "typing", "typing " + i);
+		}
+		Thread.sleep(WRITE_TIMEOUT.multipliedBy(2).toMillis());
+		this.fixture.publish("room:1", "typing", "one more");
+		stream.awaitCompletion();
+		assertThat(stream.frames()).hasSize(1);
+	}
+
+	@Test
+	void whenTokenExpiresWhileClientDoesNotReadThenStreamEndsWithinTheWriteTimeout() {
+		String token = this.fixture.token("room:1", Set.of("typing"), Set.of(), Duration.ofSeconds(2));
+		SseStream stream = open(this.fixture.endpoints().writeTimeout(WRITE_TIMEOUT), "/realtime/sse?token=" + token,
+				1);
+		stream.awaitFrames(1);
+		for (int i = 0; i < 40; i++) {
+			this.fixture.publish("room:1", "typing", "typing " + i);
+		}
+		this.fixture.clock.advance(Duration.ofSeconds(2));
+		stream.awaitCompletion();
+		assertThat(stream.frames()).hasSize(1);
 	}
 
 	@Test

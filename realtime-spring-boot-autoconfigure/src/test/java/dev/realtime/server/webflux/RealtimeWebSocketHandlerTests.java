@@ -63,7 +63,7 @@ class RealtimeWebSocketHandlerTests {
 
 	private final List<TestWebSocketSession> sessions = new ArrayList<>();
 
-	private LocalFanOut fanOut = new LocalFanOut(this.fixture.engine, 1024);
+	private LocalFanOut fanOut = new LocalFanOut(this.fixture.engine, 1024, Duration.ofSeconds(5));
 
 	private final ConnectionLimits limits = new ConnectionLimits(8, 64);
 
@@ -514,6 +514,34 @@ class RealtimeWebSocketHandlerTests {
 	}
 
 	@Test
+	void whenClientDoesNotReadThenClosedWith4429WithinTheWriteTimeoutWithoutTheWaitingFrames() {
+		TestWebSocketSession session = connect(handler(4, 64, Duration.ofMillis(200)), 1);
+		session.send(subscribe(this.fixture.token("room:1", "typing")));
+		session.awaitFrames(1);
+		for (int i = 0; i < 60; i++) {
+			this.fixture.publish("room:1", "typing", "typing " + i);
+		}
+		// never asks for more
+		CloseStatus status = session.awaitClose();
+		assertThat(status.getCode()).isEqualTo(4429);
+		assertThat(session.handled()).succeedsWithin(TIMEOUT);
+		assertThat(session.frames()).hasSize(1);
+	}
+
+	@Test
+	void whenTokenExpiresWhileClientDoesNotReadThenClosedWith4408WithinTheWriteTimeout() {
+		TestWebSocketSession session = connect(handler(1024, 64, Duration.ofMillis(200)), 1);
+		session.send(subscribe(this.fixture.token("room:1", Set.of("typing"), Set.of(), Duration.ofSeconds(2))));
+		session.awaitFrames(1);
+		for (int i = 0; i < 40; i++) {
+			this.fixture.publish("room:1", "typing", "typing " + i);
+		}
+		this.fixture.clock.advance(Duration.ofSeconds(2));
+		assertThat(session.awaitClose().getCode()).isEqualTo(4408);
+		assertThat(session.frames()).hasSize(1);
+	}
+
+	@Test
 	void whenClientReadsSlowlyThenWaitingMessagesOfEveryChannelAreSentAsItAsksForMore() {
 		TestWebSocketSession session = connect(handler(4, 64), 2);
 		session.send(subscribe(this.fixture.token("room:1", "typing")));
@@ -633,8 +661,12 @@ class RealtimeWebSocketHandlerTests {
 	}
 
 	private RealtimeWebSocketHandler handler(int capacity, int maxSubscriptions) {
+		return handler(capacity, maxSubscriptions, Duration.ofSeconds(5));
+	}
+
+	private RealtimeWebSocketHandler handler(int capacity, int maxSubscriptions, Duration writeTimeout) {
 		// wired as RealtimeServerEndpoints wires it, whose handler is not exposed
-		this.fanOut = new LocalFanOut(this.fixture.engine, capacity);
+		this.fanOut = new LocalFanOut(this.fixture.engine, capacity, writeTimeout);
 		OpenStreams streams = new OpenStreams(KEEP_ALIVE.dividedBy(2), this.fixture.clock, this.fixture.shutdown);
 		ClientPublishing publishing = new ClientPublishing(this.fixture.catalog, this.fixture.codec,
 				this.fixture.template);
