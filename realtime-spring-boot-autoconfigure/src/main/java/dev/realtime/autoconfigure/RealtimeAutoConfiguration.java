@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import dev.realtime.ChannelCatalog;
@@ -85,8 +86,9 @@ public final class RealtimeAutoConfiguration {
 	@ConditionalOnMissingBean(RealtimeTokens.class)
 	JwsRealtimeTokens realtimeTokens(ChannelCatalog catalog, RealtimeProperties properties) {
 		RealtimeProperties.Token token = properties.getToken();
-		return new JwsRealtimeTokens(catalog, tokenKeys(token), token.getTtl(), token.getClockSkew(),
-				Clock.systemUTC());
+		Duration maxTtl = token.getMaxTtl();
+		return new JwsRealtimeTokens(catalog, tokenKeys(token), token.getTtl(),
+				(maxTtl != null) ? maxTtl : token.getTtl(), token.getClockSkew(), Clock.systemUTC());
 	}
 
 	private static TokenKeys tokenKeys(RealtimeProperties.Token token) {

@@ -242,6 +242,13 @@ public class RealtimeProperties {
 		private Duration ttl = Duration.ofMinutes(5);
 
 		/**
+		 * Longest lifetime of a token, for tokens minted in code with their own ttl;
+		 * verification rejects tokens that live longer (plus the clock skew). Defaults to
+		 * the ttl.
+		 */
+		private @Nullable Duration maxTtl;
+
+		/**
 		 * Clock skew tolerated when checking token validity.
 		 */
 		private Duration clockSkew = Duration.ofSeconds(30);
@@ -275,6 +282,14 @@ public class RealtimeProperties {
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(@Nullable Duration maxTtl) {
+			this.maxTtl = maxTtl;
 		}
 
 		public Duration getClockSkew() {
