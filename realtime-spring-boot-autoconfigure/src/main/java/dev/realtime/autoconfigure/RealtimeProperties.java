@@ -276,6 +276,12 @@ public class RealtimeProperties {
 		 */
 		private boolean endpointEnabled = true;
 
+		/**
+		 * How long a stream ticket, exchanged for a token at {base}/ticket and used once
+		 * as "?ticket=" on the SSE endpoint, stays valid; never longer than its token.
+		 */
+		private Duration ticketTtl = Duration.ofSeconds(30);
+
 		public Duration getTtl() {
 			return this.ttl;
 		}
@@ -330,6 +336,14 @@ public class RealtimeProperties {
 
 		public void setEndpointEnabled(boolean endpointEnabled) {
 			this.endpointEnabled = endpointEnabled;
+		}
+
+		public Duration getTicketTtl() {
+			return this.ticketTtl;
+		}
+
+		public void setTicketTtl(Duration ticketTtl) {
+			this.ticketTtl = ticketTtl;
 		}
 
 	}

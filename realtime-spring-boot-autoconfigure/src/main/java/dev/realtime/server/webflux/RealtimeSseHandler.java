@@ -12,7 +12,9 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.StreamTickets;
 import dev.realtime.token.TokenClaims;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.CacheControl;
@@ -61,6 +63,8 @@ public final class RealtimeSseHandler {
 
 	private final RealtimeTokens tokens;
 
+	private final @Nullable StreamTickets tickets;
+
 	private final LocalFanOut fanOut;
 
 	private final OpenStreams streams;
@@ -75,14 +79,15 @@ public final class RealtimeSseHandler {
 
 	private final Clock clock;
 
-	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, LocalFanOut fanOut, OpenStreams streams,
-			Duration keepAlive, Duration retry, int capacity, Clock clock) {
+	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, @Nullable StreamTickets tickets,
+			LocalFanOut fanOut, OpenStreams streams, Duration keepAlive, Duration retry, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		this.engine = engine;
 		this.tokens = tokens;
+		this.tickets = tickets;
 		this.fanOut = fanOut;
 		this.streams = streams;
 		this.keepAlive = keepAlive;
@@ -101,6 +106,15 @@ public final class RealtimeSseHandler {
 		TokenClaims claims;
 		Replay replay;
 		try {
+			String ticket = RequestTokens.ticket(request);
+			if (ticket != null) {
+				// read the request before the ticket is used up
+				Replay ticketReplay = replay(request);
+				return RequestTokens.redeem(this.tickets, ticket)
+					.<ServerResponse>map((redeemed) -> new StreamResponse(redeemed.channel(), redeemed.topics(),
+							redeemed.expiresAt().toEpochMilli(), ticketReplay))
+					.onErrorResume(RealtimeProblems::of);
+			}
 			claims = this.tokens.verify(RequestTokens.require(request));
 			replay = replay(request);
 		}
