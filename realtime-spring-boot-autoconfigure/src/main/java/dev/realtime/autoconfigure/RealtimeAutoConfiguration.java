@@ -1,6 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import dev.realtime.ChannelCatalog;
@@ -13,8 +14,11 @@ import dev.realtime.support.PayloadValidator;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.ChannelAuthorizer;
+import dev.realtime.token.InMemoryTicketStore;
 import dev.realtime.token.JwsRealtimeTokens;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.StreamTickets;
+import dev.realtime.token.TicketStore;
 import dev.realtime.token.TokenKeys;
 import jakarta.validation.Validator;
 import org.apache.commons.logging.Log;
@@ -85,8 +89,21 @@ public final class RealtimeAutoConfiguration {
 	@ConditionalOnMissingBean(RealtimeTokens.class)
 	JwsRealtimeTokens realtimeTokens(ChannelCatalog catalog, RealtimeProperties properties) {
 		RealtimeProperties.Token token = properties.getToken();
-		return new JwsRealtimeTokens(catalog, tokenKeys(token), token.getTtl(), token.getClockSkew(),
-				Clock.systemUTC());
+		Duration maxTtl = token.getMaxTtl();
+		return new JwsRealtimeTokens(catalog, tokenKeys(token), token.getTtl(),
+				(maxTtl != null) ? maxTtl : token.getTtl(), token.getClockSkew(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(TicketStore.class)
+	InMemoryTicketStore realtimeTicketStore() {
+		return new InMemoryTicketStore();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamTickets realtimeStreamTickets(RealtimeTokens tokens, TicketStore store, RealtimeProperties properties) {
+		return new StreamTickets(tokens, store, properties.getToken().getTicketTtl(), Clock.systemUTC());
 	}
 
 	private static TokenKeys tokenKeys(RealtimeProperties.Token token) {

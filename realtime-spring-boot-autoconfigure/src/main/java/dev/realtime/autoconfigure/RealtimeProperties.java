@@ -302,6 +302,13 @@ public class RealtimeProperties {
 		private Duration ttl = Duration.ofMinutes(5);
 
 		/**
+		 * Longest lifetime of a token, for tokens minted in code with their own ttl;
+		 * verification rejects tokens that live longer (plus the clock skew). Defaults to
+		 * the ttl.
+		 */
+		private @Nullable Duration maxTtl;
+
+		/**
 		 * Clock skew tolerated when checking token validity.
 		 */
 		private Duration clockSkew = Duration.ofSeconds(30);
@@ -329,12 +336,26 @@ public class RealtimeProperties {
 		 */
 		private boolean endpointEnabled = true;
 
+		/**
+		 * How long a stream ticket, exchanged for a token at {base}/ticket and used once
+		 * as "?ticket=" on the SSE endpoint, stays valid; never longer than its token.
+		 */
+		private Duration ticketTtl = Duration.ofSeconds(30);
+
 		public Duration getTtl() {
 			return this.ttl;
 		}
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public @Nullable Duration getMaxTtl() {
+			return this.maxTtl;
+		}
+
+		public void setMaxTtl(@Nullable Duration maxTtl) {
+			this.maxTtl = maxTtl;
 		}
 
 		public Duration getClockSkew() {
@@ -375,6 +396,14 @@ public class RealtimeProperties {
 
 		public void setEndpointEnabled(boolean endpointEnabled) {
 			this.endpointEnabled = endpointEnabled;
+		}
+
+		public Duration getTicketTtl() {
+			return this.ticketTtl;
+		}
+
+		public void setTicketTtl(Duration ticketTtl) {
+			this.ticketTtl = ticketTtl;
 		}
 
 	}

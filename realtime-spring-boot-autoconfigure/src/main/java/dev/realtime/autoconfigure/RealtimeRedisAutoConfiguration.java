@@ -6,6 +6,8 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.redis.RedisEngine;
 import dev.realtime.run.RunMemoStore;
 import dev.realtime.run.redis.RedisRunMemoStore;
+import dev.realtime.token.TicketStore;
+import dev.realtime.token.redis.RedisTicketStore;
 import io.lettuce.core.ClientOptions;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -78,6 +80,14 @@ public final class RealtimeRedisAutoConfiguration {
 				RealtimeProperties properties) {
 			return new RedisRunMemoStore(connectionFactory.getObject(),
 					properties.getEngine().getRedis().getKeyPrefix(), UNFINISHED_RUN_TTL);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(TicketStore.class)
+		RedisTicketStore realtimeTicketStore(ObjectProvider<ReactiveRedisConnectionFactory> connectionFactory,
+				RealtimeProperties properties) {
+			return new RedisTicketStore(connectionFactory.getObject(),
+					properties.getEngine().getRedis().getKeyPrefix());
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -11,8 +11,10 @@ import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.StreamTickets;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -55,9 +57,10 @@ public final class RealtimeWebFluxAutoConfiguration {
 	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeEngine engine, RealtimeTokens tokens,
 			ChannelCatalog catalog, ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template,
 			JsonMapper jsonMapper, ShutdownSignal shutdown, RealtimeProperties properties,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, ObjectProvider<StreamTickets> tickets) {
 		return RealtimeServerEndpoints.builder(engine, tokens, catalog, template)
 			.authorization(authorization)
+			.tickets(tickets.getIfAvailable())
 			.codec(codec)
 			.jsonMapper(jsonMapper)
 			.shutdownSignal(shutdown)

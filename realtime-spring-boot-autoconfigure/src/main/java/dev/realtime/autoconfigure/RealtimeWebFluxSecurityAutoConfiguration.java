@@ -17,10 +17,10 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
- * Lets the realtime endpoints that authenticate with a subscription token (SSE,
- * WebSocket, client publishing and the client modules) through Spring Security, without
- * touching the rest of the application's security. The token endpoint stays behind the
- * application's own filter chain, which authenticates the caller.
+ * Lets the realtime endpoints that authenticate with a subscription token (SSE, stream
+ * tickets, WebSocket, client publishing and the client modules) through Spring Security,
+ * without touching the rest of the application's security. The token endpoint stays
+ * behind the application's own filter chain, which authenticates the caller.
  * <p>
  * When the application defines no {@link SecurityWebFilterChain} of its own, the
  * application-wide chain Spring Security would have applied by default (every request
@@ -46,8 +46,8 @@ public final class RealtimeWebFluxSecurityAutoConfiguration {
 	SecurityWebFilterChain realtimeSecurityWebFilterChain(ServerHttpSecurity http, RealtimeProperties properties) {
 		String base = properties.getBasePath();
 		return http
-			.securityMatcher(ServerWebExchangeMatchers.pathMatchers(base + "/sse", base + "/ws", base + "/publish",
-					base + "/client.js", base + "/react.js", base + "/channels.d.ts"))
+			.securityMatcher(ServerWebExchangeMatchers.pathMatchers(base + "/sse", base + "/ticket", base + "/ws",
+					base + "/publish", base + "/client.js", base + "/react.js", base + "/channels.d.ts"))
 			.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)

@@ -113,19 +113,21 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	}
 
 	/**
-	 * Wait for a publish from imperative code. A publish that completes at once (the
-	 * in-memory engine) is fine on any thread; one that would wait is refused on
-	 * non-blocking threads.
-	 * @param publish the publish
+	 * Wait for a publish from imperative code. Refused on non-blocking threads (event
+	 * loops, Reactor's parallel scheduler) whatever the engine, before the publish
+	 * starts, so that the mistake shows in development rather than with another engine in
+	 * production.
+	 * @param publish the publish, not started yet
 	 * @return its result
+	 * @throws IllegalStateException on a non-blocking thread
 	 */
 	public static PublishResult await(Mono<PublishResult> publish) {
-		CompletableFuture<PublishResult> future = publish.toFuture();
-		if (!future.isDone() && Schedulers.isInNonBlockingThread()) {
-			future.cancel(true);
+		if (Schedulers.isInNonBlockingThread()) {
 			throw new IllegalStateException("RealtimePublisher.publish(..) would block the non-blocking thread "
-					+ Thread.currentThread().getName() + "; use publishReactive(..) in reactive code");
+					+ Thread.currentThread().getName()
+					+ " and nothing was published; use publishReactive(..) in reactive code and on event loops");
 		}
+		CompletableFuture<PublishResult> future = publish.toFuture();
 		try {
 			return future.get();
 		}

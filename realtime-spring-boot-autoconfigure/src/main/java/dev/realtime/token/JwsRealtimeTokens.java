@@ -41,6 +41,10 @@ import org.springframework.util.StringUtils;
  * {@code pub} (the topics to publish to), and {@code sub} (who it is for) when the
  * request names a subject. A token is verified with the key its {@code kid} names and
  * only with that key's algorithm; its {@code alg} header never chooses the verifier.
+ * <p>
+ * Verification also rejects a token whose lifetime ({@code exp - iat}) is longer than the
+ * longest this instance mints plus the clock skew, so that a leaked key cannot mint
+ * tokens that stay valid for years.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -79,6 +83,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 
 	private final Duration ttl;
 
+	private final Duration maxTtl;
+
 	private final Duration clockSkew;
 
 	private final Clock clock;
@@ -101,16 +107,35 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 	 * @param clock the clock
 	 */
 	public JwsRealtimeTokens(ChannelCatalog catalog, TokenKeys keys, Duration ttl, Duration clockSkew, Clock clock) {
+		this(catalog, keys, ttl, ttl, clockSkew, clock);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param catalog the channels tokens may name
+	 * @param keys the signing and verification keys
+	 * @param ttl the lifetime of a token whose request names none
+	 * @param maxTtl the longest lifetime a request may name; verification rejects
+	 * longer-lived tokens
+	 * @param clockSkew the difference between clocks that verification tolerates
+	 * @param clock the clock
+	 */
+	public JwsRealtimeTokens(ChannelCatalog catalog, TokenKeys keys, Duration ttl, Duration maxTtl, Duration clockSkew,
+			Clock clock) {
 		Assert.notNull(catalog, "'catalog' must not be null");
 		Assert.notNull(keys, "'keys' must not be null");
 		Assert.notNull(ttl, "'ttl' must not be null");
 		Assert.isTrue(!ttl.isNegative() && !ttl.isZero(), "'ttl' must be positive");
+		Assert.notNull(maxTtl, "'maxTtl' must not be null");
+		Assert.isTrue(maxTtl.compareTo(ttl) >= 0,
+				() -> "'maxTtl' (" + maxTtl + ") must not be shorter than 'ttl' (" + ttl + ")");
 		Assert.notNull(clockSkew, "'clockSkew' must not be null");
 		Assert.isTrue(!clockSkew.isNegative(), "'clockSkew' must not be negative");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.catalog = catalog;
 		this.keys = keys;
 		this.ttl = ttl;
+		this.maxTtl = maxTtl;
 		this.clockSkew = clockSkew;
 		this.clock = clock;
 	}
@@ -125,8 +150,13 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> publish = declared(definition, request.publish());
 		// JWT times are whole seconds: truncate so the returned expiry matches the claim
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
-		Duration ttl = request.ttl();
-		Instant expiresAt = issuedAt.plus((ttl != null) ? ttl : this.ttl);
+		Duration requested = request.ttl();
+		Duration ttl = (requested != null) ? requested : this.ttl;
+		if (ttl.compareTo(this.maxTtl) > 0) {
+			throw new IllegalArgumentException(
+					"Token ttl " + ttl + " is longer than the maximum of " + this.maxTtl + " (realtime.token.max-ttl)");
+		}
+		Instant expiresAt = issuedAt.plus(ttl);
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().jwtID(randomId())
 			.issueTime(Date.from(issuedAt))
 			.notBeforeTime(Date.from(issuedAt))
@@ -309,6 +339,9 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		Instant latest = now.plus(this.clockSkew);
 		if (notBefore.isAfter(latest) || issuedAt.isAfter(latest)) {
 			throw new InvalidTokenException("Token not yet valid");
+		}
+		if (Duration.between(issuedAt, expiresAt).compareTo(this.maxTtl.plus(this.clockSkew)) > 0) {
+			throw new InvalidTokenException("Token lifetime too long");
 		}
 	}
 

@@ -18,6 +18,8 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -64,6 +66,18 @@ public final class TokenKeys {
 	 */
 	public static final String SECRET_PROPERTY = "realtime.token.secret";
 
+	/**
+	 * Name of the property holding the PEM private key, used in error messages.
+	 */
+	public static final String PRIVATE_KEY_PROPERTY = "realtime.token.private-key";
+
+	/**
+	 * Name of the property holding the PEM public key, used in error messages.
+	 */
+	public static final String PUBLIC_KEY_PROPERTY = "realtime.token.public-key";
+
+	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]*)[^}]*}");
+
 	private static final String BASE64_PREFIX = "base64:";
 
 	private static final int MIN_SECRET_BYTES = 32;
@@ -89,10 +103,12 @@ public final class TokenKeys {
 	 * @param secret {@code base64:} followed by Base64 text, or raw text; at least 256
 	 * bits either way
 	 * @return the keys
-	 * @throws IllegalStateException if the secret is too short or not valid Base64
+	 * @throws IllegalStateException if the secret is too short, not valid Base64 or still
+	 * holds an unresolved {@code ${…}} placeholder
 	 */
 	public static TokenKeys secret(String secret) {
 		Assert.notNull(secret, "'secret' must not be null");
+		checkResolved(secret, SECRET_PROPERTY);
 		return hmac(secretBytes(secret, SECRET_PROPERTY));
 	}
 
@@ -115,11 +131,16 @@ public final class TokenKeys {
 	 * @param publicKeyPem an X.509 public key ({@code -----BEGIN PUBLIC KEY-----}), or
 	 * {@code null} to derive it from an RSA private key; EC keys need it
 	 * @return the keys
-	 * @throws IllegalStateException if a key cannot be read, is not supported, or the two
-	 * keys do not belong together
+	 * @throws IllegalStateException if a key cannot be read, is not supported, still
+	 * holds an unresolved {@code ${…}} placeholder, or the two keys do not belong
+	 * together
 	 */
 	public static TokenKeys pem(String privateKeyPem, @Nullable String publicKeyPem) {
 		Assert.notNull(privateKeyPem, "'privateKeyPem' must not be null");
+		checkResolved(privateKeyPem, PRIVATE_KEY_PROPERTY);
+		if (publicKeyPem != null) {
+			checkResolved(publicKeyPem, PUBLIC_KEY_PROPERTY);
+		}
 		PrivateKey privateKey = readPrivateKey(privateKeyPem);
 		PublicKey publicKey = (publicKeyPem != null) ? readPublicKey(publicKeyPem, "The public key")
 				: derivePublicKey(privateKey);
@@ -175,6 +196,7 @@ public final class TokenKeys {
 		Assert.isTrue(!keyId.equals(this.signingKey.id()),
 				() -> "Key id '" + keyId + "' is already used by the signing key");
 		String source = "Verification key '" + keyId + "'";
+		checkResolved(key, source);
 		VerificationKey verificationKey;
 		try {
 			verificationKey = key.contains("-----BEGIN") ? verificationKey(keyId, readPublicKey(key, source), source)
@@ -257,11 +279,28 @@ public final class TokenKeys {
 			bytes = secret.getBytes(StandardCharsets.UTF_8);
 		}
 		if (bytes.length < MIN_SECRET_BYTES) {
-			throw new IllegalStateException(source + " must have at least 256 bits (32 bytes) for HS256 but has "
-					+ (bytes.length * 8) + "; generate one with 'openssl rand -base64 32' and set " + SECRET_PROPERTY
-					+ "=base64:<the output>");
+			throw new IllegalStateException(source + " has " + bytes.length + " bytes, needs at least "
+					+ MIN_SECRET_BYTES + " (256 bits) for HS256; generate one with 'openssl rand -base64 32' and set "
+					+ SECRET_PROPERTY + "=base64:<the output>");
 		}
 		return bytes;
+	}
+
+	/**
+	 * Refuse key material that still holds a {@code ${…}} placeholder: Boot leaves a
+	 * placeholder whose variable is unset as it is, and the literal text would otherwise
+	 * become a publicly known signing key.
+	 * @param value the configured value
+	 * @param source the property or key it comes from
+	 */
+	private static void checkResolved(String value, String source) {
+		Matcher placeholder = PLACEHOLDER.matcher(value);
+		if (placeholder.find()) {
+			String variable = placeholder.group(1).trim();
+			throw new IllegalStateException(source + " holds the unresolved placeholder '" + placeholder.group()
+					+ "': set the environment variable or property '" + variable
+					+ "' (or replace the placeholder with the key itself)");
+		}
 	}
 
 	private static PrivateKey readPrivateKey(String pem) {

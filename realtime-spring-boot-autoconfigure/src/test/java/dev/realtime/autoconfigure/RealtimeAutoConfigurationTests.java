@@ -106,11 +106,47 @@ class RealtimeAutoConfigurationTests {
 	}
 
 	@Test
+	void whenMaxTtlIsSetThenTokensMintedInCodeMayLiveUpToIt() {
+		this.contextRunner.withPropertyValues("realtime.token.max-ttl=1h").run((context) -> {
+			RealtimeTokens tokens = context.getBean(RealtimeTokens.class);
+			String token = tokens
+				.mint(new TokenRequest("pipeline:open-1", java.util.Set.of(), java.util.Set.of(),
+						Duration.ofMinutes(30)))
+				.token();
+			assertThat(tokens.verify(token).channel()).isEqualTo("pipeline:open-1");
+		});
+	}
+
+	@Test
 	void whenSecretIsTooShortThenStartupFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("realtime.token.secret=short").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("realtime.token.secret");
 		});
+	}
+
+	@Test
+	void whenSecretPlaceholderIsUnresolvedThenStartupFailsNamingPropertyAndVariable() {
+		this.contextRunner
+			.withPropertyValues("realtime.token.secret=${REALTIME_TOKEN_SECRET_THAT_NOBODY_HAS_SET_IN_THIS_TEST}")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("realtime.token.secret")
+					.hasMessageContaining("'REALTIME_TOKEN_SECRET_THAT_NOBODY_HAS_SET_IN_THIS_TEST'");
+			});
+	}
+
+	@Test
+	void whenSecretPlaceholderIsResolvedThenTokensAreSignedWithItsValue() {
+		this.contextRunner
+			.withPropertyValues("test.secret=base64:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=",
+					"realtime.token.secret=${test.secret}")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(RealtimeTokens.class).mint(TokenRequest.read("pipeline:open-1")).token())
+					.isNotEmpty();
+			});
 	}
 
 	@Test

@@ -22,7 +22,9 @@ import dev.realtime.run.RunHandle;
 import dev.realtime.run.RunOptions;
 import dev.realtime.run.RunStatus.State;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.TicketStore;
 import dev.realtime.token.TokenRequest;
+import dev.realtime.token.redis.RedisTicketStore;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,6 +192,39 @@ class RealtimeRedisMultiNodeTests {
 			.expectStatus()
 			.isAccepted();
 		assertThat(onA.await(Duration.ofSeconds(10))).isTrue();
+	}
+
+	@Test
+	void whenATicketIsIssuedOnOneNodeThenExactlyOneNodeAcceptsIt() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-multi-ticket");
+		assertThat(node(0).getBean(TicketStore.class)).isInstanceOf(RedisTicketStore.class);
+		String ticket = client(0).post()
+			.uri("/realtime/ticket")
+			.header("Authorization", "Bearer " + mint(channel))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.path("ticket")
+			.asString();
+		try (SseTestClient onB = SseTestClient.connect(port(1), "/realtime/sse?ticket=" + ticket, null, null)) {
+			assertThat(onB.next("subscribed").data()).contains("\"channel\":\"pipeline:open-multi-ticket\"");
+			for (int node : new int[] { 0, 1, 2 }) {
+				client(node).get()
+					.uri("/realtime/sse?ticket=" + ticket)
+					.exchange()
+					.expectStatus()
+					.isUnauthorized()
+					.expectHeader()
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			}
+		}
+	}
+
+	private static WebTestClient client(int node) {
+		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port(node)).build();
 	}
 
 	private static PublishResult publish(int node, TestPipelineChannel channel, String message) {

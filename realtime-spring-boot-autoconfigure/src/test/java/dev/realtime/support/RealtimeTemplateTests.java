@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,8 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.engine.redis.EnabledIfRedis;
+import dev.realtime.engine.redis.RedisEngine;
 import dev.realtime.support.TestPipeline.Status;
 import dev.realtime.support.TestPipeline.Tick;
 import jakarta.validation.Validation;
@@ -42,6 +45,10 @@ import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -184,13 +191,33 @@ class RealtimeTemplateTests {
 	}
 
 	@Test
-	void whenPublishingOnANonBlockingThreadWithTheMemoryEngineThenItWorks() {
-		PublishResult result = Mono
-			.fromCallable(() -> this.template.publish(this.channel.status(), new Status("ok", 1)))
-			.subscribeOn(Schedulers.parallel())
-			.block(TIMEOUT);
-		assertThat(this.delivered).singleElement()
-			.satisfies((message) -> assertThat(message.id()).hasToString(result.id()));
+	void whenPublishingOnANonBlockingThreadWithTheMemoryEngineThenItFailsFastAndPublishesNothing() {
+		assertRefusedOnNonBlockingThread(this.template, new Status("ok", 1));
+		assertThat(this.delivered).isEmpty();
+		assertThat(this.engine.history(this.channel.name(), Replay.all()).block(TIMEOUT).messages()).isEmpty();
+	}
+
+	@Test
+	@EnabledIfRedis
+	void whenPublishingOnANonBlockingThreadWithTheRedisEngineThenItFailsFastAndPublishesNothing() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(EnabledIfRedis.HOST, EnabledIfRedis.PORT));
+		factory.afterPropertiesSet();
+		factory.start();
+		String prefix = "realtime-test:" + UUID.randomUUID() + ":";
+		RedisEngine engine = new RedisEngine(factory, prefix, 100, Duration.ofMinutes(1), 1024, TIMEOUT);
+		try {
+			RealtimeTemplate template = new RealtimeTemplate(engine, this.codec, TIMEOUT);
+			assertRefusedOnNonBlockingThread(template, new Status("ok", 1));
+			assertThat(engine.history(this.channel.name(), Replay.all()).block(TIMEOUT).messages()).isEmpty();
+			// the same publish from a thread that may block goes through
+			assertThat(template.publish(this.channel.status(), new Status("ok", 1)).id()).startsWith("1-");
+		}
+		finally {
+			engine.destroy();
+			new StringRedisTemplate(factory).delete(List.of(prefix + "{test:1}:meta", prefix + "{test:1}:history"));
+			factory.destroy();
+		}
 	}
 
 	@Test
@@ -206,11 +233,29 @@ class RealtimeTemplateTests {
 	}
 
 	@Test
-	void whenInvalidPayloadPublishedOnANonBlockingThreadThenInvalidPayloadException() {
+	void whenInvalidPayloadPublishedOnANonBlockingThreadThenTheThreadIsRefusedFirst() {
+		// the same answer for every payload and engine, so that the mistake shows at once
+		assertRefusedOnNonBlockingThread(this.template, new Status("", 1));
+	}
+
+	@Test
+	void whenPublishingReactivelyOnANonBlockingThreadThenItWorks() {
+		PublishResult result = Mono
+			.defer(() -> this.template.publishReactive(this.channel.status(), new Status("ok", 1)))
+			.subscribeOn(Schedulers.parallel())
+			.block(TIMEOUT);
+		assertThat(this.delivered).singleElement()
+			.satisfies((message) -> assertThat(message.id()).hasToString(result.id()));
+	}
+
+	private void assertRefusedOnNonBlockingThread(RealtimeTemplate template, Status status) {
 		StepVerifier
-			.create(Mono.fromCallable(() -> this.template.publish(this.channel.status(), new Status("", 1)))
+			.create(Mono.fromCallable(() -> template.publish(this.channel.status(), status))
 				.subscribeOn(Schedulers.parallel()))
-			.expectError(InvalidPayloadException.class)
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(IllegalStateException.class)
+				.hasMessageStartingWith("RealtimePublisher.publish(..) would block the non-blocking thread parallel-")
+				.hasMessageContaining("nothing was published")
+				.hasMessageContaining("use publishReactive(..)"))
 			.verify(TIMEOUT);
 	}
 

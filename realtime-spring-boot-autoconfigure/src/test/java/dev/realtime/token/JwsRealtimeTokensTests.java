@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -284,6 +285,56 @@ class JwsRealtimeTokensTests {
 	void whenNotBeforeWithinClockSkewThenVerificationSucceeds() throws Exception {
 		JWTClaimsSet claims = validClaims().notBeforeTime(Date.from(NOW.plusSeconds(20))).build();
 		assertThat(this.tokens.verify(sign(claims)).channel()).isEqualTo("pipeline:run-1");
+	}
+
+	@Test
+	void whenLifetimeExceedsTtlPlusClockSkewThenVerificationFails() throws Exception {
+		// signed with the real key: a leaked key must not mint tokens valid for centuries
+		JWTClaimsSet claims = validClaims().expirationTime(Date.from(Instant.parse("5000-01-01T00:00:00Z"))).build();
+		assertRejected(this.tokens, sign(claims), "Token lifetime too long");
+		JWTClaimsSet justOver = validClaims()
+			.expirationTime(Date.from(NOW.plus(JwsRealtimeTokens.DEFAULT_TTL).plusSeconds(31)))
+			.build();
+		assertRejected(this.tokens, sign(justOver), "Token lifetime too long");
+	}
+
+	@Test
+	void whenLifetimeWithinTtlPlusClockSkewThenVerificationSucceeds() throws Exception {
+		JWTClaimsSet claims = validClaims()
+			.expirationTime(Date.from(NOW.plus(JwsRealtimeTokens.DEFAULT_TTL).plusSeconds(30)))
+			.build();
+		assertThat(this.tokens.verify(sign(claims)).channel()).isEqualTo("pipeline:run-1");
+	}
+
+	@Test
+	void whenIssuedLongAgoThenLifetimeCountsFromIssueTime() throws Exception {
+		JWTClaimsSet claims = validClaims().issueTime(Date.from(NOW.minus(Duration.ofDays(365)))).build();
+		assertRejected(this.tokens, sign(claims), "Token lifetime too long");
+	}
+
+	@Test
+	void whenIssueTimeMissingThenVerificationFails() throws Exception {
+		assertRejected(this.tokens, sign(validClaims().issueTime(null).build()), "Missing claims");
+	}
+
+	@Test
+	void whenMaxTtlIsLongerThenRequestsMayAskForLongerTokensUpToIt() {
+		JwsRealtimeTokens tokens = new JwsRealtimeTokens(this.catalog, this.keys, JwsRealtimeTokens.DEFAULT_TTL,
+				Duration.ofHours(1), JwsRealtimeTokens.DEFAULT_CLOCK_SKEW, Clock.fixed(NOW, ZoneOffset.UTC));
+		SubscriptionToken token = tokens
+			.mint(new TokenRequest("pipeline:run-1", Set.of(), Set.of(), Duration.ofHours(1)));
+		assertThat(tokens.verify(token.token()).expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+		assertRejected(this.tokens, token.token(), "Token lifetime too long");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> tokens.mint(new TokenRequest("pipeline:run-1", Set.of(), Set.of(), Duration.ofHours(2))))
+			.withMessageContaining("realtime.token.max-ttl");
+	}
+
+	@Test
+	void whenRequestAsksForMoreThanTheMaximumThenMintFails() {
+		assertThatIllegalArgumentException().isThrownBy(
+				() -> this.tokens.mint(new TokenRequest("pipeline:run-1", Set.of(), Set.of(), Duration.ofMinutes(6))))
+			.withMessageContaining("realtime.token.max-ttl");
 	}
 
 	@Test

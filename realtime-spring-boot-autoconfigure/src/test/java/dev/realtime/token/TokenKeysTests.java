@@ -40,7 +40,45 @@ class TokenKeysTests {
 	void whenBase64SecretIsShorterThan256BitsThenItIsRejected() {
 		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.secret("base64:AAECAwQFBgcICQoLDA0ODw=="))
 			.withMessageContaining("realtime.token.secret")
-			.withMessageContaining("has 128");
+			.withMessageContaining("has 16 bytes, needs at least 32");
+	}
+
+	@Test
+	void whenSecretIsShortThenMessageCountsBytes() {
+		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.secret("short"))
+			.withMessageContaining("realtime.token.secret has 5 bytes, needs at least 32");
+	}
+
+	@Test
+	void whenSecretHoldsAnUnresolvedPlaceholderThenItIsRejectedNamingTheVariable() {
+		// long enough to pass as a 32-byte key: it must be refused all the same
+		assertThatIllegalStateException()
+			.isThrownBy(() -> TokenKeys.secret("${REALTIME_TOKEN_SECRET_OF_THE_PRODUCTION_CLUSTER}"))
+			.withMessageContaining("realtime.token.secret")
+			.withMessageContaining("'REALTIME_TOKEN_SECRET_OF_THE_PRODUCTION_CLUSTER'");
+	}
+
+	@Test
+	void whenSecretEmbedsAnUnresolvedPlaceholderThenItIsRejected() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> TokenKeys.secret("base64:${REALTIME_TOKEN_SECRET:}0123456789abcdef0123456789abcdef"))
+			.withMessageContaining("realtime.token.secret")
+			.withMessageContaining("'REALTIME_TOKEN_SECRET'");
+	}
+
+	@Test
+	void whenPrivateKeyHoldsAnUnresolvedPlaceholderThenItIsRejectedNamingTheVariable() {
+		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.pem("${REALTIME_PRIVATE_KEY}", null))
+			.withMessageContaining("realtime.token.private-key")
+			.withMessageContaining("'REALTIME_PRIVATE_KEY'");
+	}
+
+	@Test
+	void whenPublicKeyHoldsAnUnresolvedPlaceholderThenItIsRejectedNamingTheVariable() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> TokenKeys.pem(TestKeys.privatePem(TestKeys.RSA), "${REALTIME_PUBLIC_KEY}"))
+			.withMessageContaining("realtime.token.public-key")
+			.withMessageContaining("'REALTIME_PUBLIC_KEY'");
 	}
 
 	@Test

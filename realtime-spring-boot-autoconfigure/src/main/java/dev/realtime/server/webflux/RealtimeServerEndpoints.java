@@ -10,6 +10,7 @@ import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.StreamTickets;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +34,8 @@ public final class RealtimeServerEndpoints {
 
 	private final RealtimeSseHandler sseHandler;
 
+	private final @Nullable RealtimeTicketHandler ticketHandler;
+
 	private final RealtimePublishHandler publishHandler;
 
 	private final RealtimeClientHandler clientHandler;
@@ -48,8 +51,9 @@ public final class RealtimeServerEndpoints {
 		ConnectionLimits limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
 		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens, jsonMapper,
 				builder.maxRequestSize);
-		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, fanOut, streams, limits,
-				builder.sseKeepAlive, builder.sseRetry, builder.subscriberBuffer, builder.clock);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.tickets, fanOut, streams,
+				limits, builder.sseKeepAlive, builder.sseRetry, builder.subscriberBuffer, builder.clock);
+		this.ticketHandler = (builder.tickets != null) ? new RealtimeTicketHandler(builder.tickets) : null;
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing, jsonMapper,
 				publishRequestSize(builder.maxRequestSize, builder.maxMessageSize));
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
@@ -95,7 +99,8 @@ public final class RealtimeServerEndpoints {
 	 * @param basePath the path under which the endpoints are served, e.g.
 	 * {@code /realtime}
 	 * @param token whether to route the token endpoint
-	 * @param sse whether to route the Server-Sent Events endpoint
+	 * @param sse whether to route the Server-Sent Events endpoint (and the ticket
+	 * endpoint, when tickets are set)
 	 * @param publish whether to route the client publish endpoint
 	 * @param client whether to route the browser client modules
 	 * @return the routes
@@ -112,6 +117,9 @@ public final class RealtimeServerEndpoints {
 			// no Accept predicate: it would parse the header into media types that the
 			// request keeps for as long as the stream is open
 			routes.GET(basePath + "/sse", this.sseHandler::handleRequest);
+			if (this.ticketHandler != null) {
+				routes.POST(basePath + "/ticket", this.ticketHandler::handleRequest);
+			}
 		}
 		if (publish) {
 			routes.POST(basePath + "/publish", this.publishHandler::handleRequest);
@@ -152,6 +160,8 @@ public final class RealtimeServerEndpoints {
 		private @Nullable PayloadCodec codec;
 
 		private @Nullable JsonMapper jsonMapper;
+
+		private @Nullable StreamTickets tickets;
 
 		private ShutdownSignal shutdown = new ShutdownSignal();
 
@@ -218,6 +228,17 @@ public final class RealtimeServerEndpoints {
 		 */
 		public Builder jsonMapper(JsonMapper jsonMapper) {
 			this.jsonMapper = jsonMapper;
+			return this;
+		}
+
+		/**
+		 * Set the stream tickets, which enable {@code POST {base}/ticket} and {@code GET
+		 * {base}/sse?ticket=…}.
+		 * @param tickets the tickets, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder tickets(@Nullable StreamTickets tickets) {
+			this.tickets = tickets;
 			return this;
 		}
 

@@ -12,6 +12,7 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.token.RealtimeTokens;
+import dev.realtime.token.StreamTickets;
 import dev.realtime.token.TokenClaims;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -63,6 +64,8 @@ public final class RealtimeSseHandler {
 
 	private final RealtimeTokens tokens;
 
+	private final @Nullable StreamTickets tickets;
+
 	private final LocalFanOut fanOut;
 
 	private final OpenStreams streams;
@@ -79,14 +82,16 @@ public final class RealtimeSseHandler {
 
 	private final Clock clock;
 
-	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, LocalFanOut fanOut, OpenStreams streams,
-			ConnectionLimits limits, Duration keepAlive, Duration retry, int capacity, Clock clock) {
+	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, @Nullable StreamTickets tickets,
+			LocalFanOut fanOut, OpenStreams streams, ConnectionLimits limits, Duration keepAlive, Duration retry,
+			int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		this.engine = engine;
 		this.tokens = tokens;
+		this.tickets = tickets;
 		this.fanOut = fanOut;
 		this.streams = streams;
 		this.limits = limits;
@@ -106,6 +111,14 @@ public final class RealtimeSseHandler {
 		TokenClaims claims;
 		Replay replay;
 		try {
+			String ticket = RequestTokens.ticket(request);
+			if (ticket != null) {
+				// read the request before the ticket is used up
+				Replay ticketReplay = replay(request);
+				return RequestTokens.redeem(this.tickets, ticket)
+					.<ServerResponse>map((redeemed) -> new StreamResponse(redeemed, ticketReplay))
+					.onErrorResume(RealtimeProblems::of);
+			}
 			claims = this.tokens.verify(RequestTokens.require(request));
 			replay = replay(request);
 		}

@@ -1,0 +1,47 @@
+package dev.realtime.server.webflux;
+
+import dev.realtime.token.StreamTickets;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.MediaType;
+import org.springframework.util.Assert;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * Exchanges a subscription token for a stream ticket: {@code POST {base}/ticket} with
+ * {@code Authorization: Bearer <token>} answers {@code {"ticket":…,"expiresAt":…}}. The
+ * token is only ever read from the header here, and the body, if any, is ignored. The
+ * ticket opens one stream with {@code GET {base}/sse?ticket=…}.
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class RealtimeTicketHandler {
+
+	private final StreamTickets tickets;
+
+	RealtimeTicketHandler(StreamTickets tickets) {
+		Assert.notNull(tickets, "'tickets' must not be null");
+		this.tickets = tickets;
+	}
+
+	/**
+	 * Handle a ticket request.
+	 * @param request the request
+	 * @return the ticket, or a problem response
+	 */
+	public Mono<ServerResponse> handleRequest(ServerRequest request) {
+		String token;
+		try {
+			token = RequestTokens.requireBearer(request);
+		}
+		catch (RuntimeException ex) {
+			return RealtimeProblems.of(ex);
+		}
+		return this.tickets.issue(token)
+			.flatMap((ticket) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(ticket))
+			.onErrorResume(RealtimeProblems::of);
+	}
+
+}
