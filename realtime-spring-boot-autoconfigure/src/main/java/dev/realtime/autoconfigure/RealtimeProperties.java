@@ -553,6 +553,18 @@ public class RealtimeProperties {
 		 */
 		private int maxMemoizedRuns = 10_000;
 
+		/**
+		 * How long a run's lease lasts unless the node executing it renews it (every
+		 * third of this). A run whose node died, or lost the engine for longer than this,
+		 * is taken over by another node after at most this plus the scan interval.
+		 */
+		private Duration leaseTtl = Duration.ofSeconds(15);
+
+		/**
+		 * How often each node looks for runs whose lease expired, to take them over.
+		 */
+		private Duration scanInterval = Duration.ofSeconds(5);
+
 		private final Retry retry = new Retry();
 
 		public int getThreads() {
@@ -585,6 +597,22 @@ public class RealtimeProperties {
 
 		public void setMaxMemoizedRuns(int maxMemoizedRuns) {
 			this.maxMemoizedRuns = maxMemoizedRuns;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public Duration getScanInterval() {
+			return this.scanInterval;
+		}
+
+		public void setScanInterval(Duration scanInterval) {
+			this.scanInterval = scanInterval;
 		}
 
 		public Retry getRetry() {

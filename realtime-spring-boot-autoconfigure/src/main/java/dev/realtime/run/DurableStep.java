@@ -110,6 +110,8 @@ final class DurableStep implements Step {
 	private void record(Memo memo) {
 		DefaultRealtimeRuns runs = this.execution.runs();
 		byte[] bytes = runs.jsonMapper().writeValueAsBytes(memo);
+		// a node that lost the run to another one must not record what it did
+		this.execution.checkLease();
 		Boolean stored = runs.await(runs.memoStore().putIfAbsent(this.execution.runId(), this.id, bytes));
 		if (!Boolean.TRUE.equals(stored)) {
 			logger.warn(LogMessage.format(

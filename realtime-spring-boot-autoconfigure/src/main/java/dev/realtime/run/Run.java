@@ -1,10 +1,12 @@
 package dev.realtime.run;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.realtime.Channel;
 import dev.realtime.PublishResult;
 import dev.realtime.Topic;
+import org.reactivestreams.Publisher;
 
 /**
  * The context of one attempt of a run, passed to its {@link RunWork}. Used from the
@@ -88,5 +90,19 @@ public interface Run {
 	 * @throws IllegalArgumentException if the topic belongs to another channel
 	 */
 	<T> T awaitReply(Topic<T> topic, Duration timeout) throws InterruptedException;
+
+	/**
+	 * Consume a reactive source, such as an LLM's token stream, on this attempt's thread:
+	 * each element is handed to the consumer in order, with bounded demand, and the call
+	 * returns when the source completes. Cancelling the run (or this node losing it)
+	 * disposes the subscription to the source and interrupts the wait.
+	 * @param <T> the element type
+	 * @param source the source
+	 * @param consumer receives each element, on this thread
+	 * @throws InterruptedException if the run was cancelled while waiting
+	 * @throws java.util.concurrent.CancellationException if the run has ended
+	 * @throws RuntimeException what the source or the consumer threw
+	 */
+	<T> void consume(Publisher<T> source, Consumer<? super T> consumer) throws InterruptedException;
 
 }

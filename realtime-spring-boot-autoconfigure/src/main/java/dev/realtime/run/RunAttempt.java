@@ -3,12 +3,20 @@ package dev.realtime.run;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import dev.realtime.Channel;
 import dev.realtime.PublishResult;
+import dev.realtime.RealtimeException;
 import dev.realtime.Topic;
 import dev.realtime.engine.EngineMessage;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
 
 import org.springframework.util.Assert;
 
@@ -20,6 +28,10 @@ import org.springframework.util.Assert;
 final class RunAttempt implements Run {
 
 	private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._~@+=:/-]{1," + Step.MAX_ID_LENGTH + "}");
+
+	private static final int PREFETCH = 32;
+
+	private static final Object COMPLETE = new Object();
 
 	private final RunExecution<?> execution;
 
@@ -71,6 +83,70 @@ final class RunAttempt implements Run {
 
 	@Override
 	@SuppressWarnings("unchecked")
+	public <T> void consume(Publisher<T> source, Consumer<? super T> consumer) throws InterruptedException {
+		Assert.notNull(source, "'source' must not be null");
+		Assert.notNull(consumer, "'consumer' must not be null");
+		BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+		BaseSubscriber<T> subscriber = new BaseSubscriber<>() {
+
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				subscription.request(PREFETCH);
+			}
+
+			@Override
+			protected void hookOnNext(T value) {
+				queue.add(value);
+			}
+
+			@Override
+			protected void hookOnComplete() {
+				queue.add(COMPLETE);
+			}
+
+			@Override
+			protected void hookOnError(Throwable error) {
+				queue.add(new Failure(error));
+			}
+
+		};
+		this.execution.consuming(subscriber);
+		try {
+			Flux.from(source).subscribe(subscriber);
+			int taken = 0;
+			while (true) {
+				Object item = queue.take();
+				if (item == COMPLETE) {
+					return;
+				}
+				if (item instanceof Failure failure) {
+					if (failure.error() instanceof RuntimeException runtime) {
+						throw runtime;
+					}
+					if (failure.error() instanceof Error error) {
+						throw error;
+					}
+					throw new RealtimeException("The source of run '" + runId() + "' failed", failure.error());
+				}
+				consumer.accept((T) item);
+				if (++taken == PREFETCH / 2) {
+					subscriber.request(taken);
+					taken = 0;
+				}
+			}
+		}
+		finally {
+			subscriber.dispose();
+			this.execution.doneConsuming(subscriber);
+		}
+	}
+
+	static boolean isValidId(String id) {
+		return STEP_ID.matcher(id).matches();
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
 	public <T> T awaitReply(Topic<T> topic, Duration timeout) throws InterruptedException {
 		Assert.notNull(topic, "'topic' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
@@ -80,6 +156,9 @@ final class RunAttempt implements Run {
 			throw new ReplyTimeoutException(runId(), topic.name(), timeout);
 		}
 		return (T) this.execution.runs().codec().decode(topic.definition(), reply.data());
+	}
+
+	private record Failure(Throwable error) {
 	}
 
 }

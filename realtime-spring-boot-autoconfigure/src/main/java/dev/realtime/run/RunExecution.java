@@ -1,6 +1,8 @@
 package dev.realtime.run;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,15 +13,22 @@ import java.util.function.Consumer;
 
 import dev.realtime.Channel;
 import dev.realtime.MessageKind;
+import dev.realtime.PublishException;
+import dev.realtime.RealtimeException;
 import dev.realtime.RealtimeMessage;
 import dev.realtime.Topic;
 import dev.realtime.TopicDefinition;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.LeaseLostException;
+import dev.realtime.engine.LeaseToken;
 import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.RunLease;
+import dev.realtime.engine.RunLeases;
 import dev.realtime.run.RunStatus.State;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -32,6 +41,10 @@ import org.springframework.util.Assert;
  * the run's lock after checking that the run has not ended, and the terminal status is
  * issued under the same lock, so that nothing the run publishes follows its terminal
  * status. The lock is held only to issue a publish, never while waiting for one.
+ * <p>
+ * The node holds the run's lease while it executes it, and every publish of the run is
+ * fenced by the lease: once the lease is lost (expired, or another node took the run
+ * over) the run is abandoned here without publishing anything more.
  *
  * @param <R> the result type
  * @author Realtime team
@@ -56,6 +69,20 @@ final class RunExecution<R> implements RunHandle<R> {
 
 	private final RunReplies replies;
 
+	private final @Nullable String definition;
+
+	private final byte @Nullable [] input;
+
+	private final int firstAttempt;
+
+	private final Instant startedAt;
+
+	/** Written once the lease is held; {@code null} before. */
+	private volatile @Nullable LeaseToken lease;
+
+	/** {@link System#nanoTime()} until which the lease is known to be held. */
+	private volatile long heldUntil;
+
 	private final CompletableFuture<@Nullable R> outcome = new CompletableFuture<>();
 
 	private final Object lock = new Object();
@@ -69,13 +96,33 @@ final class RunExecution<R> implements RunHandle<R> {
 	/** Guarded by the lock: the scheduled next attempt. */
 	private @Nullable ScheduledFuture<?> nextAttempt;
 
-	RunExecution(DefaultRealtimeRuns runs, String runId, Channel channel, RunWork<R> work, RetryPolicy retry) {
+	/** Guarded by the lock: the upstream the current attempt consumes, if any. */
+	private @Nullable Disposable consumed;
+
+	// Create a run started on this node
+	RunExecution(DefaultRealtimeRuns runs, String runId, Channel channel, RunWork<R> work, RetryPolicy retry,
+			@Nullable String definition, byte @Nullable [] input) {
+		this(runs, runId, channel, work, retry, definition, input, null);
+	}
+
+	// Create a run, started here or taken over from a node that lost its lease
+	RunExecution(DefaultRealtimeRuns runs, String runId, Channel channel, RunWork<R> work, RetryPolicy retry,
+			@Nullable String definition, byte @Nullable [] input, @Nullable RunLease takenOver) {
 		this.runs = runs;
 		this.runId = runId;
 		this.channel = channel;
 		this.work = work;
 		this.retry = retry;
-		this.replies = new RunReplies(runs.engine(), channel, runId);
+		this.definition = definition;
+		this.input = input;
+		this.firstAttempt = (takenOver != null) ? takenOver.attempt() : 1;
+		this.startedAt = (takenOver != null) ? takenOver.startedAt() : Instant.now();
+		if (takenOver != null) {
+			this.lease = takenOver.token();
+			this.heldUntil = System.nanoTime() + runs.leaseTtl().toNanos();
+		}
+		// a run taken over also takes the replies its earlier node did not live to read
+		this.replies = new RunReplies(runs.engine(), channel, runId, (takenOver != null) ? this.startedAt : null);
 	}
 
 	/**
@@ -85,7 +132,7 @@ final class RunExecution<R> implements RunHandle<R> {
 	void start() {
 		this.replies.start();
 		try {
-			this.runs.execute(this.runId, () -> attempt(1));
+			this.runs.execute(this.runId, () -> attempt(this.firstAttempt));
 		}
 		catch (RunRejectedException ex) {
 			this.replies.stop();
@@ -148,6 +195,7 @@ final class RunExecution<R> implements RunHandle<R> {
 			this.nextAttempt = null;
 		}
 		try {
+			holdLease(attempt);
 			// replies published from "running" on must reach the run
 			this.runs.await(Mono.fromFuture(this.replies.subscribed(), true));
 			this.runs.await(issue(lifecycle(new Running("running", attempt))));
@@ -165,6 +213,132 @@ final class RunExecution<R> implements RunHandle<R> {
 		}
 	}
 
+	/**
+	 * Take the lease before the first attempt, or record the attempt on it before a later
+	 * one.
+	 * @param attempt the attempt about to start
+	 */
+	private void holdLease(int attempt) {
+		RunLeases leases = this.runs.leases();
+		Duration ttl = this.runs.leaseTtl();
+		LeaseToken current = this.lease;
+		long now = System.nanoTime();
+		if (current == null) {
+			LeaseToken token = new LeaseToken(this.channel.name(), this.runId, UUID.randomUUID().toString());
+			RunLease lease = new RunLease(token, this.definition, this.input, attempt, this.retry.maxAttempts(),
+					this.runs.nodeId(), this.startedAt, false);
+			if (!Boolean.TRUE.equals(this.runs.await(leases.acquire(lease, ttl)))) {
+				throw new RunConflictException("Run '" + this.runId + "' is already active on another node");
+			}
+			this.lease = token;
+		}
+		else if (this.runs.await(leases.renew(current, attempt, ttl)) == RunLeases.Renewal.LOST) {
+			throw new LeaseLostException(current);
+		}
+		this.heldUntil = now + ttl.toNanos();
+	}
+
+	/**
+	 * Note what a heartbeat found.
+	 * @param renewal the result of the renewal
+	 * @param requestedAt {@link System#nanoTime()} when the renewal was sent
+	 */
+	void renewed(RunLeases.Renewal renewal, long requestedAt) {
+		LeaseToken current = this.lease;
+		if (current == null) {
+			return;
+		}
+		if (renewal == RunLeases.Renewal.LOST) {
+			abandon(new LeaseLostException(current));
+			return;
+		}
+		this.heldUntil = requestedAt + this.runs.leaseTtl().toNanos();
+		if (renewal == RunLeases.Renewal.CANCEL_REQUESTED) {
+			cancel();
+		}
+	}
+
+	/**
+	 * Abandon the run if its lease may have expired without this node knowing, as when
+	 * the engine has not answered renewals for longer than the lease.
+	 * @param now {@link System#nanoTime()}
+	 */
+	void checkLease(long now) {
+		LeaseToken current = this.lease;
+		if (current != null && now - this.heldUntil > 0) {
+			abandon(new LeaseLostException(current));
+		}
+	}
+
+	/**
+	 * Throw unless the lease is held, before recording a durable step.
+	 * @throws LeaseLostException if it is not
+	 */
+	void checkLease() {
+		LeaseToken current = this.lease;
+		if (current != null && !Boolean.TRUE.equals(this.runs.await(this.runs.leases().holds(current)))) {
+			throw new LeaseLostException(current);
+		}
+	}
+
+	@Nullable LeaseToken lease() {
+		return this.lease;
+	}
+
+	// Stop the run on this node without publishing anything: another node executes it
+	// now, or will
+	private void abandon(RuntimeException reason) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				return;
+			}
+			this.status = new RunStatus(State.FAILED, this.status.attempt());
+			stopWork();
+		}
+		logger.warn(LogMessage.format("Run '%s' stopped on this node: %s", this.runId, reason.getMessage()));
+		this.replies.stop();
+		this.runs.ended(this, false);
+		this.outcome.completeExceptionally(reason);
+	}
+
+	/**
+	 * Hand an upstream the current attempt consumes to the run, so that ending the run
+	 * disposes it.
+	 * @param upstream the subscription
+	 * @throws CancellationException if the run has ended
+	 */
+	void consuming(Disposable upstream) {
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				upstream.dispose();
+				throw new CancellationException("Run '" + this.runId + "' has ended");
+			}
+			this.consumed = upstream;
+		}
+	}
+
+	void doneConsuming(Disposable upstream) {
+		synchronized (this.lock) {
+			if (this.consumed == upstream) {
+				this.consumed = null;
+			}
+		}
+	}
+
+	/** Called under the lock. */
+	private void stopWork() {
+		if (this.nextAttempt != null) {
+			this.nextAttempt.cancel(false);
+		}
+		if (this.consumed != null) {
+			this.consumed.dispose();
+			this.consumed = null;
+		}
+		if (this.worker != null && this.worker != Thread.currentThread()) {
+			this.worker.interrupt();
+		}
+	}
+
 	private void complete(@Nullable R result) {
 		try {
 			finish(State.COMPLETED, new Completed("completed", result), (future) -> future.complete(result));
@@ -177,6 +351,14 @@ final class RunExecution<R> implements RunHandle<R> {
 
 	private void failed(int attempt, Throwable ex) {
 		if (this.status.isTerminal()) {
+			return;
+		}
+		if (ex instanceof LeaseLostException lost) {
+			abandon(lost);
+			return;
+		}
+		if (ex instanceof RunConflictException conflict) {
+			abandon(conflict);
 			return;
 		}
 		if (ex instanceof CancellationException) {
@@ -260,23 +442,36 @@ final class RunExecution<R> implements RunHandle<R> {
 				return false;
 			}
 			this.status = new RunStatus(state, this.status.attempt());
-			if (this.nextAttempt != null) {
-				this.nextAttempt.cancel(false);
-			}
-			if (this.worker != null && this.worker != Thread.currentThread()) {
-				this.worker.interrupt();
-			}
-			published = this.runs.template().publish(request).toFuture();
+			stopWork();
+			published = fenced(request).toFuture();
 		}
 		published.whenComplete((message, ex) -> {
-			if (ex != null) {
+			if (ex instanceof LeaseLostException) {
+				logger.warn(LogMessage.format("Status %s of run '%s' not published: %s", state, this.runId,
+						ex.getMessage()));
+			}
+			else if (ex != null) {
 				logger.error(LogMessage.format("Could not publish status %s of run '%s'", state, this.runId), ex);
 			}
 			this.replies.stop();
-			this.runs.ended(this);
+			this.runs.ended(this, ex == null);
 			completion.accept(this.outcome);
 		});
 		return true;
+	}
+
+	// Publish a message of the run, fenced by its lease once it holds one
+	private Mono<EngineMessage> fenced(PublishRequest request) {
+		LeaseToken current = this.lease;
+		if (current == null) {
+			return this.runs.template().publish(request);
+		}
+		return this.runs.leases()
+			.publish(current, request)
+			.timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT)
+			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
+					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + ex.getMessage(),
+					ex));
 	}
 
 	private PublishRequest lifecycle(Object payload) {
@@ -292,7 +487,12 @@ final class RunExecution<R> implements RunHandle<R> {
 	 * @throws CancellationException if the run has ended
 	 */
 	private CompletableFuture<EngineMessage> issue(PublishRequest request) {
-		return issue(this.runs.template().publish(request));
+		synchronized (this.lock) {
+			if (this.status.isTerminal()) {
+				throw new CancellationException("Run '" + this.runId + "' has ended");
+			}
+			return fenced(request).toFuture();
+		}
 	}
 
 	/**
@@ -305,19 +505,11 @@ final class RunExecution<R> implements RunHandle<R> {
 	 */
 	EngineMessage publish(Topic<?> topic, Object payload, boolean durable) {
 		checkTopic(topic);
-		EngineMessage message = this.runs
-			.await(issue(this.runs.template().publish(topic, payload, this.runId, durable)));
+		byte[] data = this.runs.codec().encode(topic.toString(), payload);
+		EngineMessage message = this.runs.await(issue(new PublishRequest(this.channel.name(), topic.name(), data,
+				this.runId, MessageKind.DATA, durable || topic.definition().history())));
 		Assert.state(message != null, "A publish completes with its message");
 		return message;
-	}
-
-	private CompletableFuture<EngineMessage> issue(Mono<EngineMessage> publish) {
-		synchronized (this.lock) {
-			if (this.status.isTerminal()) {
-				throw new CancellationException("Run '" + this.runId + "' has ended");
-			}
-			return publish.toFuture();
-		}
 	}
 
 	void checkTopic(Topic<?> topic) {
@@ -335,19 +527,19 @@ final class RunExecution<R> implements RunHandle<R> {
 		return this.runs;
 	}
 
-	private record Running(String status, int attempt) {
+	record Running(String status, int attempt) {
 	}
 
-	private record Completed(String status, @Nullable Object result) {
+	record Completed(String status, @Nullable Object result) {
 	}
 
-	private record Failed(String status, Error error) {
+	record Failed(String status, Error error) {
 	}
 
-	private record Error(String message) {
+	record Error(String message) {
 	}
 
-	private record Cancelled(String status) {
+	record Cancelled(String status) {
 	}
 
 }

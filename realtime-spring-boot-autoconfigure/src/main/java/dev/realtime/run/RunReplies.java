@@ -1,6 +1,7 @@
 package dev.realtime.run;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,16 +50,25 @@ final class RunReplies {
 
 	private volatile @Nullable Disposable subscription;
 
+	/** Replies retained since then are taken too; {@code null} for live ones only. */
+	private final @Nullable Instant since;
+
 	RunReplies(RealtimeEngine engine, Channel channel, String runId) {
+		this(engine, channel, runId, null);
+	}
+
+	RunReplies(RealtimeEngine engine, Channel channel, String runId, @Nullable Instant since) {
 		this.engine = engine;
 		this.channel = channel;
 		this.runId = runId;
+		this.since = since;
 	}
 
 	void start() {
 		this.subscription = Flux.defer(() -> {
 			String after = this.lastId;
-			return this.engine.subscribe(this.channel.name(), (after != null) ? Replay.after(after) : Replay.none());
+			Replay first = (this.since != null) ? Replay.all() : Replay.none();
+			return this.engine.subscribe(this.channel.name(), (after != null) ? Replay.after(after) : first);
 		})
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
 			.subscribe(this::onEvent, (ex) -> logger.warn(
@@ -83,7 +93,8 @@ final class RunReplies {
 		EngineMessage message = (EngineMessage) event;
 		this.lastId = message.id().toString();
 		if (message.kind() == MessageKind.DATA && message.runId() == null
-				&& this.channel.definition().topics().containsKey(message.topic())) {
+				&& this.channel.definition().topics().containsKey(message.topic())
+				&& (this.since == null || !message.createdAt().isBefore(this.since))) {
 			offer(message);
 		}
 	}
