@@ -543,7 +543,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	 * @throws CancellationException if the thread is interrupted, as when the run is
 	 * cancelled
 	 */
-	<T> @Nullable T await(CompletableFuture<T> future) {
+	<T> @Nullable T await(CompletableFuture<@Nullable T> future) {
 		try {
 			return future.get();
 		}

@@ -436,7 +436,7 @@ final class RunExecution<R> implements RunHandle<R> {
 	 */
 	private boolean finish(State state, Object lifecycle, Consumer<CompletableFuture<@Nullable R>> completion) {
 		PublishRequest request = lifecycle(lifecycle);
-		CompletableFuture<EngineMessage> published;
+		CompletableFuture<@Nullable EngineMessage> published;
 		synchronized (this.lock) {
 			if (this.status.isTerminal()) {
 				return false;
@@ -486,7 +486,7 @@ final class RunExecution<R> implements RunHandle<R> {
 	 * @return the published message
 	 * @throws CancellationException if the run has ended
 	 */
-	private CompletableFuture<EngineMessage> issue(PublishRequest request) {
+	private CompletableFuture<@Nullable EngineMessage> issue(PublishRequest request) {
 		synchronized (this.lock) {
 			if (this.status.isTerminal()) {
 				throw new CancellationException("Run '" + this.runId + "' has ended");

@@ -127,9 +127,11 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 					+ Thread.currentThread().getName()
 					+ " and nothing was published; use publishReactive(..) in reactive code and on event loops");
 		}
-		CompletableFuture<PublishResult> future = publish.toFuture();
+		CompletableFuture<@Nullable PublishResult> future = publish.toFuture();
 		try {
-			return future.get();
+			PublishResult result = future.get();
+			Assert.state(result != null, "The engine completed a publish without a result");
+			return result;
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException runtime) {
