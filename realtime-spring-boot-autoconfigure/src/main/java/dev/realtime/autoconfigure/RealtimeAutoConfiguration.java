@@ -121,9 +121,9 @@ public final class RealtimeAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelAuthorization realtimeChannelAuthorization(ObjectProvider<ChannelAuthorizer> authorizers,
-			BeanFactory beanFactory) {
+			BeanFactory beanFactory, ChannelCatalog catalog) {
 		List<ChannelAuthorizer> ordered = authorizers.orderedStream().toList();
-		return new ChannelAuthorization(ordered, beanFactory);
+		return new ChannelAuthorization(ordered, beanFactory, catalog.definitions());
 	}
 
 	@Configuration(proxyBeanMethods = false)

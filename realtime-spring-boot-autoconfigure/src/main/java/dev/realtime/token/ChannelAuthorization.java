@@ -1,10 +1,13 @@
 package dev.realtime.token;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.realtime.Channel;
+import dev.realtime.ChannelDefinition;
+import dev.realtime.InvalidChannelDefinitionException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -17,6 +20,7 @@ import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.log.LogMessage;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
+import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
 import org.springframework.security.authentication.AuthenticationTrustResolver;
@@ -34,7 +38,9 @@ import org.springframework.util.Assert;
  * each channel parameter is a variable ({@code #runId}), as are the requested topics
  * ({@code #topics}) and publish topics ({@code #publish}), and {@code @bean} refers to a
  * bean. Expressions run on {@link Schedulers#boundedElastic()} because bean methods may
- * block. An expression that fails or does not return a boolean denies, with a warning.
+ * block. Rules are parsed when the instance is created, so that a rule that is not valid
+ * SpEL fails start-up; an expression that fails or does not return a boolean denies, with
+ * a warning.
  * <p>
  * Otherwise the {@link ChannelAuthorizer} beans are asked in order until one decides.
  * When none does, the decision is {@link Decision#NO_RULE}, which callers treat as a
@@ -69,10 +75,41 @@ public class ChannelAuthorization {
 	 * resolve against, or {@code null} to allow none
 	 */
 	public ChannelAuthorization(List<ChannelAuthorizer> authorizers, @Nullable BeanFactory beanFactory) {
+		this(authorizers, beanFactory, List.of());
+	}
+
+	/**
+	 * Create an instance that parses the rules of the given channels up front.
+	 * @param authorizers the authorizers, in the order they are asked
+	 * @param beanFactory the bean factory that {@code @bean} references in expressions
+	 * resolve against, or {@code null} to allow none
+	 * @param channels the channels whose rules to parse, usually every channel of the
+	 * catalog
+	 * @throws InvalidChannelDefinitionException if a rule is not a valid SpEL expression
+	 */
+	public ChannelAuthorization(List<ChannelAuthorizer> authorizers, @Nullable BeanFactory beanFactory,
+			Collection<ChannelDefinition> channels) {
 		Assert.notNull(authorizers, "'authorizers' must not be null");
 		Assert.noNullElements(authorizers, "'authorizers' must not contain null elements");
+		Assert.notNull(channels, "'channels' must not be null");
 		this.authorizers = List.copyOf(authorizers);
 		this.beanFactory = beanFactory;
+		for (ChannelDefinition channel : channels) {
+			String rule = channel.authorize();
+			if (rule != null) {
+				this.expressions.computeIfAbsent(rule, (source) -> parse(channel, source));
+			}
+		}
+	}
+
+	private static Expression parse(ChannelDefinition channel, String rule) {
+		try {
+			return parser.parseExpression(rule);
+		}
+		catch (ParseException ex) {
+			throw new InvalidChannelDefinitionException(channel.type(),
+					"its authorize rule \"" + rule + "\" is not a valid SpEL expression: " + ex.getMessage());
+		}
 	}
 
 	/**
@@ -100,7 +137,8 @@ public class ChannelAuthorization {
 	}
 
 	private Decision evaluate(String rule, ChannelAccessRequest request) {
-		Expression expression = this.expressions.computeIfAbsent(rule, parser::parseExpression);
+		Expression expression = this.expressions.computeIfAbsent(rule,
+				(source) -> parse(request.channel().definition(), source));
 		StandardEvaluationContext context = new StandardEvaluationContext(
 				new AuthorizationRoot(request.authentication()));
 		if (this.beanFactory != null) {

@@ -3,8 +3,11 @@ package dev.realtime.autoconfigure;
 import java.time.Duration;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.InvalidChannelDefinitionException;
+import dev.realtime.RealtimeChannel;
 import dev.realtime.RealtimePublisher;
 import dev.realtime.RealtimeSubscriber;
+import dev.realtime.Topic;
 import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
@@ -167,6 +170,19 @@ class RealtimeAutoConfigurationTests {
 	}
 
 	@Test
+	void whenAChannelRuleIsNotValidSpelThenStartupFailsNamingTheChannel() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RealtimeAutoConfiguration.class))
+			.withBean(ChannelCatalog.class, () -> DefaultChannelCatalog.of(TestPipeline.class, BrokenRule.class))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidChannelDefinitionException.class)
+				.hasMessageContaining(BrokenRule.class.getName())
+				.hasMessageContaining("its authorize rule \"@runs.isOwner(authentication, #id\" is not a valid SpEL"));
+	}
+
+	@Test
 	void whenNoJsonMapperThenAutoConfigurationBacksOff() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RealtimeAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RealtimeTemplate.class));
@@ -177,6 +193,13 @@ class RealtimeAutoConfigurationTests {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RealtimeAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasSingleBean(ChannelCatalog.class));
+	}
+
+	@RealtimeChannel(name = "broken:{id}", authorize = "@runs.isOwner(authentication, #id")
+	interface BrokenRule {
+
+		Topic<String> status();
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

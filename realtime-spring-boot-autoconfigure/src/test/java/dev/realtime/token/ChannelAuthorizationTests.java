@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.realtime.ChannelDefinition;
+import dev.realtime.InvalidChannelDefinitionException;
 import dev.realtime.RealtimeChannel;
 import dev.realtime.Topic;
 import dev.realtime.token.ChannelAuthorization.Decision;
@@ -21,6 +23,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.AuthorityUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ChannelAuthorization}.
@@ -90,7 +93,23 @@ class ChannelAuthorizationTests {
 	}
 
 	@Test
-	void whenExpressionCannotBeParsedThenDenied() {
+	void whenRuleOfACheckedChannelIsNotValidSpelThenCreationFailsNamingChannelAndRule() {
+		assertThatExceptionOfType(InvalidChannelDefinitionException.class)
+			.isThrownBy(() -> new ChannelAuthorization(List.of(), null, this.catalog.definitions()))
+			.withMessageStartingWith("Invalid @RealtimeChannel " + Unparsable.class.getName()
+					+ ": its authorize rule \"principal ==\" is not a valid SpEL expression: ")
+			.withMessageContaining("EL1");
+	}
+
+	@Test
+	void whenRulesOfCheckedChannelsAreValidSpelThenCreationSucceeds() {
+		ChannelAuthorization authorization = new ChannelAuthorization(List.of(), null,
+				List.of(ChannelDefinition.of(Open.class), ChannelDefinition.of(Plain.class)));
+		assertDecision(authorization, request(null, "open:1"), Decision.GRANTED);
+	}
+
+	@Test
+	void whenRuleOfAnUncheckedChannelCannotBeParsedThenDenied() {
 		assertDecision(this.authorization, request(ALICE, "unparsable:1"), Decision.DENIED);
 	}
 

@@ -140,6 +140,11 @@ final class ChannelReader {
 		if (authorize.isEmpty()) {
 			return authorize;
 		}
+		String problem = SpelSyntax.problem(authorize);
+		if (problem != null) {
+			error(type, annotation, value, "authorize is not a valid SpEL expression: " + problem);
+			return null;
+		}
 		boolean valid = true;
 		boolean usesPlaceholder = false;
 		for (String variable : SpelVariables.of(authorize)) {

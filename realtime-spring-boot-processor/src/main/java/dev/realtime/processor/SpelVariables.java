@@ -25,7 +25,8 @@ final class SpelVariables {
 		while (i < expression.length()) {
 			char c = expression.charAt(i);
 			if (c == '\'' || c == '"') {
-				i = endOfString(expression, i, c);
+				int end = endOfString(expression, i, c);
+				i = (end != -1) ? end : expression.length();
 			}
 			else if (c == '#' && i + 1 < expression.length()
 					&& Character.isJavaIdentifierStart(expression.charAt(i + 1))) {
@@ -43,8 +44,16 @@ final class SpelVariables {
 		return names;
 	}
 
-	// SpEL escapes a quote inside a literal by doubling it
-	private static int endOfString(String expression, int start, char quote) {
+	/**
+	 * Return where a string literal ends. SpEL escapes a quote inside a literal by
+	 * doubling it.
+	 * @param expression the expression
+	 * @param start the index of the literal's opening quote
+	 * @param quote the quote character
+	 * @return the index after the closing quote, or {@code -1} if the literal is not
+	 * terminated
+	 */
+	static int endOfString(String expression, int start, char quote) {
 		int i = start + 1;
 		while (i < expression.length()) {
 			if (expression.charAt(i) == quote) {
@@ -56,7 +65,7 @@ final class SpelVariables {
 			}
 			i++;
 		}
-		return i;
+		return -1;
 	}
 
 }

@@ -328,6 +328,55 @@ class ChannelCheckTests {
 	}
 
 	@Test
+	void whenAuthorizeHasAnUnclosedParenthesisThenErrorPointsAtAuthorize() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "@runs.isOwner(authentication, #id")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertSingleError(compilation, "authorize is not a valid SpEL expression: '(' at position 13 is not closed",
+				"\"@runs.isOwner(authentication, #id\"");
+	}
+
+	@Test
+	void whenAuthorizeHasMismatchedBracketsThenErrorNamesBoth() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "#topics[0) == #id")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertSingleError(compilation,
+				"authorize is not a valid SpEL expression: ')' at position 9 does not " + "match '[' at position 7",
+				"\"#topics[0) == #id\"");
+	}
+
+	@Test
+	void whenAuthorizeHasAnUnterminatedStringThenErrorPointsAtAuthorize() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "#id == 'alice")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertSingleError(compilation,
+				"authorize is not a valid SpEL expression: the string literal at position 7 is not terminated",
+				"\"#id == 'alice\"");
+	}
+
+	@Test
+	void whenAuthorizeHasBracketsInsideStringsThenTheyAreIgnored() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "#id != ')(' and #id != 'it''s ['")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
 	void whenAuthorizeRefersToNoPlaceholderThenWarningPointsAtAuthorize() {
 		TestCompiler.Compilation compilation = compile("""
 				@RealtimeChannel(value = "foo:{id}", authorize = "authentication != null && #topics.size() < 3")
