@@ -321,7 +321,7 @@ public class RealtimeProperties {
 		private @Nullable String secret;
 
 		/**
-		 * PEM-encoded PKCS#8 RSA or EC private key for RS256 or ES256 token signatures.
+		 * PEM-encoded RSA or EC private key (PKCS#8, PKCS#1 or SEC 1) for RS256 or ES256 token signatures.
 		 */
 		private @Nullable String privateKey;
 

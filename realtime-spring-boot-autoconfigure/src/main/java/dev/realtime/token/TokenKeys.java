@@ -11,7 +11,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -37,6 +36,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.ssl.pem.PemContent;
 import org.springframework.util.Assert;
 
 /**
@@ -127,7 +127,10 @@ public final class TokenKeys {
 	/**
 	 * Create RS256 or ES256 keys from PEM text. The algorithm follows the key type: RSA
 	 * keys (at least 2048 bits) sign with RS256, EC keys on the P-256 curve with ES256.
-	 * @param privateKeyPem a PKCS#8 private key ({@code -----BEGIN PRIVATE KEY-----})
+	 * @param privateKeyPem a PKCS#8 ({@code -----BEGIN PRIVATE KEY-----}), PKCS#1
+	 * ({@code -----BEGIN RSA PRIVATE KEY-----}) or SEC 1
+	 * ({@code -----BEGIN EC PRIVATE KEY-----}) private key, read with Spring Boot's
+	 * {@link PemContent}
 	 * @param publicKeyPem an X.509 public key ({@code -----BEGIN PUBLIC KEY-----}), or
 	 * {@code null} to derive it from an RSA private key; EC keys need it
 	 * @return the keys
@@ -304,16 +307,22 @@ public final class TokenKeys {
 	}
 
 	private static PrivateKey readPrivateKey(String pem) {
-		PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(pemContent(pem, "PRIVATE KEY", "The private key"));
-		for (String algorithm : new String[] { "RSA", "EC" }) {
-			try {
-				return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-			}
-			catch (GeneralSecurityException ex) {
-				// Try the next key type
-			}
+		if (!PemContent.isPresentInText(pem)) {
+			throw new IllegalStateException("The private key must be PEM text: PKCS#8 ('-----BEGIN PRIVATE KEY-----'), "
+					+ "PKCS#1 ('-----BEGIN RSA PRIVATE KEY-----') or SEC 1 ('-----BEGIN EC PRIVATE KEY-----')");
 		}
-		throw new IllegalStateException("The private key is neither an RSA nor an EC key");
+		PrivateKey key;
+		try {
+			PemContent content = PemContent.of(pem);
+			key = (content != null) ? content.getPrivateKey() : null;
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalStateException("The private key cannot be read: " + ex.getMessage(), ex);
+		}
+		if (!(key instanceof RSAPrivateKey) && !(key instanceof ECPrivateKey)) {
+			throw new IllegalStateException("The private key is neither an RSA nor an EC key");
+		}
+		return key;
 	}
 
 	private static PublicKey readPublicKey(String pem, String source) {
@@ -348,10 +357,7 @@ public final class TokenKeys {
 		int start = pem.indexOf(begin);
 		int stop = pem.indexOf(end);
 		if (start < 0 || stop < start) {
-			throw new IllegalStateException(source + " must be PEM text starting with '" + begin + "'"
-					+ (label.equals("PRIVATE KEY")
-							? " (PKCS#8); convert other formats with 'openssl pkcs8 -topk8 -nocrypt -in key.pem'"
-							: ""));
+			throw new IllegalStateException(source + " must be PEM text starting with '" + begin + "'");
 		}
 		try {
 			return Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), stop));

@@ -1,5 +1,6 @@
 package dev.realtime.token;
 
+import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -48,6 +49,44 @@ final class TestKeys {
 
 	static String privatePem(KeyPair pair) {
 		return pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+	}
+
+	/**
+	 * Return an RSA private key as PKCS#1 PEM ({@code RSA PRIVATE KEY}), as
+	 * {@code openssl genrsa} writes it: the key that PKCS#8 wraps in its last OCTET
+	 * STRING.
+	 * @param pair an RSA key pair
+	 * @return the PEM text
+	 */
+	static String pkcs1Pem(KeyPair pair) {
+		ByteBuffer der = ByteBuffer.wrap(pair.getPrivate().getEncoded());
+		length(der, 0x30);
+		skip(der, 0x02);
+		skip(der, 0x30);
+		byte[] pkcs1 = new byte[length(der, 0x04)];
+		der.get(pkcs1);
+		return pem("RSA PRIVATE KEY", pkcs1);
+	}
+
+	private static void skip(ByteBuffer der, int tag) {
+		int length = length(der, tag);
+		der.position(der.position() + length);
+	}
+
+	// Read a DER tag and length, leaving the buffer at the value
+	private static int length(ByteBuffer der, int tag) {
+		if ((der.get() & 0xff) != tag) {
+			throw new IllegalArgumentException("Unexpected DER tag");
+		}
+		int first = der.get() & 0xff;
+		if (first < 0x80) {
+			return first;
+		}
+		int length = 0;
+		for (int i = 0; i < (first & 0x7f); i++) {
+			length = (length << 8) | (der.get() & 0xff);
+		}
+		return length;
 	}
 
 	static String publicPem(KeyPair pair) {

@@ -147,18 +147,23 @@ class TokenKeysTests {
 	}
 
 	@Test
-	void whenPrivateKeyIsNotPkcs8ThenItIsRejectedWithAdvice() {
-		String pkcs1 = TestKeys.pem("RSA PRIVATE KEY", new byte[] { 1, 2, 3 });
-		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.pem(pkcs1, null))
-			.withMessageContaining("PKCS#8")
-			.withMessageContaining("openssl pkcs8 -topk8 -nocrypt");
+	void whenPrivateKeyIsPkcs1ThenKeysUseRs256AndVerifyWithThePublicKey() {
+		TokenKeys keys = TokenKeys.pem(TestKeys.pkcs1Pem(TestKeys.RSA), TestKeys.publicPem(TestKeys.RSA));
+		assertThat(keys.algorithm()).isEqualTo("RS256");
+	}
+
+	@Test
+	void whenPrivateKeyIsNotPemThenItIsRejectedNamingTheFormats() {
+		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.pem("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", null))
+			.withMessage("The private key must be PEM text: PKCS#8 ('-----BEGIN PRIVATE KEY-----'), PKCS#1 "
+					+ "('-----BEGIN RSA PRIVATE KEY-----') or SEC 1 ('-----BEGIN EC PRIVATE KEY-----')");
 	}
 
 	@Test
 	void whenPrivateKeyIsGarbageThenItIsRejected() {
 		String garbage = TestKeys.pem("PRIVATE KEY", new byte[] { 1, 2, 3 });
 		assertThatIllegalStateException().isThrownBy(() -> TokenKeys.pem(garbage, null))
-			.withMessage("The private key is neither an RSA nor an EC key");
+			.withMessageStartingWith("The private key cannot be read: ");
 	}
 
 	@Test
