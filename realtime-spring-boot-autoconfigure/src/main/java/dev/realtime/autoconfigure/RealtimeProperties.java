@@ -321,7 +321,8 @@ public class RealtimeProperties {
 		private @Nullable String secret;
 
 		/**
-		 * PEM-encoded RSA or EC private key (PKCS#8, PKCS#1 or SEC 1) for RS256 or ES256 token signatures.
+		 * PEM-encoded RSA or EC private key (PKCS#8, PKCS#1 or SEC 1) for RS256 or ES256
+		 * token signatures.
 		 */
 		private @Nullable String privateKey;
 

@@ -44,6 +44,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.socket.CloseStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -499,6 +500,16 @@ class RealtimeEndpointsIntegrationTests {
 			ws.send(new byte[] { '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'p', 'i', 'n', 'g', '"', ',', '"', 'r',
 					'e', 'f', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' });
 			assertThat(ws.closeStatus().getCode()).isEqualTo(1007);
+		}
+	}
+
+	@Test
+	void whenClientSendsABinaryFrameThenSocketClosesWith1003() throws Exception {
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.sendBinary("{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+			CloseStatus status = ws.closeStatus();
+			assertThat(status.getCode()).isEqualTo(1003);
+			assertThat(status.getReason()).isEqualTo("Binary frames are not supported");
 		}
 	}
 

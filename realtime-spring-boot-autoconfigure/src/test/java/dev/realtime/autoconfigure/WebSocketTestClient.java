@@ -30,7 +30,7 @@ final class WebSocketTestClient implements AutoCloseable {
 
 	private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
 
-	private final Sinks.Many<byte[]> outbound = Sinks.many().unicast().onBackpressureBuffer();
+	private final Sinks.Many<Frame> outbound = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final CompletableFuture<CloseStatus> closeStatus = new CompletableFuture<>();
 
@@ -46,8 +46,8 @@ final class WebSocketTestClient implements AutoCloseable {
 				session.closeStatus().subscribe(this.closeStatus::complete);
 				return session
 					.send(this.outbound.asFlux()
-						.map((bytes) -> new WebSocketMessage(WebSocketMessage.Type.TEXT,
-								session.bufferFactory().wrap(bytes))))
+						.map((frame) -> new WebSocketMessage(frame.type(),
+								session.bufferFactory().wrap(frame.payload()))))
 					.and(session.receive().doOnNext((message) -> this.frames.add(message.getPayloadAsText())));
 			})
 			.subscribe();
@@ -81,7 +81,15 @@ final class WebSocketTestClient implements AutoCloseable {
 	 * @param frame the frame's payload
 	 */
 	void send(byte[] frame) {
-		this.outbound.tryEmitNext(frame);
+		this.outbound.tryEmitNext(new Frame(WebSocketMessage.Type.TEXT, frame));
+	}
+
+	/**
+	 * Send a binary frame.
+	 * @param frame the frame's payload
+	 */
+	void sendBinary(byte[] frame) {
+		this.outbound.tryEmitNext(new Frame(WebSocketMessage.Type.BINARY, frame));
 	}
 
 	JsonNode next() throws InterruptedException {
@@ -98,6 +106,10 @@ final class WebSocketTestClient implements AutoCloseable {
 	public void close() {
 		this.outbound.tryEmitComplete();
 		this.connection.dispose();
+	}
+
+	private record Frame(WebSocketMessage.Type type, byte[] payload) {
+
 	}
 
 }

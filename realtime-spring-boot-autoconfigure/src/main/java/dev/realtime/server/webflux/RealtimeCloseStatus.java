@@ -41,6 +41,12 @@ public final class RealtimeCloseStatus {
 	public static final CloseStatus NOT_UTF8 = CloseStatus.BAD_DATA.withReason("Text frame is not UTF-8");
 
 	/**
+	 * The client sent a binary frame; the protocol speaks JSON text frames only (RFC
+	 * 6455, section 7.4.1).
+	 */
+	public static final CloseStatus NOT_TEXT = CloseStatus.NOT_ACCEPTABLE.withReason("Binary frames are not supported");
+
+	/**
 	 * The client sent a frame that is not part of the protocol.
 	 */
 	public static final CloseStatus PROTOCOL_ERROR = CloseStatus.PROTOCOL_ERROR;

@@ -81,13 +81,11 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			this.pingAt = this.handler.clock().millis() + this.handler.keepAlive().toMillis();
 			this.handler.streams().add(this);
 		});
-		return this.session.receive()
-			.concatMap(
-					(message) -> (message.getType() == WebSocketMessage.Type.PING
-							|| message.getType() == WebSocketMessage.Type.PONG) ? Mono.empty() : onFrame(text(message)),
-					0)
-			.then()
-			.doFinally((signal) -> loop().execute(this::disconnected));
+		return this.session.receive().concatMap((message) -> switch (message.getType()) {
+			case TEXT -> onFrame(text(message));
+			case BINARY -> onBinaryFrame();
+			case PING, PONG -> Mono.empty();
+		}, 0).then().doFinally((signal) -> loop().execute(this::disconnected));
 	}
 
 	@Override
@@ -106,6 +104,16 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		catch (CharacterCodingException ex) {
 			return null;
 		}
+	}
+
+	private Mono<Void> onBinaryFrame() {
+		return Mono.create((done) -> loop().execute(() -> {
+			if (!this.closed) {
+				logger.debug("Closing a WebSocket connection whose client sent a binary frame");
+				close(RealtimeCloseStatus.NOT_TEXT);
+			}
+			done.success();
+		}));
 	}
 
 	private Mono<Void> onFrame(@Nullable String text) {
