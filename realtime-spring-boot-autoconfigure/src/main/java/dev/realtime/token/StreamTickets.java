@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 
+import dev.realtime.RealtimeException;
 import reactor.core.publisher.Mono;
 
 import org.springframework.util.Assert;
@@ -64,7 +65,8 @@ public final class StreamTickets {
 	/**
 	 * Exchange a token for a ticket.
 	 * @param token the subscription token
-	 * @return the ticket, or {@link InvalidTokenException} if the token is not valid
+	 * @return the ticket, or {@link InvalidTokenException} if the token is not valid, or
+	 * {@link TicketsUnavailableException} if the store cannot keep it now
 	 */
 	public Mono<StreamTicket> issue(String token) {
 		return Mono.defer(() -> {
@@ -81,7 +83,9 @@ public final class StreamTickets {
 				return Mono.error(new InvalidTokenException("Token expired", true));
 			}
 			StreamTicket ticket = new StreamTicket(randomTicket(), expiresAt);
-			return this.store.put(ticket.ticket(), token, ttl).thenReturn(ticket);
+			return this.store.put(ticket.ticket(), token, ttl)
+				.onErrorMap(StreamTickets::unavailable, (ex) -> unavailable("issue", ex))
+				.thenReturn(ticket);
 		});
 	}
 
@@ -90,15 +94,26 @@ public final class StreamTickets {
 	 * @param ticket the ticket
 	 * @return the claims of the token the ticket was exchanged for, or
 	 * {@link InvalidTokenException} if the ticket is unknown, used or expired, or its
-	 * token is no longer valid
+	 * token is no longer valid, or {@link TicketsUnavailableException} if the store
+	 * cannot be read now
 	 */
 	public Mono<TokenClaims> redeem(String ticket) {
 		if (ticket.isEmpty() || ticket.length() > MAX_TICKET_LENGTH) {
 			return Mono.error(new InvalidTokenException("Unknown ticket"));
 		}
 		return this.store.take(ticket)
+			.onErrorMap(StreamTickets::unavailable, (ex) -> unavailable("redeem", ex))
 			.switchIfEmpty(Mono.error(() -> new InvalidTokenException("Unknown, used or expired ticket")))
 			.map(this.tokens::verify);
+	}
+
+	// a store's own failure, as opposed to one of ours
+	private static boolean unavailable(Throwable ex) {
+		return !(ex instanceof RealtimeException);
+	}
+
+	private static TicketsUnavailableException unavailable(String operation, Throwable ex) {
+		return new TicketsUnavailableException("Cannot " + operation + " a stream ticket now: " + ex.getMessage(), ex);
 	}
 
 	private static String randomTicket() {

@@ -8,6 +8,7 @@ import dev.realtime.RealtimeChannel;
 import dev.realtime.Topic;
 import dev.realtime.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +42,32 @@ class StreamTicketsTests {
 		TokenClaims claims = this.tickets.redeem(ticket.ticket()).block(TIMEOUT);
 		assertThat(claims).isEqualTo(this.tokens.verify(token.token()));
 		assertThat(claims.expiresAt()).isEqualTo(token.expiresAt());
+	}
+
+	@Test
+	void whenTheStoreFailsThenIssueAndRedeemReportTicketsUnavailable() {
+		TicketStore failing = new TicketStore() {
+
+			@Override
+			public Mono<Void> put(String ticket, String token, Duration ttl) {
+				return Mono.error(new IllegalStateException("connection refused"));
+			}
+
+			@Override
+			public Mono<String> take(String ticket) {
+				return Mono.error(new IllegalStateException("connection refused"));
+			}
+
+		};
+		StreamTickets tickets = new StreamTickets(this.tokens, failing, StreamTickets.DEFAULT_TTL, this.clock);
+		StepVerifier.create(tickets.issue(token()))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(TicketsUnavailableException.class)
+				.hasMessage("Cannot issue a stream ticket now: connection refused"))
+			.verify(TIMEOUT);
+		StepVerifier.create(tickets.redeem("AAAAAAAAAAAAAAAAAAAAAA"))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(TicketsUnavailableException.class)
+				.hasMessage("Cannot redeem a stream ticket now: connection refused"))
+			.verify(TIMEOUT);
 	}
 
 	@Test

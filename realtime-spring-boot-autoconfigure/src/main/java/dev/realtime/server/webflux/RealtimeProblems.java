@@ -10,6 +10,7 @@ import dev.realtime.InvalidPayloadException;
 import dev.realtime.MessageTooLargeException;
 import dev.realtime.PublishException;
 import dev.realtime.token.InvalidTokenException;
+import dev.realtime.token.TicketsUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -69,8 +70,8 @@ final class RealtimeProblems {
 		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
 			return of(HttpStatus.BAD_REQUEST, message(ex));
 		}
-		if (ex instanceof PublishException) {
-			logger.warn(LogMessage.format("Realtime publish failed: %s", ex.getMessage()));
+		if (ex instanceof PublishException || ex instanceof TicketsUnavailableException) {
+			logger.warn(LogMessage.format("Realtime request failed: %s", ex.getMessage()));
 			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
 		}
 		logger.error("Realtime request failed", ex);
