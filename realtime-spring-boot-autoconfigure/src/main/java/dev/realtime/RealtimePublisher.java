@@ -16,8 +16,9 @@ import reactor.core.publisher.Mono;
 public interface RealtimePublisher {
 
 	/**
-	 * Publish a message and wait until the engine has accepted it. Not for event-loop
-	 * threads: reactive code uses {@link #publishReactive(Topic, Object)}.
+	 * Publish a message and wait until the engine has accepted it. Not for event loops
+	 * or other non-blocking threads: reactive code uses
+	 * {@link #publishReactive(Topic, Object)}.
 	 * @param <T> the payload type
 	 * @param topic the topic
 	 * @param payload the payload
@@ -25,6 +26,7 @@ public interface RealtimePublisher {
 	 * @throws InvalidPayloadException if the payload fails validation
 	 * @throws MessageTooLargeException if the encoded payload exceeds the size limit
 	 * @throws PublishException if the engine could not accept the message
+	 * @throws IllegalStateException on a non-blocking thread, where nothing is published
 	 */
 	<T> PublishResult publish(Topic<T> topic, T payload);
 
