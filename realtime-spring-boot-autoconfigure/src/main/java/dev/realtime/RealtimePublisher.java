@@ -16,8 +16,8 @@ import reactor.core.publisher.Mono;
 public interface RealtimePublisher {
 
 	/**
-	 * Publish a message and wait until the engine has accepted it. Not for event loops
-	 * or other non-blocking threads: reactive code uses
+	 * Publish a message and wait until the engine has accepted it. Not for event loops or
+	 * other non-blocking threads: reactive code uses
 	 * {@link #publishReactive(Topic, Object)}.
 	 * @param <T> the payload type
 	 * @param topic the topic

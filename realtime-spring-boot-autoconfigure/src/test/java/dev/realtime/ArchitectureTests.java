@@ -60,7 +60,7 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.realtime.engine.memory..", "dev.realtime.engine.redis..", "dev.realtime.support..",
 					"dev.realtime.server..", "dev.realtime.autoconfigure..", "dev.realtime.catalog..",
-					"dev.realtime.token..", "dev.realtime.run..");
+					"dev.realtime.token..", "dev.realtime.run..", "dev.realtime.actuate..");
 		rule.check(library);
 	}
 

@@ -1,5 +1,7 @@
 package dev.realtime.engine;
 
+import java.util.Map;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,5 +50,14 @@ public interface RealtimeEngine {
 	 * @return the retained messages to replay and whether a resume is complete
 	 */
 	Mono<History> history(String channel, Replay replay);
+
+	/**
+	 * Check whether the engine can publish and deliver now. Engines that depend on
+	 * another system (Redis) ask it, within a short time; the default is up.
+	 * @return the health, never an error
+	 */
+	default Mono<EngineHealth> health() {
+		return Mono.just(EngineHealth.up(getClass().getSimpleName(), Map.of()));
+	}
 
 }

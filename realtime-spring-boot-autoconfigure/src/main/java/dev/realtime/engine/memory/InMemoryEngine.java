@@ -7,11 +7,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
@@ -166,6 +168,11 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	 */
 	public int channelCount() {
 		return this.channels.size();
+	}
+
+	@Override
+	public Mono<EngineHealth> health() {
+		return Mono.just(EngineHealth.up("memory", Map.of("channels", channelCount())));
 	}
 
 	private ChannelState newState(String channel) {
