@@ -156,6 +156,10 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					publish(frame, ref, done);
 					return;
 				}
+				case "cancel" -> {
+					cancel(frame, ref, done);
+					return;
+				}
 				case "ping" -> reply(PONG);
 				default -> reply(RealtimeWebSocketHandler.error("bad_request",
 						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
@@ -246,14 +250,46 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			.publish(subscription.claims, channel, topic, frame.path("data"))
 			.map((message) -> "{\"type\":\"published\",\"id\":\"" + message.id() + "\""
 					+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}")
-			.onErrorResume((ex) -> Mono.just(publishError(ex, ref)))
+			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
 			.subscribe((json) -> loop().execute(() -> {
 				reply(Frames.utf8(json));
 				done.success();
 			}));
 	}
 
-	private String publishError(Throwable ex, @Nullable String ref) {
+	private void cancel(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
+		String channel = RealtimeWebSocketHandler.requiredText(frame, "channel");
+		String runId = RealtimeWebSocketHandler.requiredText(frame, "runId");
+		ClientCancelling cancelling = this.handler.cancelling();
+		Subscription subscription = this.subscriptions.get(channel);
+		if (cancelling == null) {
+			reply(RealtimeWebSocketHandler.error("forbidden", "Runs are not enabled", ref));
+			done.success();
+			return;
+		}
+		if (subscription == null) {
+			reply(RealtimeWebSocketHandler.error("forbidden",
+					"Subscribe to '" + channel + "' with a token granting cancel first", ref));
+			done.success();
+			return;
+		}
+		cancelling.cancel(subscription.claims, channel, runId).map((outcome) -> switch (outcome) {
+			case CANCELLED,
+					REQUESTED ->
+				"{\"type\":\"cancelled\",\"runId\":" + Frames.string(new StringBuilder(), runId) + ",\"outcome\":\""
+						+ RealtimeCancelHandler.outcome(outcome) + "\""
+						+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}";
+			case ALREADY_ENDED ->
+				RealtimeWebSocketHandler.error("run_ended", "Run '" + runId + "' has already ended", ref);
+			case UNKNOWN -> RealtimeWebSocketHandler.error("unknown_run",
+					"No run '" + runId + "' is known on channel '" + channel + "'", ref);
+		}).onErrorResume((ex) -> Mono.just(requestError(ex, ref))).subscribe((json) -> loop().execute(() -> {
+			reply(Frames.utf8(json));
+			done.success();
+		}));
+	}
+
+	private String requestError(Throwable ex, @Nullable String ref) {
 		if (ex instanceof ForbiddenException) {
 			return RealtimeWebSocketHandler.error("forbidden", ex.getMessage(), ref);
 		}
@@ -262,9 +298,9 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			String json = RealtimeWebSocketHandler.error("invalid_payload", ex.getMessage(), ref);
 			return json.substring(0, json.length() - 1) + ",\"errors\":" + errors + "}";
 		}
-		if (ex instanceof PublishException) {
-			// the engine's failure, not the client's: it may publish again
-			logger.warn(LogMessage.format("Realtime WebSocket publish failed: %s", ex.getMessage()));
+		if (ex instanceof PublishException || ex instanceof UnavailableException) {
+			// the engine's failure, not the client's: it may try again
+			logger.warn(LogMessage.format("Realtime WebSocket request failed: %s", ex.getMessage()));
 			return RealtimeWebSocketHandler.error("unavailable", ex.getMessage(), ref);
 		}
 		if (ex instanceof IllegalArgumentException || ex instanceof RealtimeException) {
