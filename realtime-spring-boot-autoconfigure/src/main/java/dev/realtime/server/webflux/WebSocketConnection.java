@@ -15,6 +15,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.TokenClaims;
 import org.apache.commons.logging.Log;
@@ -273,20 +274,29 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			done.success();
 			return;
 		}
-		cancelling.cancel(subscription.claims, channel, runId).map((outcome) -> switch (outcome) {
-			case CANCELLED,
-					REQUESTED ->
-				"{\"type\":\"cancelled\",\"runId\":" + Frames.string(new StringBuilder(), runId) + ",\"outcome\":\""
-						+ RealtimeCancelHandler.outcome(outcome) + "\""
-						+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}";
-			case ALREADY_ENDED ->
-				RealtimeWebSocketHandler.error("run_ended", "Run '" + runId + "' has already ended", ref);
-			case UNKNOWN -> RealtimeWebSocketHandler.error("unknown_run",
+		cancelling.cancel(subscription.claims, channel, runId)
+			.map((outcome) -> cancelAnswer(channel, runId, outcome, ref))
+			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
+			.subscribe((json) -> loop().execute(() -> {
+				reply(Frames.utf8(json));
+				done.success();
+			}));
+	}
+
+	private static String cancelAnswer(String channel, String runId, RunCancellation outcome, @Nullable String ref) {
+		if (outcome == RunCancellation.ALREADY_ENDED) {
+			return RealtimeWebSocketHandler.error("run_ended", "Run '" + runId + "' has already ended", ref);
+		}
+		if (outcome == RunCancellation.UNKNOWN) {
+			return RealtimeWebSocketHandler.error("unknown_run",
 					"No run '" + runId + "' is known on channel '" + channel + "'", ref);
-		}).onErrorResume((ex) -> Mono.just(requestError(ex, ref))).subscribe((json) -> loop().execute(() -> {
-			reply(Frames.utf8(json));
-			done.success();
-		}));
+		}
+		StringBuilder json = new StringBuilder(96).append("{\"type\":\"cancelled\",\"runId\":");
+		Frames.string(json, runId).append(",\"outcome\":\"").append(RealtimeCancelHandler.outcome(outcome)).append('"');
+		if (ref != null) {
+			Frames.string(json.append(",\"ref\":"), ref);
+		}
+		return json.append('}').toString();
 	}
 
 	private String requestError(Throwable ex, @Nullable String ref) {
