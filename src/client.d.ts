@@ -120,6 +120,8 @@ export interface TokenResponse {
   channel?: string;
   topics?: string[];
   publish?: string[];
+  /** Whether the token may cancel the channel's runs. */
+  cancel?: boolean;
 }
 
 /**
@@ -246,6 +248,12 @@ export interface Subscription<T extends TopicMap = AnyTopics, R = unknown> exten
   readonly lastEventId: string | null;
   /** Topics granted by the server (the requested ones until it confirms). */
   readonly topics: readonly string[];
+  /**
+   * Cancels a run of the channel with {@link cancel}. The token comes from the `token` option when there is one
+   * (it must grant `cancel`), else from {@link fetchToken} with `{channel, topics, cancel: true}`, asked for each
+   * time, so the stream's own token needs no cancel grant.
+   */
+  cancel(runId: string): Promise<CancelResult>;
   /** Ends the subscription; iterators finish. Idempotent. */
   close(): void;
   /**
@@ -284,6 +292,36 @@ export function publish<T extends TopicMap = AnyTopics, K extends TopicName<T> =
   options: PublishOptions<T, K>,
 ): Promise<{ id: string }>;
 
+/** Options of {@link cancel}. */
+export interface CancelOptions {
+  /** The run to cancel, on the token's channel. */
+  runId: string;
+  /** A token granting cancel on the run's channel (token request with `cancel: true`). */
+  token: TokenInput;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/** The answer to a cancel that was accepted (`202`). */
+export interface CancelResult {
+  runId: string;
+  /**
+   * `cancelled`: the node that answered executed the run and cancelled it. `requested`: another node executes
+   * it and was asked to. Either way the run's `cancelled` status follows on the channel.
+   */
+  outcome: 'cancelled' | 'requested';
+}
+
+/**
+ * Cancels a run from the browser with `POST {baseUrl}/runs/{runId}/cancel`. A token names one channel, so it
+ * cancels only the runs of its channel, on whatever node executes them.
+ *
+ * @throws {RealtimeError} with `status` 403 (`code` `forbidden`) when the token does not grant cancel, 409
+ * (`run_ended`) when the run has already ended, 404 (`unknown_run`) when no such run is known on the channel,
+ * 400 for a malformed run id, 401 for a bad token
+ */
+export function cancel(options: CancelOptions): Promise<CancelResult>;
+
 /**
  * Where the CSRF token of the token request comes from. Without options (the default) the first of these is sent:
  *
@@ -317,6 +355,11 @@ export interface FetchTokenOptions {
   topics?: readonly string[];
   /** Topics the token may publish to. */
   publish?: readonly string[];
+  /**
+   * Whether the token may cancel the channel's runs ({@link cancel}); the channel's rule sees it as `#cancel`
+   * and decides.
+   */
+  cancel?: boolean;
   baseUrl?: string;
   fetch?: typeof fetch;
   /** The CSRF token to send, see {@link CsrfOptions}. Default: from the page's meta tag or `XSRF-TOKEN` cookie. */
@@ -326,7 +369,7 @@ export interface FetchTokenOptions {
 }
 
 /**
- * Asks the starter's token endpoint (`POST {baseUrl}/token`, JSON body `{channel, topics, publish}`, same-origin
+ * Asks the starter's token endpoint (`POST {baseUrl}/token`, JSON body `{channel, topics, publish, cancel}`, same-origin
  * credentials) for a token, sending the page's CSRF token the way Spring Security expects it. Use it in a token
  * function: `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
  *
@@ -358,7 +401,7 @@ export interface RealtimeErrorOptions {
  *
  * `code` is one of `unauthorized`, `forbidden`, `bad_request`, `http_<status>`, `invalid_token`,
  * `token_expired`, `token_failed`, `slow_consumer`, `going_away`, `network`, `protocol`, `transport`,
- * `max_attempts`, or a code the server sent in an `error` event.
+ * `max_attempts`, `run_ended` and `unknown_run` (from {@link cancel}), or a code the server sent in an `error` event.
  */
 export class RealtimeError extends Error {
   constructor(message: string, options?: RealtimeErrorOptions);

@@ -4,7 +4,7 @@
 
 /**
  * @import { SubscribeOptions, Subscription as SubscriptionApi, SubscriptionStatus, StatusDetail,
- *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions,
+ *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions, CancelOptions, CancelResult,
  *   FetchTokenOptions, CsrfOptions, RealtimeErrorOptions, FieldError } from './client.js'
  */
 
@@ -74,17 +74,37 @@ export async function publish({ channel, topic, data, token, baseUrl = DEFAULT_B
 }
 
 /**
+ * @param {CancelOptions} options
+ * @returns {Promise<CancelResult>}
+ */
+export async function cancel({ runId, token, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch }) {
+  if (typeof runId !== 'string' || runId === '') {
+    throw new TypeError("'runId' must be a non-empty string");
+  }
+  const { token: jwt } = normalizeToken(typeof token === 'function' ? await token() : token);
+  const response = await fetchImpl(`${trimBase(baseUrl)}/runs/${encodeURIComponent(runId)}/cancel`, {
+    method: 'POST',
+    headers: { 'Authorization': `Bearer ${jwt}`, 'Accept': 'application/json' },
+  });
+  if (!response.ok) {
+    throw await httpError(response, 'Cancel failed', { 404: 'unknown_run', 409: 'run_ended' });
+  }
+  return response.json();
+}
+
+/**
  * @param {FetchTokenOptions} options
  * @returns {Promise<TokenResponse>}
  */
 export async function fetchToken({
-  channel, topics, publish, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers, csrf,
+  channel, topics, publish, cancel: cancelGrant, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers, csrf,
 }) {
   const response = await fetchImpl(`${trimBase(baseUrl)}/token`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', ...csrfHeaders(csrf), ...headers },
-    body: JSON.stringify({ channel, topics, publish }),
+    // the grant is asked for only when wanted, so that other requests stay as they were
+    body: JSON.stringify({ channel, topics, publish, ...(cancelGrant ? { cancel: true } : {}) }),
   });
   if (!response.ok) {
     throw await httpError(response, 'Token request failed');
@@ -165,6 +185,8 @@ class Subscription {
   #transport;
   /** @type {() => Promise<ResolvedToken>} */
   #tokenSource;
+  /** @type {() => Promise<ResolvedToken>} */
+  #cancelTokenSource;
   /** @type {boolean} */
   #staticToken;
   /** @type {SubscriptionStatus} */
@@ -214,6 +236,10 @@ class Subscription {
     }));
     this.#staticToken = typeof token !== 'function';
     this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
+    // streams need no cancel grant: the default token of a cancel is asked for on its own
+    this.#cancelTokenSource = options.token !== undefined ? this.#tokenSource : async () => normalizeToken(await fetchToken({
+      channel: options.channel, topics: options.topics, cancel: true, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
+    }));
     this.#setStatus('connecting', {});
     this.#connect();
   }
@@ -232,6 +258,12 @@ class Subscription {
 
   get topics() {
     return this.#topics;
+  }
+
+  /** @param {string} runId */
+  async cancel(runId) {
+    const { token } = await this.#cancelTokenSource();
+    return cancel({ runId, token, baseUrl: this.#context.baseUrl, fetch: this.#context.fetch });
   }
 
   close() {
@@ -1203,8 +1235,9 @@ function closeCodeName(code) {
  *
  * @param {Response} response
  * @param {string} fallback
+ * @param {Record<number, string>} [codes] error codes of statuses that mean something particular here
  */
-async function httpError(response, fallback) {
+async function httpError(response, fallback, codes = {}) {
   /** @type {{ title?: string, detail?: string, errors?: FieldError[] }} */
   let problem = {};
   try {
@@ -1214,7 +1247,8 @@ async function httpError(response, fallback) {
     // not a problem document
   }
   const status = response.status;
-  const code = (status === 401) ? 'unauthorized' : (status === 403) ? 'forbidden' : (status === 400) ? 'bad_request' : `http_${status}`;
+  const code = codes[status]
+    ?? ((status === 401) ? 'unauthorized' : (status === 403) ? 'forbidden' : (status === 400) ? 'bad_request' : `http_${status}`);
   return new RealtimeError(problem?.detail ?? problem?.title ?? `${fallback}: HTTP ${status}`, {
     code, status, detail: problem?.detail, errors: Array.isArray(problem?.errors) ? problem.errors : [],
   });

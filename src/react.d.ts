@@ -23,7 +23,7 @@
  */
 
 import type {
-  AnyTopics, CsrfOptions, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap,
+  AnyTopics, CancelResult, CsrfOptions, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap,
   TopicName,
 } from './client.js';
 
@@ -116,6 +116,8 @@ export interface RealtimeMessages<T extends TopicMap = AnyTopics, R = unknown> {
 export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> {
   connectionStatus: ConnectionStatus;
   runStatus: HookRunStatus;
+  /** The run of the latest `$run` message, or `null` before one arrived. */
+  runId: string | null;
   /** Whether the hook is not connected on purpose: `enabled` is false, or the page is hidden with `pauseOnHidden`. */
   isPaused: boolean;
   /** Why it is paused: `disabled` (`enabled` is false, even when the page is hidden too), `hidden`, or `null`. */
@@ -133,6 +135,16 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
    * connects again, resuming after the last message seen.
    */
   reset(): void;
+  /**
+   * Cancels a run of the channel (default: {@link UseRealtimeResult.runId}, the run whose status the hook shows)
+   * with `cancel` of the client. The token comes from the `token` option when there is one (it must grant
+   * `cancel`), else from `fetchToken({channel, topics, baseUrl, csrf, cancel: true})`, which the channel's rule
+   * must allow. The run's `cancelled` status then arrives as any status does. Stable across renders.
+   *
+   * @throws {RealtimeError} as `cancel` does (403 `forbidden`, 409 `run_ended`, 404 `unknown_run`), and with
+   * `code` `unknown_run` when no run id was given and no run status has arrived yet
+   */
+  cancel(runId?: string): Promise<CancelResult>;
 }
 
 /**

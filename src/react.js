@@ -2,7 +2,7 @@
 // The API is documented in react.d.ts.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { RealtimeError, fetchToken, subscribe } from './client.js';
+import { RealtimeError, cancel as cancelRun, fetchToken, subscribe } from './client.js';
 
 /**
  * @import { DataMessage, RealtimeEnvelope, SubscriptionStatus } from './client.js'
@@ -16,6 +16,7 @@ import { RealtimeError, fetchToken, subscribe } from './client.js';
  * @property {RealtimeEnvelope | null} last
  * @property {RealtimeEnvelope[]} delta
  * @property {HookRunStatus} runStatus
+ * @property {string | null} runId the run of the latest lifecycle message
  * @property {unknown} result
  * @property {RealtimeError | null} runError
  * @property {RealtimeError | null} invalid the latest message that failed `validate`
@@ -168,17 +169,36 @@ export function useRealtime(options) {
     }
   }, []);
 
+  const runIdRef = useRef(data.runId);
+  useEffect(() => {
+    runIdRef.current = data.runId;
+  });
+  const cancel = useCallback(/** @param {string} [runId] */ async (runId) => {
+    const target = runId ?? runIdRef.current;
+    if (target == null) {
+      throw new RealtimeError('No run to cancel: no run status has arrived yet and no run id was given', { code: 'unknown_run' });
+    }
+    const options = latest.current;
+    const current = options.token;
+    const token = (current === undefined)
+      ? () => fetchToken({ channel: options.channel, topics: options.topics, baseUrl: options.baseUrl, csrf: options.csrf, cancel: true })
+      : current;
+    return cancelRun({ runId: target, token, baseUrl: options.baseUrl });
+  }, []);
+
   const messages = useMemo(() => ({ byTopic: data.byTopic, all: data.all, last: data.last, delta: data.delta }), [data]);
   const pauseReason = !enabled ? 'disabled' : paused ? 'hidden' : null;
   return {
     connectionStatus: !enabled ? 'idle' : paused ? 'paused' : connection.status,
     runStatus: data.runStatus,
+    runId: data.runId,
     isPaused: pauseReason !== null,
     pauseReason,
     messages,
     result: data.result,
     error: connection.error ?? data.invalid ?? data.runError,
     reset,
+    cancel,
   };
 }
 
@@ -219,13 +239,14 @@ function apply(previous, batch, limit, committed, invalid) {
     return { ...previous, invalid: invalid ?? previous.invalid };
   }
   const byTopic = { ...previous.byTopic };
-  let { runStatus, result, runError } = previous;
+  let { runStatus, runId, result, runError } = previous;
   for (const message of batch) {
     if (message.kind !== 'run') {
       byTopic[message.topic] = message;
       continue;
     }
     runStatus = message.data.status;
+    runId = message.runId ?? runId;
     if (runStatus === 'running') {
       result = undefined;
       runError = null;
@@ -245,6 +266,7 @@ function apply(previous, batch, limit, committed, invalid) {
     last: batch[batch.length - 1],
     delta: (previous.version === committed) ? batch : previous.delta.concat(batch),
     runStatus,
+    runId,
     result,
     runError,
     invalid: invalid ?? previous.invalid,
@@ -258,7 +280,8 @@ function apply(previous, batch, limit, committed, invalid) {
  */
 function emptyData(version) {
   return {
-    byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', result: undefined, runError: null, invalid: null, version,
+    byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', runId: null, result: undefined, runError: null, invalid: null,
+    version,
   };
 }
 

@@ -1,5 +1,5 @@
 // Compile-time checks of the declarations (npm run typecheck); never executed.
-import { fetchToken, publish, subscribe, type RealtimeItem } from './client.js';
+import { cancel, fetchToken, publish, subscribe, type CancelResult, type RealtimeItem } from './client.js';
 import { useRealtime } from './react.js';
 
 // as the annotation processor generates them into channels.d.ts
@@ -113,4 +113,17 @@ export async function clientTypes(): Promise<void> {
   expectType<string>(id);
   // @ts-expect-error the payload must match the topic
   await publish<PipelineTopics, 'approval'>({ channel: 'pipeline:run-1', topic: 'approval', data: { approved: 'yes' }, token: 'jws' });
+}
+
+export async function cancelTypes(): Promise<void> {
+  const token = await fetchToken({ channel: 'pipeline:run-1', topics: ['status'], cancel: true });
+  expectType<boolean | undefined>(token.cancel);
+  const result = await cancel({ runId: 'run-1', token });
+  expectType<'cancelled' | 'requested'>(result.outcome);
+  const subscription = subscribe<PipelineTopics>({ channel: 'pipeline:run-1', token: () => token });
+  expectType<Promise<CancelResult>>(subscription.cancel('run-1'));
+  const { cancel: cancelRun, runId } = useRealtime<PipelineTopics>({ channel: 'pipeline:run-1' });
+  expectType<string | null>(runId);
+  expectType<Promise<CancelResult>>(cancelRun());
+  expectType<Promise<CancelResult>>(cancelRun('run-2'));
 }

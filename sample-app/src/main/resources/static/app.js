@@ -1,10 +1,11 @@
 // The sample page: plain ES modules, no build step. The realtime client is served by the
 // starter itself at /realtime/client.js.
-import { fetchToken, publish, subscribe } from '/realtime/client.js';
+import { cancel, fetchToken, publish, subscribe } from '/realtime/client.js';
 
 const $ = (id) => document.getElementById(id);
 let subscription = null;
 let channel = null;
+let runId = null;
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/);
@@ -28,6 +29,12 @@ async function postJson(url, body) {
 // XSRF-TOKEN cookie as the X-XSRF-TOKEN header, as the CSRF protection expects.
 function tokenFor(name) {
   return () => fetchToken({ channel: name, topics: ['status', 'tokens', 'approval'], publish: ['approval'] });
+}
+
+// Only a cancel needs the cancel grant (the channel's rule lets the run's owner have it), so it
+// gets a token of its own rather than one for the stream.
+function cancelTokenFor(name) {
+  return () => fetchToken({ channel: name, topics: ['status'], cancel: true });
 }
 
 function setBadge(id, state) {
@@ -85,6 +92,10 @@ function onRunStatus(run) {
   else if (run.status === 'failed') {
     addStatus(`Run failed: ${run.error?.message ?? 'unknown error'}`, null, 'run');
   }
+  else if (run.status === 'cancelled') {
+    addStatus('Run cancelled', null, 'run');
+  }
+  $('cancel-button').hidden = run.status !== 'running';
   if (run.status !== 'running') {
     $('approval-panel').hidden = true;
     $('start-button').disabled = false;
@@ -113,6 +124,21 @@ async function reply(approved) {
   }
 }
 
+async function cancelRun() {
+  $('cancel-button').disabled = true;
+  try {
+    // 202: the run's cancelled status follows on the stream, from whichever node executed it
+    await cancel({ runId, token: cancelTokenFor(channel) });
+  }
+  catch (error) {
+    // 409: it ended in the meantime; its final status is on the stream too
+    notice(`Cancel failed: ${error.message}`);
+  }
+  finally {
+    $('cancel-button').disabled = false;
+  }
+}
+
 async function start(event) {
   event.preventDefault();
   subscription?.close();
@@ -121,12 +147,14 @@ async function start(event) {
   $('draft').textContent = '';
   $('result-panel').hidden = true;
   $('approval-panel').hidden = true;
+  $('cancel-button').hidden = true;
   setBadge('run-status', 'unknown');
   $('start-button').disabled = true;
   try {
     const query = new URLSearchParams({ fail: $('fail').value || '0', approval: String($('approval').checked) });
     const run = await postJson(`/api/pipeline?${query}`, { topic: $('topic').value });
     channel = run.channel;
+    runId = run.runId;
     $('channel').textContent = channel;
     subscription = subscribe({
       channel,
@@ -148,6 +176,7 @@ async function start(event) {
 $('start').addEventListener('submit', start);
 $('approve').addEventListener('click', () => reply(true));
 $('reject').addEventListener('click', () => reply(false));
+$('cancel-button').addEventListener('click', cancelRun);
 for (const form of document.querySelectorAll('form[method=post]')) {
   form.addEventListener('submit', () => {
     const input = Object.assign(document.createElement('input'), { type: 'hidden', name: '_csrf', value: csrfToken() });

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.run.RealtimeRuns;
 import dev.realtime.server.webflux.RealtimeServerEndpoints;
 import dev.realtime.server.webflux.ShutdownSignal;
 import dev.realtime.support.PayloadCodec;
@@ -34,13 +35,14 @@ import org.springframework.web.server.WebHandler;
 
 /**
  * Auto-configuration of the realtime WebFlux endpoints: token minting, Server-Sent
- * Events, WebSocket, client publishing and the browser client modules, all under
- * {@code realtime.base-path}.
+ * Events, WebSocket, client publishing, run cancelling and the browser client modules,
+ * all under {@code realtime.base-path}.
  *
  * @author Realtime team
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RealtimeAutoConfiguration.class, WebFluxAutoConfiguration.class })
+@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRunsAutoConfiguration.class,
+		WebFluxAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
 @ConditionalOnBean({ RealtimeEngine.class, RealtimeTokens.class })
@@ -57,10 +59,11 @@ public final class RealtimeWebFluxAutoConfiguration {
 	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeEngine engine, RealtimeTokens tokens,
 			ChannelCatalog catalog, ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template,
 			JsonMapper jsonMapper, ShutdownSignal shutdown, RealtimeProperties properties,
-			ResourceLoader resourceLoader, ObjectProvider<StreamTickets> tickets) {
+			ResourceLoader resourceLoader, ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs) {
 		return RealtimeServerEndpoints.builder(engine, tokens, catalog, template)
 			.authorization(authorization)
 			.tickets(tickets.getIfAvailable())
+			.runs(runs.getIfAvailable())
 			.codec(codec)
 			.jsonMapper(jsonMapper)
 			.shutdownSignal(shutdown)

@@ -18,9 +18,10 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 
 /**
  * Lets the realtime endpoints that authenticate with a subscription token (SSE, stream
- * tickets, WebSocket, client publishing and the client modules) through Spring Security,
- * without touching the rest of the application's security. The token endpoint stays
- * behind the application's own filter chain, which authenticates the caller.
+ * tickets, WebSocket, client publishing, run cancelling and the client modules) through
+ * Spring Security, without touching the rest of the application's security. The token
+ * endpoint stays behind the application's own filter chain, which authenticates the
+ * caller.
  * <p>
  * When the application defines no {@link SecurityWebFilterChain} of its own, the
  * application-wide chain Spring Security would have applied by default (every request
@@ -47,7 +48,8 @@ public final class RealtimeWebFluxSecurityAutoConfiguration {
 		String base = properties.getBasePath();
 		return http
 			.securityMatcher(ServerWebExchangeMatchers.pathMatchers(base + "/sse", base + "/ticket", base + "/ws",
-					base + "/publish", base + "/client.js", base + "/react.js", base + "/channels.d.ts"))
+					base + "/publish", base + "/runs/*/cancel", base + "/client.js", base + "/react.js",
+					base + "/channels.d.ts"))
 			.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)

@@ -14,10 +14,23 @@ import org.springframework.security.core.Authentication;
  * @param channel the resolved channel, with its parameters
  * @param topics the topics to read
  * @param publish the topics to publish to
+ * @param cancel whether the token should let its holder cancel the runs of the channel
  * @author Realtime team
  * @since 0.1.0
  */
 public record ChannelAccessRequest(@Nullable Authentication authentication, Channel channel, Set<String> topics,
-		Set<String> publish) {
+		Set<String> publish, boolean cancel) {
+
+	/**
+	 * Create a request for a token that grants no cancel.
+	 * @param authentication the caller, or {@code null} when unauthenticated
+	 * @param channel the resolved channel, with its parameters
+	 * @param topics the topics to read
+	 * @param publish the topics to publish to
+	 */
+	public ChannelAccessRequest(@Nullable Authentication authentication, Channel channel, Set<String> topics,
+			Set<String> publish) {
+		this(authentication, channel, topics, publish, false);
+	}
 
 }

@@ -36,11 +36,12 @@ import org.springframework.util.Assert;
  * that SpEL expression alone decides. Its root object is an {@link AuthorizationRoot} (so
  * {@code authentication}, {@code principal} and {@code authenticated} are available),
  * each channel parameter is a variable ({@code #runId}), as are the requested topics
- * ({@code #topics}) and publish topics ({@code #publish}), and {@code @bean} refers to a
- * bean. Expressions run on {@link Schedulers#boundedElastic()} because bean methods may
- * block. Rules are parsed when the instance is created, so that a rule that is not valid
- * SpEL fails start-up; an expression that fails or does not return a boolean denies, with
- * a warning.
+ * ({@code #topics}), publish topics ({@code #publish}) and whether the token should grant
+ * cancelling the channel's runs ({@code #cancel}), and {@code @bean} refers to a bean.
+ * Expressions run on {@link Schedulers#boundedElastic()} because bean methods may block.
+ * Rules are parsed when the instance is created, so that a rule that is not valid SpEL
+ * fails start-up; an expression that fails or does not return a boolean denies, with a
+ * warning.
  * <p>
  * Otherwise the {@link ChannelAuthorizer} beans are asked in order until one decides.
  * When none does, the decision is {@link Decision#NO_RULE}, which callers treat as a
@@ -148,6 +149,7 @@ public class ChannelAuthorization {
 		channel.parameters().forEach(context::setVariable);
 		context.setVariable("topics", request.topics());
 		context.setVariable("publish", request.publish());
+		context.setVariable("cancel", request.cancel());
 		Object result = expression.getValue(context);
 		if (result instanceof Boolean granted) {
 			return granted ? Decision.GRANTED : Decision.DENIED;

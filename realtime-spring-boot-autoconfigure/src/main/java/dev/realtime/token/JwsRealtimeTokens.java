@@ -38,9 +38,10 @@ import org.springframework.util.StringUtils;
  * Tokens have the header {@code typ: "rt+jwt"} (and {@code kid} when the signing key has
  * an id) and the claims {@code jti} (128 random bits), {@code iat}, {@code nbf},
  * {@code exp}, {@code ch} (the channel name), {@code tp} (the topics to read) and
- * {@code pub} (the topics to publish to), and {@code sub} (who it is for) when the
- * request names a subject. A token is verified with the key its {@code kid} names and
- * only with that key's algorithm; its {@code alg} header never chooses the verifier.
+ * {@code pub} (the topics to publish to), {@code cancel: true} when it may cancel the
+ * channel's runs, and {@code sub} (who it is for) when the request names a subject. A
+ * token is verified with the key its {@code kid} names and only with that key's
+ * algorithm; its {@code alg} header never chooses the verifier.
  * <p>
  * Verification also rejects a token whose lifetime ({@code exp - iat}) is longer than the
  * longest this instance mints plus the clock skew, so that a leaked key cannot mint
@@ -71,6 +72,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 	static final String TOPICS_CLAIM = "tp";
 
 	static final String PUBLISH_CLAIM = "pub";
+
+	static final String CANCEL_CLAIM = "cancel";
 
 	// Far above any real token; keeps hostile input from being decoded and parsed
 	private static final int MAX_TOKEN_LENGTH = 8192;
@@ -164,6 +167,9 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			.claim(CHANNEL_CLAIM, channel.name())
 			.claim(TOPICS_CLAIM, topics)
 			.claim(PUBLISH_CLAIM, publish)
+			// absent rather than false, so that tokens without the grant stay as they
+			// were
+			.claim(CANCEL_CLAIM, request.cancel() ? Boolean.TRUE : null)
 			.subject(request.subject())
 			.build();
 		JWSHeader header = new JWSHeader.Builder(this.keys.signingKey().algorithm()).type(TOKEN_TYPE)
@@ -176,7 +182,7 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot sign token", ex);
 		}
-		return new SubscriptionToken(jwt.serialize(), expiresAt, channel.name(), topics, publish);
+		return new SubscriptionToken(jwt.serialize(), expiresAt, channel.name(), topics, publish, request.cancel());
 	}
 
 	/**
@@ -223,13 +229,14 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> topics = stringListClaim(claims, TOPICS_CLAIM);
 		List<String> publish = stringListClaim(claims, PUBLISH_CLAIM);
 		String subject = optionalStringClaim(claims, JWTClaimNames.SUBJECT);
+		boolean cancel = booleanClaim(claims, CANCEL_CLAIM);
 		checkTimes(issuedAt, notBefore, expiresAt);
 		if (topics.isEmpty()) {
 			throw new InvalidTokenException("Token grants no topic");
 		}
 		ChannelDefinition definition = resolve(channelName).definition();
 		return new TokenClaims(id, channelName, declaredTopics(definition, topics), declaredTopics(definition, publish),
-				issuedAt, expiresAt, subject);
+				cancel, issuedAt, expiresAt, subject);
 	}
 
 	private static SignedJWT parse(String token) {
@@ -308,6 +315,17 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			throw new InvalidTokenException("Malformed claims");
 		}
 		return value;
+	}
+
+	private static boolean booleanClaim(JWTClaimsSet claims, String name) {
+		Boolean value;
+		try {
+			value = claims.getBooleanClaim(name);
+		}
+		catch (ParseException ex) {
+			throw new InvalidTokenException("Malformed claims");
+		}
+		return Boolean.TRUE.equals(value);
 	}
 
 	private static List<String> stringListClaim(JWTClaimsSet claims, String name) {

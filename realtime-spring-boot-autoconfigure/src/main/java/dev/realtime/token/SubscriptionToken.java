@@ -11,10 +11,24 @@ import java.util.List;
  * @param channel the channel name
  * @param topics the topics the token may read
  * @param publish the topics the token may publish to
+ * @param cancel whether the token may cancel the runs of the channel
  * @author Realtime team
  * @since 0.1.0
  */
 public record SubscriptionToken(String token, Instant expiresAt, String channel, List<String> topics,
-		List<String> publish) {
+		List<String> publish, boolean cancel) {
+
+	/**
+	 * Create a new instance of a token that grants no cancel.
+	 * @param token the compact JWS
+	 * @param expiresAt when the token expires
+	 * @param channel the channel name
+	 * @param topics the topics the token may read
+	 * @param publish the topics the token may publish to
+	 */
+	public SubscriptionToken(String token, Instant expiresAt, String channel, List<String> topics,
+			List<String> publish) {
+		this(token, expiresAt, channel, topics, publish, false);
+	}
 
 }

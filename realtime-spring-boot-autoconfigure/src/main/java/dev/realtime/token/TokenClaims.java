@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param channel the channel name
  * @param topics the topics the holder may read, never empty
  * @param publish the topics the holder may publish to
+ * @param cancel whether the holder may cancel the runs of the channel
  * @param issuedAt when the token was issued
  * @param expiresAt when the token expires
  * @param subject who the token was minted for (its {@code sub} claim), or {@code null}
@@ -19,11 +20,26 @@ import org.jspecify.annotations.Nullable;
  * @author Realtime team
  * @since 0.1.0
  */
-public record TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, Instant issuedAt,
-		Instant expiresAt, @Nullable String subject) {
+public record TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, boolean cancel,
+		Instant issuedAt, Instant expiresAt, @Nullable String subject) {
 
 	/**
-	 * Create the claims of a token that names no subject.
+	 * Create the claims of a token that grants no cancel.
+	 * @param id the token id
+	 * @param channel the channel name
+	 * @param topics the topics the holder may read
+	 * @param publish the topics the holder may publish to
+	 * @param issuedAt when the token was issued
+	 * @param expiresAt when the token expires
+	 * @param subject who the token was minted for, or {@code null}
+	 */
+	public TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, Instant issuedAt,
+			Instant expiresAt, @Nullable String subject) {
+		this(id, channel, topics, publish, false, issuedAt, expiresAt, subject);
+	}
+
+	/**
+	 * Create the claims of a token that names no subject and grants no cancel.
 	 * @param id the token id
 	 * @param channel the channel name
 	 * @param topics the topics the holder may read
@@ -33,7 +49,7 @@ public record TokenClaims(String id, String channel, Set<String> topics, Set<Str
 	 */
 	public TokenClaims(String id, String channel, Set<String> topics, Set<String> publish, Instant issuedAt,
 			Instant expiresAt) {
-		this(id, channel, topics, publish, issuedAt, expiresAt, null);
+		this(id, channel, topics, publish, false, issuedAt, expiresAt, null);
 	}
 
 }

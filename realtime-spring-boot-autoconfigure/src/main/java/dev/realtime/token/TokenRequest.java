@@ -13,20 +13,22 @@ import org.springframework.util.Assert;
  * @param channel the channel name, for example {@code pipeline:run-42}
  * @param topics the topics the holder may read; empty for every topic of the channel
  * @param publish the topics the holder may publish to (replies); usually empty
+ * @param cancel whether the holder may cancel the runs of the channel
  * @param ttl how long the token is valid, or {@code null} for {@code realtime.token.ttl}
  * @param subject who the token is for, usually the name of the authenticated principal,
  * or {@code null} when unknown; the server caps the connections of one subject
  * @author Realtime team
  * @since 0.1.0
  */
-public record TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl,
-		@Nullable String subject) {
+public record TokenRequest(String channel, Set<String> topics, Set<String> publish, boolean cancel,
+		@Nullable Duration ttl, @Nullable String subject) {
 
 	/**
 	 * Create a new instance.
 	 * @param channel the channel name
 	 * @param topics the topics the holder may read; empty for every topic
 	 * @param publish the topics the holder may publish to
+	 * @param cancel whether the holder may cancel the runs of the channel
 	 * @param ttl how long the token is valid, or {@code null} for the default
 	 * @param subject who the token is for, or {@code null} when unknown
 	 */
@@ -41,14 +43,36 @@ public record TokenRequest(String channel, Set<String> topics, Set<String> publi
 	}
 
 	/**
-	 * Create a new instance for no particular subject.
+	 * Create a new instance that grants no cancel.
+	 * @param channel the channel name
+	 * @param topics the topics the holder may read; empty for every topic
+	 * @param publish the topics the holder may publish to
+	 * @param ttl how long the token is valid, or {@code null} for the default
+	 * @param subject who the token is for, or {@code null} when unknown
+	 */
+	public TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl,
+			@Nullable String subject) {
+		this(channel, topics, publish, false, ttl, subject);
+	}
+
+	/**
+	 * Create a new instance for no particular subject that grants no cancel.
 	 * @param channel the channel name
 	 * @param topics the topics the holder may read; empty for every topic
 	 * @param publish the topics the holder may publish to
 	 * @param ttl how long the token is valid, or {@code null} for the default
 	 */
 	public TokenRequest(String channel, Set<String> topics, Set<String> publish, @Nullable Duration ttl) {
-		this(channel, topics, publish, ttl, null);
+		this(channel, topics, publish, false, ttl, null);
+	}
+
+	/**
+	 * Return a copy that grants, or does not grant, cancelling the runs of the channel.
+	 * @param cancel whether the holder may cancel the runs of the channel
+	 * @return the request
+	 */
+	public TokenRequest withCancel(boolean cancel) {
+		return new TokenRequest(this.channel, this.topics, this.publish, cancel, this.ttl, this.subject);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 import dev.realtime.catalog.ChannelCatalogLoader;
+import dev.realtime.token.SubscriptionToken;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.MemberCategory;
@@ -65,10 +66,21 @@ class RealtimeRuntimeHintsTests {
 	}
 
 	@Test
-	void whenThereIsNoCatalogThenOnlyResourcesAreRegistered() {
+	void whenThereIsNoCatalogThenOnlyResourcesAndTheTokenAnswerAreRegistered() {
 		RuntimeHints hints = register(catalog());
-		assertThat(hints.reflection().typeHints()).isEmpty();
+		assertThat(hints.reflection().typeHints()).map((hint) -> hint.getType().getName())
+			.contains(SubscriptionToken.class.getName())
+			.allMatch((name) -> !name.startsWith("dev.realtime.") || name.equals(SubscriptionToken.class.getName()));
 		assertThat(hints.resources().resourcePatternHints()).isNotEmpty();
+	}
+
+	@Test
+	void whenRegisteredThenTheTokenAnswerIsReflectiveWithItsCancelGrant() {
+		RuntimeHints hints = register(catalog());
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(SubscriptionToken.class, "cancel"))
+			.accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(SubscriptionToken.class, "token"))
+			.accepts(hints);
 	}
 
 	private static RuntimeHints register(ClassLoader classLoader) {

@@ -35,7 +35,8 @@ class ChannelAuthorizationTests {
 	private static final Authentication ALICE = new TestingAuthenticationToken("alice", "n/a", "ROLE_USER");
 
 	private final TestChannelCatalog catalog = new TestChannelCatalog(Open.class, Owned.class, Runs.class,
-			Replies.class, Broken.class, Unparsable.class, NotBoolean.class, Plain.class, Authenticated.class);
+			Replies.class, Cancellable.class, Broken.class, Unparsable.class, NotBoolean.class, Plain.class,
+			Authenticated.class);
 
 	private final ChannelAuthorization authorization = new ChannelAuthorization(List.of(), null);
 
@@ -158,6 +159,21 @@ class ChannelAuthorizationTests {
 	}
 
 	@Test
+	void whenExpressionChecksCancelThenTheCancelGrantIsAVariable() {
+		assertDecision(this.authorization, request(ALICE, "cancellable:bob"), Decision.GRANTED);
+		assertDecision(this.authorization, cancelRequest(ALICE, "cancellable:bob"), Decision.DENIED);
+		assertDecision(this.authorization, cancelRequest(ALICE, "cancellable:alice"), Decision.GRANTED);
+	}
+
+	@Test
+	void whenNoExpressionThenAuthorizersSeeTheCancelGrant() {
+		ChannelAuthorization authorization = new ChannelAuthorization(
+				List.of((request) -> Mono.just(!request.cancel())), null);
+		assertDecision(authorization, request(ALICE, "plain:1"), Decision.GRANTED);
+		assertDecision(authorization, cancelRequest(ALICE, "plain:1"), Decision.DENIED);
+	}
+
+	@Test
 	void whenNoRuleThenMessageSaysHowToDeclareOne() {
 		assertThat(ChannelAuthorization.NO_RULE_MESSAGE).contains("@RealtimeChannel(authorize = \"...\")")
 			.contains("ChannelAuthorizer bean");
@@ -170,6 +186,10 @@ class ChannelAuthorizationTests {
 	private ChannelAccessRequest request(@Nullable Authentication authentication, String channel, Set<String> topics,
 			Set<String> publish) {
 		return new ChannelAccessRequest(authentication, this.catalog.resolve(channel), topics, publish);
+	}
+
+	private ChannelAccessRequest cancelRequest(Authentication authentication, String channel) {
+		return new ChannelAccessRequest(authentication, this.catalog.resolve(channel), Set.of(), Set.of(), true);
 	}
 
 	private static void assertDecision(ChannelAuthorization authorization, ChannelAccessRequest request,
@@ -225,6 +245,13 @@ class ChannelAuthorizationTests {
 		Topic<String> status();
 
 		Topic<Boolean> approval();
+
+	}
+
+	@RealtimeChannel(name = "cancellable:{owner}", authorize = "!#cancel or principal == #owner")
+	interface Cancellable {
+
+		Topic<String> status();
 
 	}
 

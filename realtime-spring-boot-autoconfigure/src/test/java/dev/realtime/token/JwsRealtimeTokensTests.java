@@ -80,6 +80,17 @@ class JwsRealtimeTokensTests {
 	}
 
 	@Test
+	void whenRequestGrantsCancelThenTheTokenCarriesTheClaimAndVerifiesWithIt() throws Exception {
+		SubscriptionToken token = this.tokens.mint(TokenRequest.read("pipeline:run-1", "status").withCancel(true));
+		assertThat(token.cancel()).isTrue();
+		assertThat(SignedJWT.parse(token.token()).getJWTClaimsSet().getBooleanClaim("cancel")).isTrue();
+		assertThat(this.tokens.verify(token.token()).cancel()).isTrue();
+		SubscriptionToken plain = this.tokens.mint(TokenRequest.read("pipeline:run-1", "status"));
+		assertThat(plain.cancel()).isFalse();
+		assertThat(this.tokens.verify(plain.token()).cancel()).isFalse();
+	}
+
+	@Test
 	void whenTwoTokensMintedThenTheirIdsDiffer() {
 		TokenRequest request = TokenRequest.read("pipeline:run-1");
 		assertThat(this.tokens.verify(this.tokens.mint(request).token()).id())

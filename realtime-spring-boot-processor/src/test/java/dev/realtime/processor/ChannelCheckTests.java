@@ -324,7 +324,7 @@ class ChannelCheckTests {
 				}
 				""");
 		assertSingleError(compilation, "unknown placeholder '#user' in authorize: the template 'foo:{id}' has [id]; "
-				+ "other variables are #topics, #publish and #authentication", "\"#user == #id\"");
+				+ "other variables are #topics, #publish, #cancel and #authentication", "\"#user == #id\"");
 	}
 
 	@Test
@@ -363,6 +363,17 @@ class ChannelCheckTests {
 		assertSingleError(compilation,
 				"authorize is not a valid SpEL expression: the string literal at position 7 is not terminated",
 				"\"#id == 'alice\"");
+	}
+
+	@Test
+	void whenAuthorizeRefersToTheCancelGrantThenItCompiles() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "!#cancel or #id == authentication.name")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertThat(compilation.diagnostics()).isEmpty();
 	}
 
 	@Test

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The channel of one pipeline run: status lines, the streamed text, and the approval the
- * browser sends back. Only the user who started the run may subscribe.
+ * browser sends back. Only the user who started the run may subscribe, reply and, with a
+ * token asked for with {@code "cancel": true} (the rule's {@code #cancel}), cancel it.
  *
  * @author Realtime team
  */

@@ -1,8 +1,13 @@
 package dev.realtime.sample;
 
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Map;
 
+import dev.realtime.run.RealtimeRuns;
+import dev.realtime.run.RetryPolicy;
+import dev.realtime.run.RunDefinition;
+import dev.realtime.run.RunOptions;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -28,13 +33,21 @@ import org.springframework.web.bind.annotation.RestController;
 @Validated
 class PipelineController {
 
-	private final PipelineRuns runs;
+	// one attempt more than those failing on purpose, so that a run whose node died is
+	// executed again on another
+	private static final int SPARE_ATTEMPTS = 1;
 
-	private final PipelineWorker worker;
+	private final PipelineRuns pipelineRuns;
 
-	PipelineController(PipelineRuns runs, PipelineWorker worker) {
+	private final RealtimeRuns runs;
+
+	private final RunDefinition<PipelineWorker.Input, PipelineWorker.Draft> pipeline;
+
+	PipelineController(PipelineRuns pipelineRuns, RealtimeRuns runs,
+			RunDefinition<PipelineWorker.Input, PipelineWorker.Draft> pipeline) {
+		this.pipelineRuns = pipelineRuns;
 		this.runs = runs;
-		this.worker = worker;
+		this.pipeline = pipeline;
 	}
 
 	/**
@@ -52,8 +65,12 @@ class PipelineController {
 			@RequestBody(required = false) @Nullable StartRequest body) {
 		String topic = (body != null && body.topic() != null && !body.topic().isBlank()) ? body.topic()
 				: "realtime streams in Spring Boot";
-		String runId = this.runs.newRunId(principal.getName());
-		this.worker.start(runId, topic, fail, approval);
+		String runId = this.pipelineRuns.newRunId(principal.getName());
+		RunOptions options = RunOptions.defaults()
+			.withRunId(runId)
+			.withRetry(RetryPolicy.of(fail + 1 + SPARE_ATTEMPTS, Duration.ofMillis(500)));
+		this.runs.start(this.pipeline, ContentPipelineChannel.of(runId),
+				new PipelineWorker.Input(topic, fail, approval), options);
 		return Map.of("runId", runId, "channel", "pipeline:" + runId);
 	}
 

@@ -3,56 +3,52 @@ package dev.realtime.sample;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
-import dev.realtime.run.RealtimeRuns;
-import dev.realtime.run.RetryPolicy;
 import dev.realtime.run.Run;
-import dev.realtime.run.RunHandle;
-import dev.realtime.run.RunOptions;
+import dev.realtime.run.RunDefinition;
 import dev.realtime.sample.ContentPipeline.Approval;
 import dev.realtime.sample.ContentPipeline.Status;
 import dev.realtime.sample.ContentPipeline.TokenChunk;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.stereotype.Component;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * Simulates an LLM content pipeline as a run: research, an approval by a person, then a
- * draft streamed token by token at about 30 tokens a second. Important transitions are
- * durable steps, so a retried attempt does not send them again.
+ * Simulates an LLM content pipeline as a named run, {@value #NAME}: research, an approval
+ * by a person, then a draft streamed token by token at about 30 tokens a second.
+ * Important transitions are durable steps, so a retried attempt does not send them again.
+ * Being a {@link RunDefinition} bean, the run is executed again from its stored input by
+ * another node when the node executing it dies; a cancel from the page interrupts it
+ * wherever it runs.
  *
  * @author Realtime team
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 class PipelineWorker {
+
+	/**
+	 * Name of the run definition, the same on every node.
+	 */
+	static final String NAME = "content-pipeline";
 
 	private static final Duration TOKEN_INTERVAL = Duration.ofMillis(33);
 
 	private static final Duration APPROVAL_TIMEOUT = Duration.ofMinutes(3);
 
-	private final RealtimeRuns runs;
-
-	PipelineWorker(RealtimeRuns runs) {
-		this.runs = runs;
+	@Bean
+	RunDefinition<Input, Draft> contentPipeline() {
+		return RunDefinition.of(NAME, Input.class, PipelineWorker::write);
 	}
 
-	/**
-	 * Start a run.
-	 * @param runId the run id, also the channel parameter
-	 * @param topic what to write about
-	 * @param failingAttempts how many attempts fail on purpose after their first durable
-	 * status, to show that retries do not repeat durable messages
-	 * @param approval whether to wait for a person's approval
-	 * @return the run
-	 */
-	RunHandle<Draft> start(String runId, String topic, int failingAttempts, boolean approval) {
-		RunOptions options = RunOptions.defaults()
-			.withRunId(runId)
-			.withRetry(RetryPolicy.of(failingAttempts + 1, Duration.ofMillis(500)));
-		return this.runs.start(ContentPipelineChannel.of(runId), options,
-				(run) -> write(run, ContentPipelineChannel.of(runId), topic, failingAttempts, approval));
-	}
-
-	private Draft write(Run run, ContentPipelineChannel channel, String topic, int failingAttempts, boolean approval)
-			throws Exception {
+	private static Draft write(Run run, Input input) throws Exception {
+		ContentPipelineChannel channel = ContentPipelineChannel.of(run.runId());
+		String topic = input.topic();
+		int failingAttempts = input.failingAttempts();
+		boolean approval = input.approval();
 		run.step("research-started").publish(channel.status(), new Status("Researching \"" + topic + "\"", "research"));
 		if (run.attempt() <= failingAttempts) {
 			throw new IllegalStateException("Simulated failure in attempt " + run.attempt());
@@ -84,8 +80,20 @@ class PipelineWorker {
 		return new Draft(topic, text.toString(), text.toString().split(" ").length, comment);
 	}
 
-	private static String suffix(String comment) {
+	private static String suffix(@Nullable String comment) {
 		return (comment != null && !comment.isBlank()) ? ": " + comment : "";
+	}
+
+	/**
+	 * The input of a run, stored with its lease so that another node can execute it
+	 * again.
+	 *
+	 * @param topic what to write about
+	 * @param failingAttempts how many attempts fail on purpose after their first durable
+	 * status, to show that retries do not repeat durable messages
+	 * @param approval whether to wait for a person's approval
+	 */
+	record Input(@NotBlank @Size(max = 80) String topic, @Min(0) @Max(3) int failingAttempts, boolean approval) {
 	}
 
 	/**
@@ -96,7 +104,7 @@ class PipelineWorker {
 	 * @param words how many words it has
 	 * @param approvalComment the approver's comment, if any
 	 */
-	record Draft(String topic, String text, int words, String approvalComment) {
+	record Draft(String topic, String text, int words, @Nullable String approvalComment) {
 	}
 
 }

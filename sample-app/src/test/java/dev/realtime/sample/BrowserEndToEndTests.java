@@ -231,6 +231,28 @@ class BrowserEndToEndTests {
 		PlaywrightAssertions.assertThat(this.page.locator("#start-button")).isEnabled();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "sse", "websocket" })
+	void whenAliceCancelsTheRunMidDraftThenItEndsCancelledAndWritesNoMore(String transport) {
+		signInAsAlice(this.port);
+		startRun(transport);
+		this.page.waitForFunction("() => document.getElementById('draft').textContent.length > 0");
+		PlaywrightAssertions.assertThat(this.page.locator("#cancel-button")).isVisible();
+		this.page.locator("#cancel-button").click();
+		PlaywrightAssertions.assertThat(this.page.locator("#run-status")).hasAttribute("data-state", "cancelled");
+		PlaywrightAssertions.assertThat(this.page.locator("#statuses li").last()).hasText("Run cancelled");
+		PlaywrightAssertions.assertThat(this.page.locator("#cancel-button")).isHidden();
+		PlaywrightAssertions.assertThat(this.page.locator("#start-button")).isEnabled();
+		PlaywrightAssertions.assertThat(this.page.locator("#notice")).isHidden();
+		String draft = this.page.locator("#draft").textContent();
+		assertThat(draft).as("the run was cancelled while writing").isNotEmpty().isNotEqualTo(DRAFT);
+		this.page.waitForTimeout(500);
+		assertThat(this.page.locator("#draft").textContent()).as("no token after the cancel").isEqualTo(draft);
+		assertThat(statusLines()).doesNotContain("Draft complete");
+		assertThat(this.connections).anyMatch((url) -> url.matches(".*/realtime/runs/alice~[^/]+/cancel"));
+		screenshot("sample-page-cancelled-" + transport + ".png");
+	}
+
 	@Test
 	void whenPageScriptHasNotRunYetThenControlsAreDisabledAndNothingSubmits() {
 		// hold the page's script back: what a slow network or a click right after sign-in

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.run.RealtimeRuns;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
@@ -14,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.FluxExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -67,6 +70,28 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenAliceCancelsHerRunWithATokenGrantingCancelThenItIsCancelledOnceAndBobGetsNoGrant(
+			@Autowired RealtimeRuns runs) {
+		String channel = startRun("alice", false);
+		String runId = channel.substring("pipeline:".length());
+		assertThat(runs.find(runId)).isNotNull();
+		requestToken("bob", channel, true).expectStatus().isForbidden();
+		cancel(token("alice", channel), runId).expectStatus().isForbidden();
+		Map<String, Object> granted = requestToken("alice", channel, true).expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+		assertThat(granted).containsEntry("cancel", true);
+		String token = (String) granted.get("token");
+		cancel(token, runId).expectStatus().isAccepted().expectBody().jsonPath("$.outcome").isEqualTo("cancelled");
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> cancel(token, runId).expectStatus().isEqualTo(HttpStatus.CONFLICT));
+	}
+
+	@Test
 	void whenTokenHasOneChangedCharacterThenStreamAnswersUnauthorized() {
 		String token = token("alice", startRun("alice"));
 		// the unchanged token opens the stream, so that the 401 below is the changed
@@ -92,8 +117,12 @@ class SampleApplicationTests {
 	}
 
 	private String startRun(String user) {
+		return startRun(user, true);
+	}
+
+	private String startRun(String user, boolean approval) {
 		Map<String, String> run = this.client.post()
-			.uri("/api/pipeline")
+			.uri("/api/pipeline?approval=" + approval)
 			.headers((headers) -> headers.setBasicAuth(user, user))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("topic", "tests"))
@@ -109,11 +138,22 @@ class SampleApplicationTests {
 	}
 
 	private WebTestClient.ResponseSpec requestToken(String user, String channel) {
+		return requestToken(user, channel, false);
+	}
+
+	private WebTestClient.ResponseSpec requestToken(String user, String channel, boolean cancel) {
 		return this.client.post()
 			.uri("/realtime/token")
 			.headers((headers) -> headers.setBasicAuth(user, user))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("channel", channel, "topics", List.of("status", "tokens")))
+			.bodyValue(Map.of("channel", channel, "topics", List.of("status", "tokens"), "cancel", cancel))
+			.exchange();
+	}
+
+	private WebTestClient.ResponseSpec cancel(String token, String runId) {
+		return this.client.post()
+			.uri("/realtime/runs/{runId}/cancel", runId)
+			.headers((headers) -> headers.setBearerAuth(token))
 			.exchange();
 	}
 

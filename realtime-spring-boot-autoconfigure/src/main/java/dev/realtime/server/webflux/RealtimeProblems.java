@@ -74,6 +74,10 @@ final class RealtimeProblems {
 			logger.warn(LogMessage.format("Realtime request failed: %s", ex.getMessage()));
 			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
 		}
+		if (ex instanceof UnavailableException) {
+			logger.warn(LogMessage.format("Realtime request failed: %s", ex.getMessage()));
+			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
+		}
 		logger.error("Realtime request failed", ex);
 		return of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 	}

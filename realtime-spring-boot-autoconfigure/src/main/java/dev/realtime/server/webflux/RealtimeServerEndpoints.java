@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.run.RealtimeRuns;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
@@ -38,6 +39,8 @@ public final class RealtimeServerEndpoints {
 
 	private final RealtimePublishHandler publishHandler;
 
+	private final @Nullable RealtimeCancelHandler cancelHandler;
+
 	private final RealtimeClientHandler clientHandler;
 
 	private final RealtimeWebSocketHandler webSocketHandler;
@@ -45,6 +48,8 @@ public final class RealtimeServerEndpoints {
 	private RealtimeServerEndpoints(Builder builder, ChannelAuthorization authorization, PayloadCodec codec,
 			JsonMapper jsonMapper) {
 		ClientPublishing publishing = new ClientPublishing(builder.catalog, codec, builder.template);
+		ClientCancelling cancelling = (builder.runs != null) ? new ClientCancelling(builder.catalog, builder.runs)
+				: null;
 		LocalFanOut fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer, builder.writeTimeout);
 		OpenStreams streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
 				builder.shutdown);
@@ -56,9 +61,10 @@ public final class RealtimeServerEndpoints {
 		this.ticketHandler = (builder.tickets != null) ? new RealtimeTicketHandler(builder.tickets) : null;
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing, jsonMapper,
 				publishRequestSize(builder.maxRequestSize, builder.maxMessageSize));
+		this.cancelHandler = (cancelling != null) ? new RealtimeCancelHandler(builder.tokens, cancelling) : null;
 		this.clientHandler = new RealtimeClientHandler(builder.classLoader);
-		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, jsonMapper,
-				fanOut, streams, limits, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
+		this.webSocketHandler = new RealtimeWebSocketHandler(builder.engine, builder.tokens, publishing, cancelling,
+				jsonMapper, fanOut, streams, limits, builder.webSocketKeepAlive, builder.subscriptionsPerConnection,
 				builder.subscriberBuffer, builder.clock);
 	}
 
@@ -103,7 +109,8 @@ public final class RealtimeServerEndpoints {
 	 * endpoint, when tickets are set)
 	 * @param publish whether to route the client publish endpoint
 	 * @param client whether to route the browser client modules
-	 * @return the routes
+	 * @return the routes, with the run cancel endpoint when runs are set
+	 * @see Builder#runs(RealtimeRuns)
 	 */
 	public RouterFunction<ServerResponse> routerFunction(String basePath, boolean token, boolean sse, boolean publish,
 			boolean client) {
@@ -123,6 +130,9 @@ public final class RealtimeServerEndpoints {
 		}
 		if (publish) {
 			routes.POST(basePath + "/publish", this.publishHandler::handleRequest);
+		}
+		if (this.cancelHandler != null) {
+			routes.POST(basePath + "/runs/{runId}/cancel", this.cancelHandler::handleRequest);
 		}
 		if (client) {
 			routes.GET(basePath + "/{asset:client\\.js|react\\.js|channels\\.d\\.ts}",
@@ -162,6 +172,8 @@ public final class RealtimeServerEndpoints {
 		private @Nullable JsonMapper jsonMapper;
 
 		private @Nullable StreamTickets tickets;
+
+		private @Nullable RealtimeRuns runs;
 
 		private ShutdownSignal shutdown = new ShutdownSignal();
 
@@ -239,6 +251,18 @@ public final class RealtimeServerEndpoints {
 		 */
 		public Builder tickets(@Nullable StreamTickets tickets) {
 			this.tickets = tickets;
+			return this;
+		}
+
+		/**
+		 * Set the runs that browsers may cancel with a token that grants it, which
+		 * enables {@code POST {base}/runs/{runId}/cancel} and the WebSocket
+		 * {@code cancel} frame.
+		 * @param runs the runs, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder runs(@Nullable RealtimeRuns runs) {
+			this.runs = runs;
 			return this;
 		}
 

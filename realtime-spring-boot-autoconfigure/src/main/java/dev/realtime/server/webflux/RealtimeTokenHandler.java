@@ -29,10 +29,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Mints subscription tokens: {@code POST {base}/token} with
- * {@code {"channel":…,"topics":[…],"publish":[…]}}, after the application's authorization
- * rule for the channel grants it. A token minted for an authenticated caller names the
- * caller as its subject. Runs behind the application's own security, which authenticates
- * the caller.
+ * {@code {"channel":…,"topics":[…],"publish":[…],"cancel":true}} ({@code publish} and
+ * {@code cancel} optional), after the application's authorization rule for the channel
+ * grants it. A token minted for an authenticated caller names the caller as its subject.
+ * Runs behind the application's own security, which authenticates the caller.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -83,14 +83,15 @@ public final class RealtimeTokenHandler {
 		String channelName = RealtimePublishHandler.text(body, "channel");
 		Set<String> topics = names(body, "topics");
 		Set<String> publish = names(body, "publish");
+		boolean cancel = flag(body, "cancel");
 		Channel channel = resolve(channelName);
 		topics.forEach((topic) -> channel.definition().topic(topic));
 		publish.forEach((topic) -> channel.definition().topic(topic));
-		ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish);
+		ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish, cancel);
 		return this.authorization.authorize(access).flatMap((decision) -> switch (decision) {
 			case GRANTED -> ServerResponse.ok()
 				.bodyValue(this.tokens
-					.mint(new TokenRequest(channelName, topics, publish, null, subject(authentication))));
+					.mint(new TokenRequest(channelName, topics, publish, cancel, null, subject(authentication))));
 			case DENIED -> (authentication != null)
 					? RealtimeProblems.of(HttpStatus.FORBIDDEN, "Access to channel '" + channelName + "' is denied")
 					: RealtimeProblems.of(HttpStatus.UNAUTHORIZED,
@@ -120,6 +121,17 @@ public final class RealtimeTokenHandler {
 	private static @Nullable Authentication authentication(@Nullable Principal principal) {
 		return (principal instanceof Authentication authentication && authentication.isAuthenticated()) ? authentication
 				: null;
+	}
+
+	private static boolean flag(JsonNode body, String field) {
+		JsonNode value = body.get(field);
+		if (value == null || value.isNull()) {
+			return false;
+		}
+		if (!value.isBoolean()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be true or false");
+		}
+		return value.booleanValue();
 	}
 
 	private static Set<String> names(JsonNode body, String field) {

@@ -45,6 +45,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	private final ClientPublishing publishing;
 
+	private final @Nullable ClientCancelling cancelling;
+
 	private final JsonMapper mapper;
 
 	private final LocalFanOut fanOut;
@@ -62,8 +64,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	private final Clock clock;
 
 	RealtimeWebSocketHandler(RealtimeEngine engine, RealtimeTokens tokens, ClientPublishing publishing,
-			JsonMapper mapper, LocalFanOut fanOut, OpenStreams streams, ConnectionLimits limits, Duration keepAlive,
-			int maxSubscriptions, int capacity, Clock clock) {
+			@Nullable ClientCancelling cancelling, JsonMapper mapper, LocalFanOut fanOut, OpenStreams streams,
+			ConnectionLimits limits, Duration keepAlive, int maxSubscriptions, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
@@ -71,6 +73,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		this.engine = engine;
 		this.tokens = tokens;
 		this.publishing = publishing;
+		this.cancelling = cancelling;
 		this.mapper = mapper;
 		this.fanOut = fanOut;
 		this.streams = streams;
@@ -121,6 +124,10 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	ClientPublishing publishing() {
 		return this.publishing;
+	}
+
+	@Nullable ClientCancelling cancelling() {
+		return this.cancelling;
 	}
 
 	JsonMapper mapper() {

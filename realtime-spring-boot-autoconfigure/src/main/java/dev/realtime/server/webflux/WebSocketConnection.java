@@ -15,6 +15,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.TokenClaims;
 import org.apache.commons.logging.Log;
@@ -164,6 +165,10 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					publish(frame, ref, done);
 					return;
 				}
+				case "cancel" -> {
+					cancel(frame, ref, done);
+					return;
+				}
 				case "ping" -> reply(PONG);
 				default -> reply(RealtimeWebSocketHandler.error("bad_request",
 						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
@@ -254,14 +259,55 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			.publish(subscription.claims, channel, topic, frame.path("data"))
 			.map((message) -> "{\"type\":\"published\",\"id\":\"" + message.id() + "\""
 					+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}")
-			.onErrorResume((ex) -> Mono.just(publishError(ex, ref)))
+			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
 			.subscribe((json) -> loop().execute(() -> {
 				reply(Frames.utf8(json));
 				done.success();
 			}));
 	}
 
-	private String publishError(Throwable ex, @Nullable String ref) {
+	private void cancel(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
+		String channel = RealtimeWebSocketHandler.requiredText(frame, "channel");
+		String runId = RealtimeWebSocketHandler.requiredText(frame, "runId");
+		ClientCancelling cancelling = this.handler.cancelling();
+		Subscription subscription = this.subscriptions.get(channel);
+		if (cancelling == null) {
+			reply(RealtimeWebSocketHandler.error("forbidden", "Runs are not enabled", ref));
+			done.success();
+			return;
+		}
+		if (subscription == null) {
+			reply(RealtimeWebSocketHandler.error("forbidden",
+					"Subscribe to '" + channel + "' with a token granting cancel first", ref));
+			done.success();
+			return;
+		}
+		cancelling.cancel(subscription.claims, channel, runId)
+			.map((outcome) -> cancelAnswer(channel, runId, outcome, ref))
+			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
+			.subscribe((json) -> loop().execute(() -> {
+				reply(Frames.utf8(json));
+				done.success();
+			}));
+	}
+
+	private static String cancelAnswer(String channel, String runId, RunCancellation outcome, @Nullable String ref) {
+		if (outcome == RunCancellation.ALREADY_ENDED) {
+			return RealtimeWebSocketHandler.error("run_ended", "Run '" + runId + "' has already ended", ref);
+		}
+		if (outcome == RunCancellation.UNKNOWN) {
+			return RealtimeWebSocketHandler.error("unknown_run",
+					"No run '" + runId + "' is known on channel '" + channel + "'", ref);
+		}
+		StringBuilder json = new StringBuilder(96).append("{\"type\":\"cancelled\",\"runId\":");
+		Frames.string(json, runId).append(",\"outcome\":\"").append(RealtimeCancelHandler.outcome(outcome)).append('"');
+		if (ref != null) {
+			Frames.string(json.append(",\"ref\":"), ref);
+		}
+		return json.append('}').toString();
+	}
+
+	private String requestError(Throwable ex, @Nullable String ref) {
 		if (ex instanceof ForbiddenException) {
 			return RealtimeWebSocketHandler.error("forbidden", ex.getMessage(), ref);
 		}
@@ -270,9 +316,9 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			String json = RealtimeWebSocketHandler.error("invalid_payload", ex.getMessage(), ref);
 			return json.substring(0, json.length() - 1) + ",\"errors\":" + errors + "}";
 		}
-		if (ex instanceof PublishException) {
-			// the engine's failure, not the client's: it may publish again
-			logger.warn(LogMessage.format("Realtime WebSocket publish failed: %s", ex.getMessage()));
+		if (ex instanceof PublishException || ex instanceof UnavailableException) {
+			// the engine's failure, not the client's: it may try again
+			logger.warn(LogMessage.format("Realtime WebSocket request failed: %s", ex.getMessage()));
 			return RealtimeWebSocketHandler.error("unavailable", ex.getMessage(), ref);
 		}
 		if (ex instanceof IllegalArgumentException || ex instanceof RealtimeException) {

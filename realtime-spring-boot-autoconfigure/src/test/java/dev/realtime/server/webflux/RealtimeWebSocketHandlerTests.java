@@ -670,8 +670,9 @@ class RealtimeWebSocketHandlerTests {
 		OpenStreams streams = new OpenStreams(KEEP_ALIVE.dividedBy(2), this.fixture.clock, this.fixture.shutdown);
 		ClientPublishing publishing = new ClientPublishing(this.fixture.catalog, this.fixture.codec,
 				this.fixture.template);
-		return new RealtimeWebSocketHandler(this.fixture.engine, this.fixture.tokens, publishing, this.fixture.mapper,
-				this.fanOut, streams, this.limits, KEEP_ALIVE, maxSubscriptions, capacity, this.fixture.clock);
+		return new RealtimeWebSocketHandler(this.fixture.engine, this.fixture.tokens, publishing, null,
+				this.fixture.mapper, this.fanOut, streams, this.limits, KEEP_ALIVE, maxSubscriptions, capacity,
+				this.fixture.clock);
 	}
 
 	private TestWebSocketSession connect() {

@@ -1,0 +1,18 @@
+package dev.realtime.server.webflux;
+
+import dev.realtime.RealtimeException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Thrown when what a client asked for cannot be done now because the engine does not
+ * answer: the client may try again.
+ *
+ * @author Realtime team
+ */
+class UnavailableException extends RealtimeException {
+
+	UnavailableException(String message, @Nullable Throwable cause) {
+		super(message, cause);
+	}
+
+}
