@@ -44,7 +44,8 @@ final class ChannelReader {
 
 	private static final String TOPIC_OPTIONS = "dev.realtime.TopicOptions";
 
-	private static final Set<String> VARIABLES = Set.of("topics", "publish", "cancel", "authentication", "root", "this");
+	private static final Set<String> VARIABLES = Set.of("topics", "publish", "cancel", "authentication", "root",
+			"this");
 
 	// methods of dev.realtime.Channel and members of the generated class
 	private static final Set<String> GENERATED_MEMBERS = Set.of("name", "definition", "parameters", "DEFINITION");
@@ -154,7 +155,8 @@ final class ChannelReader {
 			else if (!VARIABLES.contains(variable)) {
 				error(type, annotation, value,
 						"unknown placeholder '#" + variable + "' in authorize: the template '" + template + "' has "
-								+ placeholders + "; other variables are #topics, #publish, #cancel and #authentication");
+								+ placeholders
+								+ "; other variables are #topics, #publish, #cancel and #authentication");
 				valid = false;
 			}
 		}
