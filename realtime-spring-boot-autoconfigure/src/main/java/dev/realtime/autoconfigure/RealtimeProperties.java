@@ -129,12 +129,29 @@ public class RealtimeProperties {
 			 */
 			private String keyPrefix = "realtime:";
 
+			/**
+			 * Longest delay between two attempts of the engine's Redis connections to
+			 * reconnect after they dropped: the delays grow from a millisecond up to it,
+			 * so that the engine works again about this long after Redis answers again.
+			 * Applies to the engine's own connections, derived from the application's
+			 * Lettuce connection factory, whose client it leaves unchanged.
+			 */
+			private Duration reconnectDelay = Duration.ofMillis(250);
+
 			public String getKeyPrefix() {
 				return this.keyPrefix;
 			}
 
 			public void setKeyPrefix(String keyPrefix) {
 				this.keyPrefix = keyPrefix;
+			}
+
+			public Duration getReconnectDelay() {
+				return this.reconnectDelay;
+			}
+
+			public void setReconnectDelay(Duration reconnectDelay) {
+				this.reconnectDelay = reconnectDelay;
 			}
 
 		}

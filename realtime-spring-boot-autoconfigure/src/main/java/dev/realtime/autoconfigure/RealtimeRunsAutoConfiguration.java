@@ -80,11 +80,11 @@ public final class RealtimeRunsAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(RunLeases.class)
-		@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-		RedisRunLeases realtimeRunLeases(ReactiveRedisConnectionFactory connectionFactory,
-				RealtimeProperties properties) {
-			return new RedisRunLeases(connectionFactory, properties.getEngine().getRedis().getKeyPrefix(),
-					properties.getHistory().getSize(), properties.getHistory().getTtl());
+		@ConditionalOnBean(RealtimeRedisConnection.class)
+		RedisRunLeases realtimeRunLeases(RealtimeRedisConnection connection, RealtimeProperties properties) {
+			return new RedisRunLeases(connection.getConnectionFactory(),
+					properties.getEngine().getRedis().getKeyPrefix(), properties.getHistory().getSize(),
+					properties.getHistory().getTtl());
 		}
 
 	}

@@ -1,19 +1,35 @@
 package dev.realtime.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.MessageKind;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.MessageId;
+import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.engine.Replay;
 import dev.realtime.engine.redis.EnabledIfRedis;
 import dev.realtime.engine.redis.RedisServerProcess;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -24,20 +40,34 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.StatusAssertions;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
  * An application on the Redis engine whose {@code redis-server}, the test's own, is
  * killed: a client's publish then fails as unavailable, over WebSocket as over HTTP, so
- * that clients can tell it from their own mistakes and retry.
+ * that clients can tell it from their own mistakes and retry; once it is restarted, the
+ * engine publishes and delivers again within about a second.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RealtimeRedisOutageTests {
+
+	private static final Log logger = LogFactory.getLog(RealtimeRedisOutageTests.class);
+
+	/**
+	 * How long Redis stays down: long enough for a client's reconnect backoff to grow as
+	 * it does in a real outage.
+	 */
+	private static final Duration OUTAGE = Duration.ofSeconds(6);
+
+	/** How soon after Redis answers again the engine must publish and deliver. */
+	private static final Duration RECOVERY = Duration.ofMillis(1500);
 
 	@TempDir
 	Path directory;
@@ -94,6 +124,79 @@ class RealtimeRedisOutageTests {
 		publish(http, channel, token).isEqualTo(503);
 		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") && line.contains(" d.r.")))
 			.isEmpty();
+	}
+
+	@Test
+	void whenRedisRestartsThenTheEnginePublishesAndDeliversAgainWithinASecondAndAHalf() throws Exception {
+		RealtimeEngine engine = this.application.getBean(RealtimeEngine.class);
+		String channel = "pipeline:open-restart";
+		publish(engine, channel, 0).block(Duration.ofSeconds(5));
+		AtomicReference<MessageId> firstAfterRestart = new AtomicReference<>();
+		AtomicLong deliveredAt = new AtomicLong();
+		AtomicReference<Throwable> error = new AtomicReference<>();
+		CountDownLatch subscribed = new CountDownLatch(1);
+		CountDownLatch delivered = new CountDownLatch(1);
+		Disposable subscription = engine.subscribe(channel, Replay.none()).subscribe((event) -> {
+			subscribed.countDown();
+			if (event instanceof EngineMessage message && message.id().equals(firstAfterRestart.get())) {
+				deliveredAt.set(System.nanoTime());
+				delivered.countDown();
+			}
+		}, error::set);
+		try {
+			assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
+			// with its data, so that the subscriber stays and only has to catch up
+			this.application.getBean(ReactiveRedisConnectionFactory.class)
+				.getReactiveConnection()
+				.serverCommands()
+				.save()
+				.block(Duration.ofSeconds(5));
+			this.redis.kill();
+			assertThatException().isThrownBy(() -> publish(engine, channel, 1).block(Duration.ofSeconds(5)));
+			Thread.sleep(OUTAGE.toMillis());
+			this.redis.restart();
+			while (!this.redis.answersPing()) {
+				Thread.sleep(5);
+			}
+			long answered = System.nanoTime();
+			EngineMessage published = publishWhenBack(engine, channel);
+			long publishedAt = System.nanoTime();
+			firstAfterRestart.set(published.id());
+			boolean deliveredInTime = delivered.await(10, TimeUnit.SECONDS);
+			Duration publishing = Duration.ofNanos(publishedAt - answered);
+			Duration delivering = Duration.ofNanos(deliveredAt.get() - answered);
+			logger.info("Redis answered PING again; the first publish succeeded " + publishing.toMillis()
+					+ " ms later and reached the subscriber from before the outage "
+					+ (deliveredInTime ? delivering.toMillis() + " ms later" : "not within 10 s"));
+			assertThat(publishing).isLessThan(RECOVERY);
+			assertThat(error.get()).isNull();
+			assertThat(deliveredInTime).isTrue();
+			assertThat(delivering).isLessThan(RECOVERY);
+		}
+		finally {
+			subscription.dispose();
+		}
+	}
+
+	private static EngineMessage publishWhenBack(RealtimeEngine engine, String channel) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+		while (true) {
+			try {
+				return publish(engine, channel, 2).block(Duration.ofSeconds(5));
+			}
+			catch (RuntimeException ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(5);
+			}
+		}
+	}
+
+	private static Mono<EngineMessage> publish(RealtimeEngine engine, String channel, int value) {
+		return engine.publish(new PublishRequest(channel, "approval",
+				("{\"approved\":" + (value % 2 == 0) + "}").getBytes(StandardCharsets.UTF_8), null, MessageKind.DATA,
+				true));
 	}
 
 	private static StatusAssertions publish(WebTestClient http, String channel, String token) {

@@ -44,7 +44,14 @@ final class LiveChannel {
 
 	private static final Log logger = LogFactory.getLog(LiveChannel.class);
 
-	private static final Duration SYNC_RETRY = Duration.ofSeconds(1);
+	/**
+	 * First delay before reading what the node missed again, doubled on each failure up
+	 * to {@link #SYNC_RETRY_MAX}: a re-subscription can come before the command
+	 * connection is back, which is then a moment away.
+	 */
+	private static final Duration SYNC_RETRY = Duration.ofMillis(50);
+
+	private static final Duration SYNC_RETRY_MAX = Duration.ofSeconds(1);
 
 	private static final Subscriber[] NO_SUBSCRIBERS = new Subscriber[0];
 
@@ -73,6 +80,9 @@ final class LiveChannel {
 	private boolean syncing = true;
 
 	private boolean closing;
+
+	/** Failed reads of what the node missed since the last one that succeeded. */
+	private int syncFailures;
 
 	/** Epoch of the messages delivered so far. */
 	private @Nullable String epoch;
@@ -234,6 +244,7 @@ final class LiveChannel {
 		if (this.closing) {
 			return;
 		}
+		this.syncFailures = 0;
 		if ((epoch != null && !epoch.equals(snapshot.epoch())) || after < snapshot.floor()) {
 			logger.debug(LogMessage.format("Channel '%s' missed messages that are no longer in history", this.name));
 			this.epoch = snapshot.epoch();
@@ -274,8 +285,12 @@ final class LiveChannel {
 		if (this.closing) {
 			return;
 		}
-		logger.debug(LogMessage.format("Could not read the missed messages of '%s', retrying", this.name), ex);
-		Mono.delay(SYNC_RETRY).subscribe((tick) -> retrySync());
+		Duration doubled = SYNC_RETRY.multipliedBy(1L << this.syncFailures);
+		Duration delay = (doubled.compareTo(SYNC_RETRY_MAX) < 0) ? doubled : SYNC_RETRY_MAX;
+		this.syncFailures = Math.min(this.syncFailures + 1, 5);
+		logger.debug(LogMessage.format("Could not read the missed messages of '%s', retrying in %d ms", this.name,
+				delay.toMillis()), ex);
+		Mono.delay(delay).subscribe((tick) -> retrySync());
 	}
 
 	private synchronized void retrySync() {

@@ -61,8 +61,9 @@ import org.springframework.util.Assert;
  * and are not recovered.
  * <p>
  * Publishing fails with the Redis client's error when Redis is unreachable; configure the
- * client to reject commands while disconnected rather than queueing them, as the
- * auto-configuration does.
+ * client to reject commands while disconnected rather than queueing them, and to
+ * reconnect after short delays, as the auto-configuration does for the engine's own
+ * connection factory.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -125,7 +126,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 
 	/**
 	 * Create a new engine.
-	 * @param connectionFactory the connection factory of the application's Redis
+	 * @param connectionFactory the connection factory of the shared Redis
 	 * @param keyPrefix the prefix of every key and pub/sub channel, so that several
 	 * applications can share a Redis
 	 * @param historySize how many messages each channel keeps, 0 for none

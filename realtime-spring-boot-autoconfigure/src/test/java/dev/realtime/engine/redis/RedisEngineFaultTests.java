@@ -39,7 +39,6 @@ import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -225,8 +224,7 @@ class RedisEngineFaultTests {
 			.reconnectDelay(Delay.constant(Duration.ofMillis(100)))
 			.build();
 		this.resources.add(clientResources);
-		LettuceConnectionFactory factory = TestRedis.connectionFactory(this.server.port(),
-				LettuceClientConfiguration.builder().clientResources(clientResources));
+		LettuceConnectionFactory factory = TestRedis.connectionFactory(this.server.port(), clientResources);
 		this.factories.add(factory);
 		RedisEngine engine = new RedisEngine(factory, "realtime:", 1000, Duration.ofMinutes(10), 1024,
 				Duration.ofSeconds(5));

@@ -1,7 +1,11 @@
 package dev.realtime.engine.redis;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -72,8 +76,34 @@ public final class RedisServerProcess implements AutoCloseable {
 	 * Start the server again on the same port, with the last dump if {@code SAVE} wrote
 	 * one.
 	 */
-	void restart() throws IOException, InterruptedException {
+	public void restart() throws IOException, InterruptedException {
 		this.process = launch();
+	}
+
+	/**
+	 * Return whether the server answers {@code PING} now, on a connection of its own.
+	 * @return {@code true} if it answered {@code +PONG}
+	 */
+	public boolean answersPing() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(EnabledIfRedis.HOST, this.port), 200);
+			socket.setSoTimeout(200);
+			socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+			InputStream input = socket.getInputStream();
+			byte[] reply = new byte[7];
+			int read = 0;
+			while (read < reply.length) {
+				int count = input.read(reply, read, reply.length - read);
+				if (count < 0) {
+					return false;
+				}
+				read += count;
+			}
+			return new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
@@ -25,26 +28,36 @@ final class TestRedis {
 	}
 
 	/**
-	 * Create and start a connection factory configured as the auto-configuration does.
+	 * Client resources with the reconnect delays of the engine's connection factory,
+	 * shared by the factories of the tests.
+	 */
+	private static final ClientResources RESOURCES = ClientResources.builder()
+		.reconnectDelay(Delay.exponential(Duration.ZERO, Duration.ofMillis(250), 2, TimeUnit.MILLISECONDS))
+		.build();
+
+	/**
+	 * Create and start a connection factory configured as the auto-configuration
+	 * configures the engine's own.
 	 * @param port the Redis port
 	 * @return the started factory, to destroy after use
 	 */
 	static LettuceConnectionFactory connectionFactory(int port) {
-		return connectionFactory(port, LettuceClientConfiguration.builder());
+		return connectionFactory(port, RESOURCES);
 	}
 
 	/**
-	 * Create and start a connection factory configured as the auto-configuration does.
+	 * Create and start a connection factory configured as the auto-configuration
+	 * configures the engine's own, on the given client resources.
 	 * @param port the Redis port
-	 * @param client the client configuration to complete
+	 * @param resources the client resources, with their reconnect delay
 	 * @return the started factory, to destroy after use
 	 */
-	static LettuceConnectionFactory connectionFactory(int port,
-			LettuceClientConfiguration.LettuceClientConfigurationBuilder client) {
-		LettuceClientConfiguration configuration = client
+	static LettuceConnectionFactory connectionFactory(int port, ClientResources resources) {
+		LettuceClientConfiguration configuration = LettuceClientConfiguration.builder()
 			.clientOptions(ClientOptions.builder()
 				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 				.build())
+			.clientResources(resources)
 			.commandTimeout(Duration.ofSeconds(2))
 			.build();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
