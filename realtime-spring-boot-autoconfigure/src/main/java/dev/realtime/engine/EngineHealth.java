@@ -1,5 +1,6 @@
 package dev.realtime.engine;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,8 @@ import org.springframework.util.Assert;
  * @param up whether the engine can publish and deliver
  * @param type a short name of the engine, for example {@code memory} or {@code redis}
  * @param problem why the engine is down, or {@code null} when it is up
- * @param details figures for operators, for example the channels with local subscribers
+ * @param details figures for operators, for example the channels with local subscribers,
+ * in the order they are shown
  * @author Realtime team
  * @since 0.1.0
  */
@@ -29,7 +31,7 @@ public record EngineHealth(boolean up, String type, @Nullable String problem, Ma
 	public EngineHealth {
 		Assert.hasText(type, "'type' must not be empty");
 		Assert.isTrue(up == (problem == null), "'problem' must be given exactly when the engine is down");
-		details = Map.copyOf(details);
+		details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
 	}
 
 	/**

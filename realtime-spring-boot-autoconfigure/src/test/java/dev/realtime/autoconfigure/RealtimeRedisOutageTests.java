@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.MessageKind;
+import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
@@ -36,6 +37,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -176,6 +179,53 @@ class RealtimeRedisOutageTests {
 		finally {
 			subscription.dispose();
 		}
+	}
+
+	@Test
+	void whenRedisIsDownThenTicketsAnswer503AndHealthIsDownUntilRedisReturns(CapturedOutput output) throws Exception {
+		String token = this.application.getBean(RealtimeTokens.class)
+			.mint(new TokenRequest("pipeline:open-tickets", Set.of("status"), Set.of(), null))
+			.token();
+		int port = this.application.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		WebTestClient http = WebTestClient.bindToServer().baseUrl("http://" + EnabledIfRedis.HOST + ":" + port).build();
+		RealtimeHealthIndicator indicator = this.application.getBean(RealtimeHealthIndicator.class);
+		Health up = indicator.health().block(Duration.ofSeconds(5));
+		assertThat(up.getStatus()).isEqualTo(Status.UP);
+		assertThat(up.getDetails()).containsEntry("engine", "redis");
+		ticket(http, token).isOk();
+		this.redis.kill();
+		ticket(http, token).isEqualTo(503);
+		http.get()
+			.uri("/realtime/sse?ticket=AAAAAAAAAAAAAAAAAAAAAA")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		Health down = indicator.health().block(Duration.ofSeconds(5));
+		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(down.getDetails()).containsEntry("engine", "redis")
+			.hasEntrySatisfying("problem",
+					(problem) -> assertThat(problem).asString().startsWith("Redis does not answer"));
+		this.redis.restart();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		Health back = indicator.health().block(Duration.ofSeconds(5));
+		while (back.getStatus() != Status.UP && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+			back = indicator.health().block(Duration.ofSeconds(5));
+		}
+		assertThat(back.getStatus()).isEqualTo(Status.UP);
+		ticket(http, token).isOk();
+		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") && line.contains(" d.r.")))
+			.isEmpty();
+	}
+
+	private static StatusAssertions ticket(WebTestClient http, String token) {
+		return http.post()
+			.uri("/realtime/ticket")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus();
 	}
 
 	private static EngineMessage publishWhenBack(RealtimeEngine engine, String channel) throws InterruptedException {

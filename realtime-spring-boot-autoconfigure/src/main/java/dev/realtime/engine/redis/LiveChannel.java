@@ -224,6 +224,15 @@ final class LiveChannel {
 		}
 	}
 
+	/**
+	 * Whether this channel failed to read what the node missed and is still retrying: its
+	 * local subscribers get nothing new until it succeeds.
+	 * @return whether the channel is catching up after failures
+	 */
+	synchronized boolean catchingUp() {
+		return this.syncing && this.syncFailures > 0;
+	}
+
 	private void deliver(EngineMessage message) {
 		for (Subscriber subscriber : this.subscribers) {
 			subscriber.offer(message);

@@ -4,12 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.realtime.RealtimeException;
 import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
@@ -71,6 +74,8 @@ import org.springframework.util.Assert;
 public final class RedisEngine implements RealtimeEngine, DisposableBean {
 
 	static final String META = "meta";
+
+	private static final String TYPE = "redis";
 
 	static final String RANGE = "range";
 
@@ -348,6 +353,30 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		for (LiveChannel channel : this.channels.values()) {
 			channel.loseAll(lost);
 		}
+	}
+
+	/**
+	 * Check that Redis answers a {@code PING} within the engine's timeout and that no
+	 * channel of this node is stuck catching up on what it missed.
+	 * @return the health, with the number of channels this node listens to and of those
+	 * catching up
+	 */
+	@Override
+	public Mono<EngineHealth> health() {
+		return Mono.defer(() -> {
+			long catchingUp = this.channels.values().stream().filter(LiveChannel::catchingUp).count();
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("channels", this.channels.size());
+			details.put("channelsCatchingUp", catchingUp);
+			return this.redis.execute((connection) -> connection.ping())
+				.next()
+				.timeout(this.timeout)
+				.map((pong) -> (catchingUp == 0) ? EngineHealth.up(TYPE, details)
+						: EngineHealth.down(TYPE, catchingUp + " channel(s) cannot read what they missed from Redis",
+								details))
+				.onErrorResume((ex) -> Mono
+					.just(EngineHealth.down(TYPE, "Redis does not answer: " + ex.getMessage(), details)));
+		});
 	}
 
 	/**
