@@ -36,7 +36,9 @@ class SecurityConfiguration {
 				exchange) -> exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
 						? ServerWebExchangeMatcher.MatchResult.notMatch()
 						: CsrfWebFilter.DEFAULT_CSRF_MATCHER.matches(exchange);
-		return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
+		return http
+			.authorizeExchange(
+					(exchanges) -> exchanges.pathMatchers("/actuator/health").permitAll().anyExchange().authenticated())
 			.formLogin(Customizer.withDefaults())
 			.httpBasic(Customizer.withDefaults())
 			.csrf((csrf) -> csrf.csrfTokenRepository(CookieServerCsrfTokenRepository.withHttpOnlyFalse())

@@ -45,6 +45,29 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenHealthIsRequestedThenItShowsTheRealtimeComponentUpAndItsDetailsOnlyToSignedInUsers() {
+		this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.realtime.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.realtime.details")
+			.doesNotExist();
+		this.client.get()
+			.uri("/actuator/health")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.realtime.details.engine")
+			.isEqualTo("memory");
+	}
+
+	@Test
 	void whenAliceStartsRunThenSheGetsTokenForItsChannel() {
 		String channel = startRun("alice");
 		requestToken("alice", channel).expectStatus()
