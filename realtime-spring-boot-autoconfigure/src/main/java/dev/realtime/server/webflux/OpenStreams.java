@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
@@ -20,6 +23,8 @@ import reactor.core.scheduler.Schedulers;
  * @author Realtime team
  */
 final class OpenStreams {
+
+	private static final Log logger = LogFactory.getLog(OpenStreams.class);
 
 	private final Duration tick;
 
@@ -163,12 +168,18 @@ final class OpenStreams {
 		}
 
 		void shutdown() {
-			this.loop.execute(() -> {
-				for (Stream stream : this.streams) {
-					stream.shutdown();
-				}
-				tick();
-			});
+			try {
+				this.loop.execute(() -> {
+					for (Stream stream : this.streams) {
+						stream.shutdown();
+					}
+					tick();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// the server stopped its event loops first, closing their connections
+				logger.debug("Not ending the streams of a loop that was already shut down", ex);
+			}
 		}
 
 	}

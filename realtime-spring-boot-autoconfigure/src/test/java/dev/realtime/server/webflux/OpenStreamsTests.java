@@ -22,6 +22,7 @@ import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.publisher.Hooks;
 import reactor.core.scheduler.Schedulers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -121,6 +122,27 @@ class OpenStreamsTests {
 		// the streams ended, so the loops have nothing left to tick
 		awaitAtMost().until(() -> a.cancelled() == 1 && b.cancelled() == 1);
 		open.forEach((stream) -> assertThat(stream.shutdowns()).isOne());
+	}
+
+	@Test
+	void whenALoopWasShutDownBeforeTheApplicationStopsThenTheOtherLoopsStillEndTheirStreamsAndNothingFails() {
+		TestLoop gone = loop("gone");
+		TestLoop alive = loop("alive");
+		TestStream orphan = new TestStream(gone, Integer.MAX_VALUE);
+		TestStream open = new TestStream(alive, Integer.MAX_VALUE);
+		add(orphan, open);
+		gone.shutdown();
+		List<Throwable> dropped = new CopyOnWriteArrayList<>();
+		Hooks.onErrorDropped(dropped::add);
+		try {
+			this.signal.stop();
+		}
+		finally {
+			Hooks.resetOnErrorDropped();
+		}
+		awaitAtMost().until(() -> open.shutdowns() == 1);
+		assertThat(dropped).isEmpty();
+		assertThat(orphan.shutdowns()).isZero();
 	}
 
 	@Test
