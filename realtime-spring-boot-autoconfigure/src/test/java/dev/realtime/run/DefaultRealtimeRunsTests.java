@@ -206,9 +206,62 @@ class DefaultRealtimeRunsTests {
 			assertThatIllegalStateException().isThrownBy(() -> run.step("a".repeat(128)));
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> run.publish(TestJobChannel.of("other").status(), new Status("elsewhere")));
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> run.awaitReply(TestJobChannel.of("other").approval(), Duration.ZERO));
 			return "checked";
 		});
 		assertThat(handle.await(WAIT)).isEqualTo("checked");
+	}
+
+	@Test
+	void whenValueStepIsUsedTwiceInOneAttemptThenTheSecondUseIsRefused() throws Exception {
+		TestJobChannel channel = TestJobChannel.of("value-twice");
+		AtomicInteger calls = new AtomicInteger();
+		RunHandle<String> handle = this.fixture.runs.start(channel, (run) -> {
+			Step step = run.step("compute");
+			step.run(Integer.class, calls::incrementAndGet);
+			assertThatIllegalStateException().isThrownBy(() -> step.run(Integer.class, calls::incrementAndGet))
+				.withMessageContaining("is already used");
+			return "checked";
+		});
+		assertThat(handle.await(WAIT)).isEqualTo("checked");
+		assertThat(calls).hasValue(1);
+	}
+
+	@Test
+	void whenRetriedStepComputesWhatItPublishedBeforeThenRunFails() {
+		TestJobChannel channel = TestJobChannel.of("kind-change");
+		RunHandle<String> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRetry(FAST_RETRY),
+				(run) -> {
+					if (run.attempt() == 1) {
+						run.step("notify").publish(channel.status(), new Status("first"));
+						throw new IllegalStateException("retry");
+					}
+					return run.step("notify").run(String.class, () -> "computed");
+				});
+		assertThatExceptionOfType(RunFailureException.class).isThrownBy(() -> handle.await(WAIT))
+			.havingCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("recorded a publish to 'status'");
+	}
+
+	@Test
+	void whenRetriedStepPublishesToTheSameTopicOfAnotherChannelThenRunFails() {
+		TestJobChannel channel = TestJobChannel.of("channel-change");
+		TestJobChannel other = TestJobChannel.of("other");
+		RunHandle<String> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRetry(FAST_RETRY),
+				(run) -> {
+					if (run.attempt() == 1) {
+						run.step("notify").publish(channel.status(), new Status("first"));
+						throw new IllegalStateException("retry");
+					}
+					// recorded as a publish to 'status', but of the run's channel
+					return run.step("notify").publish(other.status(), new Status("second")).channel();
+				});
+		assertThatExceptionOfType(RunFailureException.class).isThrownBy(() -> handle.await(WAIT))
+			.havingCause()
+			.isInstanceOf(IllegalArgumentException.class)
+			.withMessageContaining("is not on channel '" + channel.name() + "'");
 	}
 
 	@Test

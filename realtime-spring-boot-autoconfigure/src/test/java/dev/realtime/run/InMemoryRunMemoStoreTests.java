@@ -67,6 +67,20 @@ class InMemoryRunMemoStoreTests {
 	}
 
 	@Test
+	void whenStoreIsFullThenExpiredRunsAreDroppedBeforeEndedOnes() {
+		InMemoryRunMemoStore store = new InMemoryRunMemoStore(2, this.clock);
+		store.putIfAbsent("ended", "step", bytes("e")).block(WAIT);
+		store.complete("ended", Duration.ofHours(1)).block(WAIT);
+		store.putIfAbsent("expired", "step", bytes("x")).block(WAIT);
+		store.complete("expired", Duration.ofMinutes(1)).block(WAIT);
+		this.clock.advance(Duration.ofMinutes(2));
+		store.putIfAbsent("new", "step", bytes("n")).block(WAIT);
+		assertThat(store.size()).isEqualTo(2);
+		assertThat(store.get("ended", "step").block(WAIT)).isEqualTo(bytes("e"));
+		assertThat(store.get("new", "step").block(WAIT)).isEqualTo(bytes("n"));
+	}
+
+	@Test
 	void whenStoredArrayIsModifiedThenRecordIsUnchanged() {
 		InMemoryRunMemoStore store = new InMemoryRunMemoStore(10, this.clock);
 		byte[] value = bytes("value");

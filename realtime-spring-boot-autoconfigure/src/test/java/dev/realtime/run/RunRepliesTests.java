@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link Run#awaitReply(dev.realtime.Topic, Duration)}.
@@ -73,6 +74,33 @@ class RunRepliesTests {
 		});
 		assertThat(handle.await(WAIT))
 			.isEqualTo("Run '" + handle.runId() + "' got no reply on 'approval' within PT0.1S");
+	}
+
+	@Test
+	void whenRunEndsThenItStopsListeningForReplies() throws Exception {
+		try (RunsFixture unretained = new RunsFixture(4, 16, 0)) {
+			TestJobChannel channel = TestJobChannel.of("ended");
+			RunHandle<Integer> handle = unretained.runs.start(channel, (run) -> unretained.engine.channelCount());
+			// while the run executes, its replies subscription is the channel's only
+			// state
+			assertThat(handle.await(WAIT)).isOne();
+			assertThat(unretained.engine.channelCount()).isZero();
+		}
+	}
+
+	@Test
+	void whenRunIsRejectedThenItDoesNotListenForReplies() throws Exception {
+		try (RunsFixture small = new RunsFixture(1, 0, 0)) {
+			CountDownLatch release = new CountDownLatch(1);
+			RunHandle<Boolean> running = small.runs.start(TestJobChannel.of("busy"),
+					(run) -> release.await(5, TimeUnit.SECONDS));
+			int listening = small.engine.channelCount();
+			assertThatExceptionOfType(RunRejectedException.class)
+				.isThrownBy(() -> small.runs.start(TestJobChannel.of("rejected"), (run) -> true));
+			assertThat(small.engine.channelCount()).isEqualTo(listening);
+			release.countDown();
+			assertThat(running.await(WAIT)).isTrue();
+		}
 	}
 
 	@Test

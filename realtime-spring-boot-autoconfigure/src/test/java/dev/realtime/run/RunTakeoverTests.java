@@ -132,6 +132,7 @@ class RunTakeoverTests {
 					"status {\"message\":\"second\"}",
 					"$run {\"status\":\"completed\",\"result\":\"ada in attempt 2\"}"));
 		assertThatExceptionOfType(LeaseLostException.class).isThrownBy(() -> onA.await(WAIT));
+		assertThat(a.find("lost-1")).isNull();
 		Awaitility.await().atMost(WAIT).until(() -> staleRefused.get() == 1);
 		assertThat(stalePublished).isFalse();
 		Awaitility.await().atMost(WAIT).until(() -> b.find("lost-1") == null);

@@ -27,11 +27,11 @@ final class RunsFixture implements AutoCloseable {
 
 	final JsonMapper mapper = JsonMapper.builder().build();
 
-	final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(1), 1024, Clock.systemUTC());
+	final InMemoryEngine engine;
 
 	final PayloadCodec codec = new PayloadCodec(this.mapper, PayloadValidator.NONE, 64 * 1024);
 
-	final RealtimeTemplate template = new RealtimeTemplate(this.engine, this.codec, Duration.ofSeconds(5));
+	final RealtimeTemplate template;
 
 	final InMemoryRunMemoStore memoStore = new InMemoryRunMemoStore(100, Clock.systemUTC());
 
@@ -42,6 +42,16 @@ final class RunsFixture implements AutoCloseable {
 	}
 
 	RunsFixture(int threads, int queueCapacity) {
+		this(threads, queueCapacity, 100);
+	}
+
+	/**
+	 * Runs over an engine that keeps the given number of messages per channel; with none,
+	 * a channel holds state only while someone subscribes to it.
+	 */
+	RunsFixture(int threads, int queueCapacity, int historySize) {
+		this.engine = new InMemoryEngine(historySize, Duration.ofMinutes(1), 1024, Clock.systemUTC());
+		this.template = new RealtimeTemplate(this.engine, this.codec, Duration.ofSeconds(5));
 		this.runs = new DefaultRealtimeRuns(this.engine, this.template, this.codec, this.mapper, this.memoStore,
 				threads, queueCapacity);
 	}

@@ -1,5 +1,6 @@
 package dev.realtime.engine.memory;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +28,7 @@ import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.testsupport.MutableClock;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
@@ -506,6 +508,32 @@ class InMemoryEngineTests {
 	}
 
 	@Test
+	void whenRetainedMessagesExpiredThenTheNextPublishReleasesThem() {
+		// reads and the sweep evict too, but a channel nobody reads must not hold on to
+		// expired messages until the next sweep
+		WeakReference<EngineMessage> expired = new WeakReference<>(publish(CHANNEL, "status", 1, true));
+		this.clock.advance(TTL.plusSeconds(1));
+		publish(CHANNEL, "status", 2, true);
+		Awaitility.await().atMost(TIMEOUT).until(() -> {
+			System.gc();
+			return expired.get() == null;
+		});
+	}
+
+	@Test
+	void whenDestroyedThenTheSweeperThreadEnds() throws Exception {
+		Set<Thread> before = sweeperThreads();
+		InMemoryEngine engine = engine(100, TTL, 1024);
+		Set<Thread> started = sweeperThreads();
+		started.removeAll(before);
+		assertThat(started).hasSize(1);
+		engine.destroy();
+		Thread sweeper = started.iterator().next();
+		sweeper.join(TIMEOUT.toMillis());
+		assertThat(sweeper.isAlive()).isFalse();
+	}
+
+	@Test
 	void whenDestroyedThenSubscribersComplete() {
 		publish(CHANNEL, "status", 1, true);
 		Flux<EngineEvent> first = this.engine.subscribe(CHANNEL, Replay.none());
@@ -633,6 +661,16 @@ class InMemoryEngineTests {
 		finally {
 			executor.shutdownNow();
 		}
+	}
+
+	private static Set<Thread> sweeperThreads() {
+		Set<Thread> threads = new HashSet<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			if (thread.getName().startsWith("realtime-memory-sweeper") && thread.isAlive()) {
+				threads.add(thread);
+			}
+		}
+		return threads;
 	}
 
 	private History history(String channel, Replay replay) {
