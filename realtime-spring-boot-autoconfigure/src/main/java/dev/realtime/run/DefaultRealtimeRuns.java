@@ -564,16 +564,20 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	}
 
 	/**
-	 * Forget a run that ended on this node.
+	 * Forget a run that stopped on this node.
 	 * @param execution the run
-	 * @param release whether to release its lease: {@code false} when this node lost it,
-	 * or could not publish the terminal status, so that another node may take the run
-	 * over
+	 * @param ended whether the run ended: its lease is released and the records of its
+	 * durable steps expire after the memo ttl; {@code false} when this node lost the
+	 * lease, or could not publish the terminal status, so that another node may take the
+	 * run over and skip the steps recorded so far
 	 */
-	void ended(RunExecution<?> execution, boolean release) {
+	void ended(RunExecution<?> execution, boolean ended) {
 		this.active.remove(execution.runId(), execution);
+		if (!ended) {
+			return;
+		}
 		LeaseToken lease = execution.lease();
-		if (release && lease != null) {
+		if (lease != null) {
 			this.leases.release(lease, this.memoTtl)
 				.subscribe(null, (ex) -> logger
 					.warn(LogMessage.format("Could not release the lease of run '%s'", execution.runId()), ex));

@@ -166,6 +166,34 @@ class RunTakeoverTests {
 	}
 
 	@Test
+	void whenNodeLosesItsLeaseThenTheRecordsOfTheRunsDurableStepsOutliveItForTheNextAttempt() throws Exception {
+		CountDownLatch firstAttemptStarted = new CountDownLatch(1);
+		RunDefinition<Job, String> pipeline = RunDefinition.of("pipeline", Job.class, (run, job) -> {
+			TestJobChannel channel = TestJobChannel.of(run.runId());
+			run.step("first").publish(channel.status(), new Status("first " + job.name()));
+			if (run.attempt() == 1) {
+				firstAttemptStarted.countDown();
+				Thread.sleep(WAIT.toMillis() * 2);
+			}
+			return job.name() + " in attempt " + run.attempt();
+		});
+		DefaultRealtimeRuns a = this.nodes.node(TTL, pipeline);
+		// records of runs that ended expire at once: the lost run has not ended
+		a.setMemoTtl(Duration.ZERO);
+		TestJobChannel channel = TestJobChannel.of("back-2");
+		Queue<String> messages = this.nodes.record(channel);
+		a.start(pipeline, channel, new Job("ada"),
+				RunOptions.defaults().withRunId("back-2").withRetry(RetryPolicy.of(2, Duration.ZERO)));
+		assertThat(firstAttemptStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		this.clock.advance(TTL.multipliedBy(2));
+		Awaitility.await()
+			.atMost(WAIT)
+			.untilAsserted(() -> assertThat(messages).containsExactly("$run {\"status\":\"running\",\"attempt\":1}",
+					"status {\"message\":\"first ada\"}", "$run {\"status\":\"running\",\"attempt\":2}",
+					"$run {\"status\":\"completed\",\"result\":\"ada in attempt 2\"}"));
+	}
+
+	@Test
 	void whenNodeOfAdHocRunIsLostThenRunFailsWithNodeLost() throws Exception {
 		DefaultRealtimeRuns a = this.nodes.node(TTL);
 		TestJobChannel channel = TestJobChannel.of("adhoc-1");
