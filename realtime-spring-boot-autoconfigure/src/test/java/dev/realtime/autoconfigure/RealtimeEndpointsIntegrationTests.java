@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -472,6 +473,45 @@ class RealtimeEndpointsIntegrationTests {
 			ws.send("{\"type\":\"ping\"}");
 			assertThat(ws.next().path("type").asString()).isEqualTo("pong");
 		}
+	}
+
+	@Test
+	void whenFrameValuesNeedEscapingThenRepliesCarryThemExactlyInTheWireContractsOrder() throws Exception {
+		// quotes, a backslash, a slash, control characters, non-ASCII and a surrogate
+		// pair
+		String awkward = "a\"b\\c/d\ne\tf\u0001g\u007f é € \u2028 😀";
+		TestPipelineChannel channel = TestPipelineChannel.of("open-ws-escaping");
+		String token = this.tokens.mint(new TokenRequest(channel.name(), Set.of(), Set.of("approval"), null)).token();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send(json.writeValueAsString(Map.of("type", awkward, "ref", awkward)));
+			assertThat(ws.nextText()).isEqualTo(frame("type", "error", "code", "bad_request", "message",
+					"Unknown frame type '" + awkward + "'", "ref", awkward));
+			ws.send(json.writeValueAsString(Map.of("type", "publish", "channel", awkward, "topic", "approval", "ref",
+					awkward, "data", Map.of("approved", false))));
+			assertThat(ws.nextText()).isEqualTo(frame("type", "error", "code", "forbidden", "message",
+					"Subscribe to '" + awkward + "' with a token granting publish first", "ref", awkward));
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}");
+			assertThat(ws.nextText()).isEqualTo(frame("type", "subscribed", "channel", channel.name(), "topics",
+					List.of("approval", "status", "tokens"), "recovered", null));
+			ws.send(json.writeValueAsString(Map.of("type", "publish", "channel", channel.name(), "topic", "approval",
+					"ref", awkward, "data", Map.of("approved", false))));
+			List<String> frames = List.of(ws.nextText(), ws.nextText());
+			String published = frames.stream()
+				.filter((frame) -> frame.startsWith("{\"type\":\"published\""))
+				.findFirst()
+				.orElseThrow();
+			assertThat(published).isEqualTo(
+					frame("type", "published", "id", json.readTree(published).path("id").asString(), "ref", awkward));
+		}
+	}
+
+	// the frame the default mapper writes for these fields in this order
+	private static String frame(@Nullable Object... fieldsAndValues) {
+		Map<String, @Nullable Object> frame = new LinkedHashMap<>();
+		for (int i = 0; i < fieldsAndValues.length; i += 2) {
+			frame.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
+		}
+		return json.writeValueAsString(frame);
 	}
 
 	@Test

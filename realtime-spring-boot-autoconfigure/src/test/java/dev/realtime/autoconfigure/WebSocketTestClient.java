@@ -93,9 +93,13 @@ final class WebSocketTestClient implements AutoCloseable {
 	}
 
 	JsonNode next() throws InterruptedException {
+		return json.readTree(nextText());
+	}
+
+	String nextText() throws InterruptedException {
 		String frame = this.frames.poll(10, TimeUnit.SECONDS);
 		assertThat(frame).as("a frame within 10 seconds").isNotNull();
-		return json.readTree(frame);
+		return frame;
 	}
 
 	CloseStatus closeStatus() throws Exception {

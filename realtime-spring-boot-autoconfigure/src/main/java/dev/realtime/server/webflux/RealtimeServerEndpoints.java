@@ -56,8 +56,8 @@ public final class RealtimeServerEndpoints {
 		ConnectionLimits limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
 		this.tokenHandler = new RealtimeTokenHandler(builder.catalog, authorization, builder.tokens, jsonMapper,
 				builder.maxRequestSize);
-		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.tickets, fanOut, streams,
-				limits, builder.sseKeepAlive, builder.sseRetry, builder.subscriberBuffer, builder.clock);
+		this.sseHandler = new RealtimeSseHandler(builder.engine, builder.tokens, builder.tickets, jsonMapper, fanOut,
+				streams, limits, builder.sseKeepAlive, builder.sseRetry, builder.subscriberBuffer, builder.clock);
 		this.ticketHandler = (builder.tickets != null) ? new RealtimeTicketHandler(builder.tickets) : null;
 		this.publishHandler = new RealtimePublishHandler(builder.tokens, publishing, jsonMapper,
 				publishRequestSize(builder.maxRequestSize, builder.maxMessageSize));
@@ -234,7 +234,8 @@ public final class RealtimeServerEndpoints {
 		}
 
 		/**
-		 * Set the mapper for WebSocket frames.
+		 * Set the mapper for request bodies and for the frames and events of the
+		 * protocol.
 		 * @param jsonMapper the mapper
 		 * @return this builder
 		 */

@@ -16,6 +16,7 @@ import dev.realtime.token.StreamTickets;
 import dev.realtime.token.TokenClaims;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -72,6 +73,8 @@ public final class RealtimeSseHandler {
 
 	private final ConnectionLimits limits;
 
+	private final Frames frames;
+
 	private final Duration keepAlive;
 
 	private final String retryField;
@@ -82,16 +85,18 @@ public final class RealtimeSseHandler {
 
 	private final Clock clock;
 
-	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, @Nullable StreamTickets tickets,
+	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, @Nullable StreamTickets tickets, JsonMapper mapper,
 			LocalFanOut fanOut, OpenStreams streams, ConnectionLimits limits, Duration keepAlive, Duration retry,
 			int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
+		Assert.notNull(mapper, "'mapper' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		this.engine = engine;
 		this.tokens = tokens;
 		this.tickets = tickets;
+		this.frames = new Frames(mapper);
 		this.fanOut = fanOut;
 		this.streams = streams;
 		this.limits = limits;
@@ -138,6 +143,10 @@ public final class RealtimeSseHandler {
 
 	OpenStreams streams() {
 		return this.streams;
+	}
+
+	Frames frames() {
+		return this.frames;
 	}
 
 	Duration keepAlive() {
@@ -189,6 +198,9 @@ public final class RealtimeSseHandler {
 		return history.equals("none") ? Replay.none() : Replay.all();
 	}
 
+	// not a control event: constant fields around the envelope, which is JSON already,
+	// built once per message and shared by every subscriber instead of written per
+	// connection with the mapper
 	static byte[] encodeMessage(EngineMessage message) {
 		byte[] head = Frames.utf8("id: " + message.id() + "\nevent: message\ndata: ");
 		byte[] envelope = message.envelope();

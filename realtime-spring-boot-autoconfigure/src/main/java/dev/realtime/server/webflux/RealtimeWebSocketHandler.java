@@ -49,6 +49,8 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	private final JsonMapper mapper;
 
+	private final Frames frames;
+
 	private final LocalFanOut fanOut;
 
 	private final OpenStreams streams;
@@ -68,6 +70,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 			ConnectionLimits limits, Duration keepAlive, int maxSubscriptions, int capacity, Clock clock) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.notNull(tokens, "'tokens' must not be null");
+		Assert.notNull(mapper, "'mapper' must not be null");
 		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
 		Assert.isTrue(maxSubscriptions > 0, "'maxSubscriptions' must be positive");
 		this.engine = engine;
@@ -75,6 +78,7 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		this.publishing = publishing;
 		this.cancelling = cancelling;
 		this.mapper = mapper;
+		this.frames = new Frames(mapper);
 		this.fanOut = fanOut;
 		this.streams = streams;
 		this.limits = limits;
@@ -134,6 +138,10 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		return this.mapper;
 	}
 
+	Frames frames() {
+		return this.frames;
+	}
+
 	LocalFanOut fanOut() {
 		return this.fanOut;
 	}
@@ -160,11 +168,6 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 
 	Clock clock() {
 		return this.clock;
-	}
-
-	static String error(String code, @Nullable String message, @Nullable String ref) {
-		return "{\"type\":\"error\"," + Frames.error(code, message)
-				+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}";
 	}
 
 	static String requiredText(JsonNode frame, String field) {
@@ -217,6 +220,9 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		return history.asString().equals("none") ? Replay.none() : Replay.all();
 	}
 
+	// not a control frame: a constant prefix around the envelope, which is JSON already,
+	// built once per message and shared by every subscriber instead of written per
+	// connection with the mapper
 	private static byte[] encodeMessage(EngineMessage message) {
 		byte[] prefix = Frames.utf8("{\"type\":\"message\",\"message\":");
 		byte[] envelope = message.envelope();

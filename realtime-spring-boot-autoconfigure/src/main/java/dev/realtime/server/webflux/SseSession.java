@@ -89,8 +89,9 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 
 	@Override
 	public void subscribed(@Nullable Boolean recovered) {
-		this.output.write(Frames.utf8(this.handler.retryField() + "event: subscribed\ndata: {"
-				+ Frames.subscribed(this.stream.channel(), this.stream.topics(), recovered) + "}\n\n"));
+		this.output.write(this.handler.frames()
+			.event(this.handler.retryField() + "event: subscribed",
+					new Frames.SubscribedEvent(this.stream.channel(), this.stream.topics(), recovered)));
 	}
 
 	@Override
@@ -130,7 +131,7 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 			return false;
 		}
 		if (now >= this.expiresAt) {
-			end(Frames.utf8("event: expired\ndata: {" + Frames.channel(this.stream.channel()) + "}\n\n"));
+			end(this.handler.frames().event("event: expired", new Frames.ExpiredEvent(this.stream.channel())));
 			return false;
 		}
 		if (now >= this.keepAliveAt) {
@@ -175,7 +176,8 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 			logger.error("Realtime SSE stream of '" + this.stream.channel() + "' failed", ex);
 		}
 		String message = code.equals("internal") ? "Internal error" : ex.getMessage();
-		return Frames.utf8("event: error\ndata: {" + Frames.error(code, message) + "}\n\n");
+		return this.handler.frames()
+			.event("event: error", new Frames.ErrorEvent(code, (message != null) ? message : code));
 	}
 
 }

@@ -47,8 +47,6 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	private static final CloseStatus SUBSCRIPTION_LOST = CloseStatus.SERVICE_RESTARTED
 		.withReason("Subscription lost; resume");
 
-	private static final byte[] PONG = Frames.utf8("{\"type\":\"pong\"}");
-
 	private final RealtimeWebSocketHandler handler;
 
 	private final WebSocketSession session;
@@ -144,12 +142,12 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			frame = this.handler.mapper().readTree(text);
 		}
 		catch (JacksonException ex) {
-			reply(RealtimeWebSocketHandler.error("bad_request", "Frame is not JSON", null));
+			reply(new Frames.ErrorFrame("bad_request", "Frame is not JSON", null));
 			done.success();
 			return;
 		}
 		if (!frame.isObject()) {
-			reply(RealtimeWebSocketHandler.error("bad_request", "Frame must be a JSON object", null));
+			reply(new Frames.ErrorFrame("bad_request", "Frame must be a JSON object", null));
 			done.success();
 			return;
 		}
@@ -169,8 +167,8 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					cancel(frame, ref, done);
 					return;
 				}
-				case "ping" -> reply(PONG);
-				default -> reply(RealtimeWebSocketHandler.error("bad_request",
+				case "ping" -> reply(this.handler.frames().pong());
+				default -> reply(new Frames.ErrorFrame("bad_request",
 						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
 			}
 		}
@@ -178,7 +176,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			close(RealtimeCloseStatus.INVALID_TOKEN.withReason(RealtimeProblems.message(ex)));
 		}
 		catch (IllegalArgumentException ex) {
-			reply(RealtimeWebSocketHandler.error("bad_request", ex.getMessage(), ref));
+			reply(new Frames.ErrorFrame("bad_request", ex.getMessage(), ref));
 		}
 		done.success();
 	}
@@ -187,13 +185,13 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		TokenClaims claims = this.handler.tokens().verify(RealtimeWebSocketHandler.requiredText(frame, "token"));
 		Replay replay = RealtimeWebSocketHandler.replay(frame);
 		if (this.subscriptions.containsKey(claims.channel())) {
-			reply(RealtimeWebSocketHandler.error("duplicate_subscription",
+			reply(new Frames.ErrorFrame("duplicate_subscription",
 					"Already subscribed to '" + claims.channel() + "'; unsubscribe first or send a refresh", null));
 			return;
 		}
 		int max = this.handler.maxSubscriptions();
 		if (this.subscriptions.size() >= max) {
-			reply(RealtimeWebSocketHandler.error("too_many_subscriptions",
+			reply(new Frames.ErrorFrame("too_many_subscriptions",
 					"At most " + max + " subscriptions per connection (realtime.limits.subscriptions-per-connection)",
 					null));
 			return;
@@ -203,7 +201,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			permit = take(claims);
 		}
 		catch (TooManyConnectionsException ex) {
-			reply(RealtimeWebSocketHandler.error(ex.code(), ex.getMessage(), null));
+			reply(new Frames.ErrorFrame(ex.code(), ex.getMessage(), null));
 			return;
 		}
 		Subscription subscription = new Subscription(claims, replay, permit);
@@ -250,18 +248,17 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		String topic = RealtimeWebSocketHandler.requiredText(frame, "topic");
 		Subscription subscription = this.subscriptions.get(channel);
 		if (subscription == null) {
-			reply(RealtimeWebSocketHandler.error("forbidden",
+			reply(new Frames.ErrorFrame("forbidden",
 					"Subscribe to '" + channel + "' with a token granting publish first", ref));
 			done.success();
 			return;
 		}
 		this.handler.publishing()
 			.publish(subscription.claims, channel, topic, frame.path("data"))
-			.map((message) -> "{\"type\":\"published\",\"id\":\"" + message.id() + "\""
-					+ ((ref != null) ? ",\"ref\":" + Frames.string(new StringBuilder(), ref) : "") + "}")
+			.map((message) -> publishAnswer(message, ref))
 			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
-			.subscribe((json) -> loop().execute(() -> {
-				reply(Frames.utf8(json));
+			.subscribe((answer) -> loop().execute(() -> {
+				reply(answer);
 				done.success();
 			}));
 	}
@@ -272,12 +269,12 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		ClientCancelling cancelling = this.handler.cancelling();
 		Subscription subscription = this.subscriptions.get(channel);
 		if (cancelling == null) {
-			reply(RealtimeWebSocketHandler.error("forbidden", "Runs are not enabled", ref));
+			reply(new Frames.ErrorFrame("forbidden", "Runs are not enabled", ref));
 			done.success();
 			return;
 		}
 		if (subscription == null) {
-			reply(RealtimeWebSocketHandler.error("forbidden",
+			reply(new Frames.ErrorFrame("forbidden",
 					"Subscribe to '" + channel + "' with a token granting cancel first", ref));
 			done.success();
 			return;
@@ -285,51 +282,51 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		cancelling.cancel(subscription.claims, channel, runId)
 			.map((outcome) -> cancelAnswer(channel, runId, outcome, ref))
 			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
-			.subscribe((json) -> loop().execute(() -> {
-				reply(Frames.utf8(json));
+			.subscribe((answer) -> loop().execute(() -> {
+				reply(answer);
 				done.success();
 			}));
 	}
 
-	private static String cancelAnswer(String channel, String runId, RunCancellation outcome, @Nullable String ref) {
-		if (outcome == RunCancellation.ALREADY_ENDED) {
-			return RealtimeWebSocketHandler.error("run_ended", "Run '" + runId + "' has already ended", ref);
-		}
-		if (outcome == RunCancellation.UNKNOWN) {
-			return RealtimeWebSocketHandler.error("unknown_run",
-					"No run '" + runId + "' is known on channel '" + channel + "'", ref);
-		}
-		StringBuilder json = new StringBuilder(96).append("{\"type\":\"cancelled\",\"runId\":");
-		Frames.string(json, runId).append(",\"outcome\":\"").append(RealtimeCancelHandler.outcome(outcome)).append('"');
-		if (ref != null) {
-			Frames.string(json.append(",\"ref\":"), ref);
-		}
-		return json.append('}').toString();
+	private static Frames.WebSocketFrame publishAnswer(EngineMessage message, @Nullable String ref) {
+		return new Frames.PublishedFrame(message.id().toString(), ref);
 	}
 
-	private String requestError(Throwable ex, @Nullable String ref) {
+	private static Frames.WebSocketFrame cancelAnswer(String channel, String runId, RunCancellation outcome,
+			@Nullable String ref) {
+		if (outcome == RunCancellation.ALREADY_ENDED) {
+			return new Frames.ErrorFrame("run_ended", "Run '" + runId + "' has already ended", ref);
+		}
+		if (outcome == RunCancellation.UNKNOWN) {
+			return new Frames.ErrorFrame("unknown_run", "No run '" + runId + "' is known on channel '" + channel + "'",
+					ref);
+		}
+		return new Frames.CancelledFrame(runId, RealtimeCancelHandler.outcome(outcome), ref);
+	}
+
+	private Frames.ErrorFrame requestError(Throwable ex, @Nullable String ref) {
 		if (ex instanceof ForbiddenException) {
-			return RealtimeWebSocketHandler.error("forbidden", ex.getMessage(), ref);
+			return new Frames.ErrorFrame("forbidden", ex.getMessage(), ref);
 		}
 		if (ex instanceof InvalidPayloadException invalid) {
-			String errors = this.handler.mapper().writeValueAsString(RealtimeProblems.errors(invalid));
-			String json = RealtimeWebSocketHandler.error("invalid_payload", ex.getMessage(), ref);
-			return json.substring(0, json.length() - 1) + ",\"errors\":" + errors + "}";
+			return new Frames.ErrorFrame("invalid_payload", ex.getMessage(), ref, RealtimeProblems.errors(invalid));
 		}
 		if (ex instanceof PublishException || ex instanceof UnavailableException) {
 			// the engine's failure, not the client's: it may try again
 			logger.warn(LogMessage.format("Realtime WebSocket request failed: %s", ex.getMessage()));
-			return RealtimeWebSocketHandler.error("unavailable", ex.getMessage(), ref);
+			return new Frames.ErrorFrame("unavailable", ex.getMessage(), ref);
 		}
 		if (ex instanceof IllegalArgumentException || ex instanceof RealtimeException) {
-			return RealtimeWebSocketHandler.error("bad_request", ex.getMessage(), ref);
+			return new Frames.ErrorFrame("bad_request", ex.getMessage(), ref);
 		}
 		logger.error("Realtime WebSocket publish failed", ex);
-		return RealtimeWebSocketHandler.error("internal", "Internal error", ref);
+		return new Frames.ErrorFrame("internal", "Internal error", ref);
 	}
 
-	private void reply(String json) {
-		reply(Frames.utf8(json));
+	private void reply(Frames.WebSocketFrame frame) {
+		if (!this.closed) {
+			reply(this.handler.frames().json(frame));
+		}
 	}
 
 	private void reply(byte[] json) {
@@ -445,8 +442,8 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 		@Override
 		public void subscribed(@Nullable Boolean recovered) {
-			WebSocketConnection.this.output.writeText(Frames.utf8("{\"type\":\"subscribed\","
-					+ Frames.subscribed(this.stream.channel(), this.stream.topics(), recovered) + "}"));
+			WebSocketConnection.this.output.writeText(WebSocketConnection.this.handler.frames()
+				.json(new Frames.SubscribedFrame(this.stream.channel(), this.stream.topics(), recovered)));
 		}
 
 		@Override
