@@ -140,8 +140,9 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 	/**
 	 * Check the time a message was published at.
 	 * @param createdAt the time of the message
+	 * @param calledAt the time of this JVM just before the message was published
 	 */
-	protected abstract void assertPublishedNow(Instant createdAt);
+	protected abstract void assertPublishedNow(Instant createdAt, Instant calledAt);
 
 	/**
 	 * Check what the ids of two channels show of the engine's id scheme, beyond what
@@ -231,6 +232,7 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 
 	@Test
 	void whenPublishedThenMessageCarriesTheRequestAndThePublishTime() {
+		Instant calledAt = Instant.now();
 		EngineMessage published = nodeA()
 			.publish(new PublishRequest(this.channel, "$run", bytes("{\"status\":\"running\"}"), "run-1",
 					MessageKind.RUN, true))
@@ -240,7 +242,7 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 		assertThat(data(published)).isEqualTo("{\"status\":\"running\"}");
 		assertThat(published.runId()).isEqualTo("run-1");
 		assertThat(published.kind()).isEqualTo(MessageKind.RUN);
-		assertPublishedNow(published.createdAt());
+		assertPublishedNow(published.createdAt(), calledAt);
 		StepVerifier.create(nodeB().subscribe(this.channel, Replay.all()))
 			.expectNext(new EngineEvent.Subscribed(null))
 			.assertNext((event) -> {

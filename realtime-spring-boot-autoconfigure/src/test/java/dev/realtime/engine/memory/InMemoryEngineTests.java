@@ -72,7 +72,7 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 	}
 
 	@Override
-	protected void assertPublishedNow(Instant createdAt) {
+	protected void assertPublishedNow(Instant createdAt, Instant calledAt) {
 		assertThat(createdAt).isEqualTo(this.clock.instant());
 	}
 
