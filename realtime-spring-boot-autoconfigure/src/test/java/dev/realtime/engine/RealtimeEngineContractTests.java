@@ -1,0 +1,1022 @@
+package dev.realtime.engine;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import dev.realtime.MessageKind;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.reactivestreams.Subscription;
+import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The contract of {@link RealtimeEngine}: what every engine promises, run against each
+ * engine by a subclass that creates it.
+ * <p>
+ * Tests publish on {@link #nodeA()} and subscribe and read on {@link #nodeB()}: two nodes
+ * sharing the channels on an engine for many nodes, the same engine on an engine for one
+ * node. Where engines genuinely differ (the id scheme, how time passes, whether delivery
+ * happens on the publishing thread), the test names the difference as an overridable
+ * expectation instead of leaving it out.
+ *
+ * @param <E> the type of the engine under test
+ * @author Realtime team
+ */
+public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
+
+	/** How long a test waits for any one thing. */
+	protected static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+	/** A history ttl no test reaches. */
+	protected static final Duration TTL = Duration.ofMinutes(10);
+
+	private final Set<E> engines = Collections.newSetFromMap(new IdentityHashMap<>());
+
+	private final List<Disposable> subscriptions = new ArrayList<>();
+
+	private String channel = "test";
+
+	private @Nullable E nodeA;
+
+	private @Nullable E nodeB;
+
+	@BeforeEach
+	void createNodes(TestInfo test) {
+		this.channel = "test:" + test.getTestMethod().orElseThrow().getName();
+		useNodes(100, TTL, 1024);
+	}
+
+	@AfterEach
+	void destroyEngines() {
+		this.subscriptions.forEach(Disposable::dispose);
+		this.engines.forEach(this::destroy);
+	}
+
+	/**
+	 * Create an engine, or the first node of an engine for many nodes.
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param subscriberBuffer how many messages a subscriber may fall behind
+	 * @return the engine
+	 */
+	protected abstract E createEngine(int historySize, Duration historyTtl, int subscriberBuffer);
+
+	/**
+	 * Create another node that shares the channels of the given one, with its own
+	 * connections; an engine for one node returns the given engine.
+	 * @param node the node created first
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param subscriberBuffer how many messages a subscriber may fall behind
+	 * @return the other node
+	 */
+	protected abstract E createOtherNode(E node, int historySize, Duration historyTtl, int subscriberBuffer);
+
+	/**
+	 * Release what an engine holds, as its application context would when it closes; its
+	 * subscribers complete.
+	 * @param engine the engine
+	 */
+	protected abstract void destroy(E engine);
+
+	/**
+	 * Return the history ttl of the tests of expiry: short enough for an engine driven by
+	 * real time to let it pass.
+	 * @return the ttl
+	 */
+	protected abstract Duration expiringTtl();
+
+	/**
+	 * Let time pass for the history of the engines created so far.
+	 * @param duration how long
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	protected abstract void elapse(Duration duration) throws InterruptedException;
+
+	/**
+	 * Return how many channels a node holds state for, for the tests of channels that
+	 * hold no history.
+	 * @param engine the node
+	 * @return the number of channels
+	 */
+	protected abstract int channelCount(E engine);
+
+	/**
+	 * Return the type the engine reports in its health.
+	 * @return the type
+	 */
+	protected abstract String engineType();
+
+	/**
+	 * Check the time a message was published at.
+	 * @param createdAt the time of the message
+	 * @param calledAt the time of this JVM just before the message was published
+	 */
+	protected abstract void assertPublishedNow(Instant createdAt, Instant calledAt);
+
+	/**
+	 * Check what the ids of two channels show of the engine's id scheme, beyond what
+	 * every engine promises (strictly increasing offsets, one epoch per channel).
+	 * @param ids the ids of a channel, published alternately on both nodes
+	 * @param otherIds the ids of another channel, published in between
+	 */
+	protected abstract void assertIdsOfTwoChannels(List<MessageId> ids, List<MessageId> otherIds);
+
+	/**
+	 * Check the id of the first message published after a channel's whole history
+	 * expired.
+	 * @param before the id of a message that expired
+	 * @param after the id of the next message
+	 */
+	protected abstract void assertIdAfterHistoryExpired(MessageId before, MessageId after);
+
+	/**
+	 * Return whether a resume of a channel that holds nothing, from an id of another
+	 * channel, is complete.
+	 * @return the expected {@link History#recovered()}
+	 */
+	protected abstract boolean recoversAChannelWithoutState();
+
+	/**
+	 * Check that an event is the given message, replayed or delivered. By default they
+	 * have the same envelope; engines that hand out the very instance they published
+	 * check that.
+	 * @param event the event
+	 * @param message the message as published
+	 */
+	protected void assertDelivered(EngineEvent event, EngineMessage message) {
+		assertThat(event).isInstanceOf(EngineMessage.class).hasToString(message.toString());
+	}
+
+	/**
+	 * Check something that holds once the engine has delivered what was published, or
+	 * released what was disposed. By default the check is retried until it holds or
+	 * {@link #TIMEOUT} passes; engines that deliver on the publishing thread check at
+	 * once.
+	 * @param assertion the check
+	 */
+	protected void assertEventually(ThrowingRunnable assertion) {
+		Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(10)).untilAsserted(assertion);
+	}
+
+	/**
+	 * Return how many threads publish in the test of concurrent publishers.
+	 * @return the number of publishers
+	 */
+	protected int concurrentPublishers() {
+		return 4;
+	}
+
+	/**
+	 * Return how many messages each publisher publishes in the test of concurrent
+	 * publishers.
+	 * @return the number of messages
+	 */
+	protected int messagesPerConcurrentPublisher() {
+		return 500;
+	}
+
+	/**
+	 * Return how many messages are published while subscribers join.
+	 * @return the number of messages
+	 */
+	protected int messagesWhileSubscribersJoin() {
+		return 2_000;
+	}
+
+	@Test
+	void whenPublishedThenIdsStrictlyIncreasePerChannelWithOneEpochPerChannel() {
+		List<MessageId> ids = new ArrayList<>();
+		List<MessageId> otherIds = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			E node = (i % 2 == 0) ? nodeA() : nodeB();
+			ids.add(publish(node, "status", i, i % 3 != 0).id());
+			otherIds.add(publish(node, request(this.channel + ":other", "status", i, i % 2 == 0)).id());
+		}
+		assertStrictlyIncreasing(ids);
+		assertStrictlyIncreasing(otherIds);
+		assertThat(ids).extracting(MessageId::epoch).containsOnly(ids.get(0).epoch());
+		assertThat(otherIds).extracting(MessageId::epoch).containsOnly(otherIds.get(0).epoch());
+		assertIdsOfTwoChannels(ids, otherIds);
+	}
+
+	@Test
+	void whenPublishedThenMessageCarriesTheRequestAndThePublishTime() {
+		Instant calledAt = Instant.now();
+		EngineMessage published = nodeA()
+			.publish(new PublishRequest(this.channel, "$run", bytes("{\"status\":\"running\"}"), "run-1",
+					MessageKind.RUN, true))
+			.block(TIMEOUT);
+		assertThat(published.channel()).isEqualTo(this.channel);
+		assertThat(published.topic()).isEqualTo("$run");
+		assertThat(data(published)).isEqualTo("{\"status\":\"running\"}");
+		assertThat(published.runId()).isEqualTo("run-1");
+		assertThat(published.kind()).isEqualTo(MessageKind.RUN);
+		assertPublishedNow(published.createdAt(), calledAt);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.all()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.assertNext((event) -> {
+				assertDelivered(event, published);
+				EngineMessage replayed = (EngineMessage) event;
+				assertThat(replayed.id()).isEqualTo(published.id());
+				assertThat(replayed.envelope()).isEqualTo(published.envelope());
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenManyThreadsPublishThenEverySubscriberSeesEachMessageOnceInIdOrder() throws Exception {
+		int publishers = concurrentPublishers();
+		int perPublisher = messagesPerConcurrentPublisher();
+		int total = publishers * perPublisher;
+		useNodes(100, TTL, 1 << 16);
+		List<E> subscriberNodes = List.of(nodeA(), nodeA(), nodeB());
+		List<List<EngineMessage>> received = new ArrayList<>();
+		CountDownLatch allReceived = new CountDownLatch(subscriberNodes.size());
+		for (E node : subscriberNodes) {
+			List<EngineMessage> messages = Collections.synchronizedList(new ArrayList<>(total));
+			received.add(messages);
+			subscribeLive(node, Replay.none(), (message) -> {
+				messages.add(message);
+				if (messages.size() == total) {
+					allReceived.countDown();
+				}
+			});
+		}
+		Set<MessageId> published = Collections.synchronizedSet(new HashSet<>());
+		ExecutorService executor = Executors.newFixedThreadPool(publishers);
+		try {
+			CyclicBarrier start = new CyclicBarrier(publishers);
+			List<Future<?>> results = new ArrayList<>();
+			for (int p = 0; p < publishers; p++) {
+				int publisher = p;
+				E node = (p % 2 == 0) ? nodeA() : nodeB();
+				results.add(executor.submit(() -> {
+					start.await();
+					for (int s = 0; s < perPublisher; s++) {
+						published.add(publish(node, "ticks", publisher * 1_000_000 + s, s % 2 == 0).id());
+					}
+					return null;
+				}));
+			}
+			for (Future<?> result : results) {
+				result.get(20, TimeUnit.SECONDS);
+			}
+			assertThat(allReceived.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(published).hasSize(total);
+		for (List<EngineMessage> messages : received) {
+			List<MessageId> ids = messages.stream().map(EngineMessage::id).toList();
+			assertThat(ids).hasSize(total).doesNotHaveDuplicates();
+			assertThat(new HashSet<>(ids)).isEqualTo(published);
+			assertStrictlyIncreasing(ids);
+			int[] next = new int[publishers];
+			for (EngineMessage message : messages) {
+				int value = Integer.parseInt(data(message));
+				assertThat(value % 1_000_000).isEqualTo(next[value / 1_000_000]++);
+			}
+		}
+		for (int i = 1; i < subscriberNodes.size(); i++) {
+			if (subscriberNodes.get(i) == subscriberNodes.get(0)) {
+				assertThat(received.get(i)).as("subscribers of one node share the messages")
+					.usingElementComparator((a, b) -> (a == b) ? 0 : 1)
+					.isEqualTo(received.get(0));
+			}
+			else {
+				assertThat(received.get(i)).extracting(EngineMessage::toString)
+					.isEqualTo(received.get(0).stream().map(EngineMessage::toString).toList());
+			}
+		}
+	}
+
+	@Test
+	void whenFirstConnectThenRetainedHistoryIsReplayedOldestFirstThenLive() {
+		EngineMessage first = publish(nodeA(), "status", 1, true);
+		EngineMessage second = publish(nodeA(), "status", 2, true);
+		publish(nodeA(), "tokens", 3, false);
+		EngineMessage fourth = publish(nodeA(), "status", 4, true);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.all()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.assertNext((event) -> assertDelivered(event, first))
+			.assertNext((event) -> assertDelivered(event, second))
+			.assertNext((event) -> assertDelivered(event, fourth))
+			.then(() -> publish(nodeA(), "tokens", 5, false))
+			.assertNext((event) -> assertThat(data(event)).isEqualTo("5"))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenSubscribingWhilePublishingThenHistoryAndLiveJoinWithoutGapOrDuplicate() throws Exception {
+		int total = messagesWhileSubscribersJoin();
+		int subscribers = 5;
+		useNodes(total, TTL, 1 << 16);
+		List<MessageId> published = new CopyOnWriteArrayList<>();
+		List<List<MessageId>> received = new ArrayList<>();
+		CountDownLatch allReceived = new CountDownLatch(subscribers);
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> publishing = executor.submit(() -> {
+				for (int i = 0; i < total; i++) {
+					published.add(publish(nodeA(), "status", i, true).id());
+				}
+			});
+			for (int i = 0; i < subscribers; i++) {
+				int threshold = i * total / (subscribers + 1);
+				while (published.size() < threshold && !publishing.isDone()) {
+					LockSupport.parkNanos(100_000);
+				}
+				List<MessageId> ids = Collections.synchronizedList(new ArrayList<>(total));
+				received.add(ids);
+				E node = (i % 2 == 0) ? nodeB() : nodeA();
+				keep(node.subscribe(this.channel, Replay.all()).ofType(EngineMessage.class).subscribe((message) -> {
+					ids.add(message.id());
+					if (ids.size() == total) {
+						allReceived.countDown();
+					}
+				}));
+			}
+			publishing.get(20, TimeUnit.SECONDS);
+			assertThat(allReceived.await(10, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		for (List<MessageId> ids : received) {
+			assertThat(ids).isEqualTo(published);
+		}
+	}
+
+	@Test
+	void whenReplayNoneThenOnlyLiveMessages() {
+		publish(nodeA(), "status", 1, true);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.none()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.then(() -> publish(nodeA(), "status", 2, true))
+			.assertNext((event) -> assertThat(data(event)).isEqualTo("2"))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenResumingAfterAnIdThenExactlyTheMissedMessagesAreReplayedAndRecovered() {
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(nodeA(), "status", i, true));
+		}
+		AtomicReference<EngineEvent> live = new AtomicReference<>();
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(messages.get(1).id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.assertNext((event) -> assertDelivered(event, messages.get(2)))
+			.assertNext((event) -> assertDelivered(event, messages.get(3)))
+			.assertNext((event) -> assertDelivered(event, messages.get(4)))
+			.then(() -> publish(nodeA(), "status", 6, true))
+			.assertNext((event) -> {
+				assertThat(data(event)).isEqualTo("6");
+				live.set(event);
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(messages.get(4).id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.assertNext((event) -> assertThat(event).hasToString(live.get().toString()))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenResumingAfterTheLastIdThenNothingIsReplayedAndRecovered() {
+		EngineMessage last = publish(nodeA(), "status", 1, true);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(last.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenMissedMessagesWereEvictedBySizeThenNotRecovered() {
+		useNodes(3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(nodeA(), "status", i, true));
+		}
+		for (int lastSeen : List.of(0, 1)) {
+			StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(messages.get(lastSeen).id().toString())))
+				.expectNext(new EngineEvent.Subscribed(lastSeen == 1))
+				.assertNext((event) -> assertDelivered(event, messages.get(2)))
+				.assertNext((event) -> assertDelivered(event, messages.get(3)))
+				.assertNext((event) -> assertDelivered(event, messages.get(4)))
+				.thenCancel()
+				.verify(TIMEOUT);
+		}
+	}
+
+	@Test
+	void whenMissedMessagesExpiredThenNotRecovered() throws Exception {
+		Duration ttl = expiringTtl();
+		useNodes(100, ttl, 1024);
+		EngineMessage first = publish(nodeA(), "status", 1, true);
+		EngineMessage second = publish(nodeA(), "status", 2, true);
+		elapse(ttl.multipliedBy(2).dividedBy(3));
+		// keeps the channel alive while the first two age out
+		EngineMessage fresh = publish(nodeA(), "status", 3, true);
+		elapse(ttl.multipliedBy(2).dividedBy(3));
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(first.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.assertNext((event) -> assertDelivered(event, fresh))
+			.thenCancel()
+			.verify(TIMEOUT);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(second.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.assertNext((event) -> assertDelivered(event, fresh))
+			.thenCancel()
+			.verify(TIMEOUT);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.all()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.assertNext((event) -> assertDelivered(event, fresh))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenWholeHistoryExpiredThenResumeIsNotRecovered() throws Exception {
+		Duration ttl = expiringTtl().dividedBy(5);
+		useNodes(100, ttl, 1024);
+		EngineMessage first = publish(nodeA(), "status", 1, true);
+		publish(nodeA(), "status", 2, true);
+		elapse(ttl.multipliedBy(5).dividedBy(3));
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(first.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+		EngineMessage next = publish(nodeA(), "status", 3, true);
+		assertIdAfterHistoryExpired(first.id(), next.id());
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(first.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.assertNext((event) -> assertDelivered(event, next))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenIdIsFromAnotherEpochThenNotRecoveredAndTheHistoryIsReplayed() {
+		EngineMessage message = publish(nodeA(), "status", 1, true);
+		String otherEpoch = new MessageId(1, message.id().epoch() + "0").toString();
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(otherEpoch)))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.assertNext((event) -> assertDelivered(event, message))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenIdIsMalformedThenNotRecovered() {
+		EngineMessage message = publish(nodeA(), "status", 1, true);
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after("not an id")))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.assertNext((event) -> assertDelivered(event, message))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenIdIsAheadOfTheEngineThenNotRecovered() {
+		EngineMessage message = publish(nodeA(), "status", 1, true);
+		String ahead = new MessageId(message.id().offset() + 100, message.id().epoch()).toString();
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(ahead)))
+			.expectNext(new EngineEvent.Subscribed(false))
+			.then(() -> publish(nodeA(), "status", 2, true))
+			.assertNext((event) -> assertThat(data(event)).isEqualTo("2"))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenMessagesAreNotRetainedThenTheyAreNeverReplayedAndDoNotSpoilRecovery() {
+		List<EngineMessage> live = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), live::add);
+		EngineMessage a = publish(nodeA(), "status", 1, true);
+		EngineMessage b = publish(nodeA(), "tokens", 2, false);
+		EngineMessage c = publish(nodeA(), "status", 3, true);
+		EngineMessage d = publish(nodeA(), "tokens", 4, false);
+		assertEventually(() -> {
+			assertThat(live).hasSize(4);
+			assertDelivered(live.get(0), a);
+			assertDelivered(live.get(1), b);
+			assertDelivered(live.get(2), c);
+			assertDelivered(live.get(3), d);
+		});
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.all()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.assertNext((event) -> assertDelivered(event, a))
+			.assertNext((event) -> assertDelivered(event, c))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+		for (EngineMessage after : List.of(a, b)) {
+			StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(after.id().toString())))
+				.expectNext(new EngineEvent.Subscribed(true))
+				.assertNext((event) -> assertDelivered(event, c))
+				.thenCancel()
+				.verify(TIMEOUT);
+		}
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(d.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenResumingAChannelThatOnlyHadLiveMessagesThenRecovered() {
+		CountDownLatch subscribed = new CountDownLatch(1);
+		Disposable subscription = nodeB().subscribe(this.channel, Replay.none())
+			.subscribe((event) -> subscribed.countDown());
+		awaitQuietly(subscribed);
+		EngineMessage last = publish(nodeA(), "tokens", 1, false);
+		subscription.dispose();
+		assertEventually(() -> assertThat(channelCount(nodeB())).isZero());
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(last.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenSubscriberRequestsNothingThenItIsEndedAsSlowWithoutBlockingThePublisherOrOthers() {
+		useNodes(0, TTL, 8);
+		List<EngineMessage> fast = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), fast::add);
+		AtomicInteger slowReceived = new AtomicInteger();
+		// one request for the Subscribed event: after it, the subscription is live
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.none()), 1)
+			.expectNext(new EngineEvent.Subscribed(null))
+			.then(() -> publishInBackground(1000))
+			.thenRequest(Long.MAX_VALUE)
+			.thenConsumeWhile((event) -> slowReceived.incrementAndGet() > 0)
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(SlowSubscriberException.class)
+				.hasMessage("Subscriber of '" + this.channel + "' fell more than 8 messages behind"))
+			.verify(TIMEOUT);
+		assertThat(slowReceived.get()).isEqualTo(8);
+		assertEventually(() -> assertThat(fast).hasSize(1000));
+		assertStrictlyIncreasing(fast.stream().map(EngineMessage::id).toList());
+	}
+
+	@Test
+	void whenSubscriberRequestsSlowlyThenItIsEndedAsSlowWithoutBlockingThePublisherOrOthers() throws Exception {
+		useNodes(0, TTL, 8);
+		List<EngineMessage> fast = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), fast::add);
+		AtomicReference<Throwable> error = new AtomicReference<>();
+		AtomicInteger slowReceived = new AtomicInteger();
+		CountDownLatch subscribed = new CountDownLatch(1);
+		CountDownLatch ended = new CountDownLatch(1);
+		BaseSubscriber<EngineEvent> slow = new BaseSubscriber<>() {
+
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				request(1);
+			}
+
+			@Override
+			protected void hookOnNext(EngineEvent event) {
+				slowReceived.incrementAndGet();
+				subscribed.countDown();
+				Schedulers.parallel().schedule(() -> request(1), 20, TimeUnit.MILLISECONDS);
+			}
+
+			@Override
+			protected void hookOnError(Throwable ex) {
+				error.set(ex);
+				ended.countDown();
+			}
+
+		};
+		nodeB().subscribe(this.channel, Replay.none()).subscribe(slow);
+		awaitQuietly(subscribed);
+		publishInBackground(200);
+		assertThat(ended.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(error.get()).isInstanceOf(SlowSubscriberException.class);
+		assertThat(slowReceived.get()).isLessThan(200);
+		assertEventually(() -> assertThat(fast).hasSize(200));
+	}
+
+	@Test
+	void whenSubscriberPublishesFromOnNextThenEverySubscriberStillSeesIdOrder() {
+		subscribeLive(nodeB(), Replay.none(), (message) -> {
+			if ("1".equals(data(message))) {
+				nodeA().publish(request(this.channel, "status", 2, true)).subscribe();
+			}
+		});
+		List<EngineMessage> later = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), later::add);
+		publish(nodeA(), "status", 1, true);
+		assertEventually(
+				() -> assertThat(later).extracting(RealtimeEngineContractTests::data).containsExactly("1", "2"));
+		assertStrictlyIncreasing(later.stream().map(EngineMessage::id).toList());
+	}
+
+	@Test
+	void whenSubscribingFromOnNextThenHistoryAndLiveJoinWithoutDuplicate() {
+		List<EngineMessage> joined = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), (message) -> {
+			if ("1".equals(data(message))) {
+				nodeA().publish(request(this.channel, "status", 2, true)).subscribe();
+				keep(nodeB().subscribe(this.channel, Replay.all()).ofType(EngineMessage.class).subscribe(joined::add));
+			}
+		});
+		publish(nodeA(), "status", 1, true);
+		assertEventually(
+				() -> assertThat(joined).extracting(RealtimeEngineContractTests::data).containsExactly("1", "2"));
+	}
+
+	@Test
+	void whenDestroyedThenSubscribersComplete() {
+		publish(nodeA(), "status", 1, true);
+		Flux<EngineEvent> first = nodeB().subscribe(this.channel, Replay.none());
+		Flux<EngineEvent> second = nodeB().subscribe(this.channel + ":2", Replay.all());
+		StepVerifier.create(Flux.merge(first, second))
+			.expectNext(new EngineEvent.Subscribed(null), new EngineEvent.Subscribed(null))
+			.then(() -> destroy(nodeB()))
+			.expectComplete()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenReadingHistoryWithoutReplayThenItIsNone() {
+		publish(nodeA(), "status", 1, true);
+		assertThat(history(nodeB(), Replay.none())).isEqualTo(History.none());
+	}
+
+	@Test
+	void whenReadingAllHistoryThenTheRetainedMessagesComeOldestFirst() {
+		EngineMessage a = publish(nodeA(), "status", 1, true);
+		publish(nodeA(), "tokens", 2, false);
+		EngineMessage c = publish(nodeA(), "status", 3, true);
+		publish(nodeA(), "tokens", 4, false);
+		History history = history(nodeB(), Replay.all());
+		assertThat(history.recovered()).isNull();
+		assertHistory(history.messages(), a, c);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdThenExactlyTheLaterRetainedMessagesComeAndItIsRecovered() {
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(nodeA(), "status", i, i != 4));
+		}
+		History history = history(nodeB(), Replay.after(messages.get(1).id().toString()));
+		assertThat(history.recovered()).isTrue();
+		assertHistory(history.messages(), messages.get(2), messages.get(4));
+		History last = history(nodeB(), Replay.after(messages.get(4).id().toString()));
+		assertThat(last.recovered()).isTrue();
+		assertThat(last.messages()).isEmpty();
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnEvictedIdThenItIsNotRecovered() {
+		useNodes(3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 5; i++) {
+			messages.add(publish(nodeA(), "status", i, true));
+		}
+		EngineMessage[] retained = messages.subList(2, 5).toArray(EngineMessage[]::new);
+		History evicted = history(nodeB(), Replay.after(messages.get(0).id().toString()));
+		assertThat(evicted.recovered()).isFalse();
+		assertHistory(evicted.messages(), retained);
+		History kept = history(nodeB(), Replay.after(messages.get(1).id().toString()));
+		assertThat(kept.recovered()).isTrue();
+		assertHistory(kept.messages(), retained);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnExpiredIdThenItIsNotRecovered() throws Exception {
+		Duration ttl = expiringTtl();
+		useNodes(100, ttl, 1024);
+		EngineMessage first = publish(nodeA(), "status", 1, true);
+		publish(nodeA(), "status", 2, true);
+		elapse(ttl.multipliedBy(2).dividedBy(3));
+		EngineMessage fresh = publish(nodeA(), "status", 3, true);
+		elapse(ttl.multipliedBy(2).dividedBy(3));
+		History history = history(nodeB(), Replay.after(first.id().toString()));
+		assertThat(history.recovered()).isFalse();
+		assertHistory(history.messages(), fresh);
+	}
+
+	@Test
+	void whenReadingHistoryAfterAnIdOfAnotherEpochThenItIsNotRecoveredAndHoldsTheWholeHistory() {
+		EngineMessage first = publish(nodeA(), "status", 1, true);
+		EngineMessage second = publish(nodeA(), "status", 2, true);
+		String otherEpoch = new MessageId(first.id().offset(), first.id().epoch() + "0").toString();
+		History history = history(nodeB(), Replay.after(otherEpoch));
+		assertThat(history.recovered()).isFalse();
+		assertHistory(history.messages(), first, second);
+	}
+
+	@Test
+	void whenReadingHistoryThenItHoldsWhatASubscriptionReplays() {
+		useNodes(3, TTL, 1024);
+		List<EngineMessage> messages = new ArrayList<>();
+		for (int i = 1; i <= 6; i++) {
+			messages.add(publish(nodeA(), "status", i, i != 5));
+		}
+		String otherEpoch = new MessageId(1, messages.get(0).id().epoch() + "0").toString();
+		for (Replay replay : List.of(Replay.none(), Replay.all(), Replay.after(messages.get(0).id().toString()),
+				Replay.after(messages.get(3).id().toString()), Replay.after(otherEpoch), Replay.after("not an id"))) {
+			History history = history(nodeB(), replay);
+			StepVerifier.Step<EngineEvent> replayed = StepVerifier.create(nodeB().subscribe(this.channel, replay))
+				.expectNext(new EngineEvent.Subscribed(history.recovered()));
+			for (EngineMessage message : history.messages()) {
+				replayed = replayed.assertNext((event) -> assertDelivered(event, message));
+			}
+			replayed.expectNoEvent(Duration.ofMillis(20)).thenCancel().verify(TIMEOUT);
+		}
+	}
+
+	@Test
+	void whenReadingHistoryOfAChannelWithoutStateThenItIsEmpty() {
+		String unknown = this.channel + ":unknown";
+		EngineMessage message = publish(nodeA(), "status", 1, true);
+		assertThat(history(nodeB(), unknown, Replay.all())).isEqualTo(new History(null, List.of()));
+		assertThat(history(nodeB(), unknown, Replay.after(message.id().toString())))
+			.isEqualTo(new History(recoversAChannelWithoutState(), List.of()));
+	}
+
+	@Test
+	void whenHistoryIsOffThenRetainedMessagesAreNeitherKeptNorReplayed() {
+		useNodes(0, TTL, 1024);
+		EngineMessage message = publish(nodeA(), "status", 1, true);
+		assertThat(history(nodeB(), Replay.all()).messages()).isEmpty();
+		StepVerifier.create(nodeB().subscribe(this.channel, Replay.after(message.id().toString())))
+			.expectNext(new EngineEvent.Subscribed(true))
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
+	void whenChannelOrReplayIsMissingThenSubscribeAndHistoryRejectTheCall() {
+		assertThatIllegalArgumentException().isThrownBy(() -> nodeB().subscribe("", Replay.all()))
+			.withMessage("'channel' must not be empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> nodeB().subscribe(this.channel, nullReplay()))
+			.withMessage("'replay' must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> nodeB().history("", Replay.all()))
+			.withMessage("'channel' must not be empty");
+		assertThatIllegalArgumentException().isThrownBy(() -> nodeB().history(this.channel, nullReplay()))
+			.withMessage("'replay' must not be null");
+	}
+
+	@Test
+	void whenEngineCanPublishThenItIsUp() {
+		EngineHealth health = nodeB().health().block(TIMEOUT);
+		assertThat(health.up()).isTrue();
+		assertThat(health.type()).isEqualTo(engineType());
+		assertThat(health.problem()).isNull();
+		assertThat(health.details()).containsKey("channels");
+	}
+
+	/**
+	 * Create the nodes of the next steps of a test, replacing those it used so far.
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param subscriberBuffer how many messages a subscriber may fall behind
+	 */
+	protected final void useNodes(int historySize, Duration historyTtl, int subscriberBuffer) {
+		E first = engine(historySize, historyTtl, subscriberBuffer);
+		this.nodeA = first;
+		this.nodeB = track(createOtherNode(first, historySize, historyTtl, subscriberBuffer));
+	}
+
+	/**
+	 * Create an engine that is destroyed after the test.
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param subscriberBuffer how many messages a subscriber may fall behind
+	 * @return the engine
+	 */
+	protected final E engine(int historySize, Duration historyTtl, int subscriberBuffer) {
+		return track(createEngine(historySize, historyTtl, subscriberBuffer));
+	}
+
+	private E track(E engine) {
+		this.engines.add(engine);
+		return engine;
+	}
+
+	/**
+	 * Return the node that publishes.
+	 * @return the node
+	 */
+	protected final E nodeA() {
+		E node = this.nodeA;
+		assertThat(node).isNotNull();
+		return node;
+	}
+
+	/**
+	 * Return the node that subscribes and reads history: another node on engines for many
+	 * nodes.
+	 * @return the node
+	 */
+	protected final E nodeB() {
+		E node = this.nodeB;
+		assertThat(node).isNotNull();
+		return node;
+	}
+
+	/**
+	 * Return the channel of the test, named after it.
+	 * @return the channel name
+	 */
+	protected final String channel() {
+		return this.channel;
+	}
+
+	/**
+	 * Dispose of a subscription after the test.
+	 * @param subscription the subscription
+	 */
+	protected final void keep(Disposable subscription) {
+		this.subscriptions.add(subscription);
+	}
+
+	/**
+	 * Subscribe until the end of the test and wait until the subscription is live.
+	 * @param node the node
+	 * @param replay the replay
+	 * @param messages what receives the messages
+	 */
+	protected final void subscribeLive(E node, Replay replay, Consumer<EngineMessage> messages) {
+		CountDownLatch subscribed = new CountDownLatch(1);
+		keep(node.subscribe(this.channel, replay)
+			.doOnNext((event) -> subscribed.countDown())
+			.ofType(EngineMessage.class)
+			.subscribe(messages));
+		awaitQuietly(subscribed);
+	}
+
+	/**
+	 * Publish on the test's channel and wait for the message.
+	 * @param node the node to publish on
+	 * @param topic the topic
+	 * @param value the payload, a number
+	 * @param retain whether the message enters history
+	 * @return the message
+	 */
+	protected final EngineMessage publish(E node, String topic, int value, boolean retain) {
+		return publish(node, request(this.channel, topic, value, retain));
+	}
+
+	/**
+	 * Publish and wait for the message.
+	 * @param node the node to publish on
+	 * @param request the request
+	 * @return the message
+	 */
+	protected static EngineMessage publish(RealtimeEngine node, PublishRequest request) {
+		EngineMessage message = node.publish(request).block(TIMEOUT);
+		assertThat(message).isNotNull();
+		return message;
+	}
+
+	/**
+	 * Read the history of the test's channel.
+	 * @param node the node to read on
+	 * @param replay what to read
+	 * @return the history
+	 */
+	protected final History history(E node, Replay replay) {
+		return history(node, this.channel, replay);
+	}
+
+	/**
+	 * Read the history of a channel.
+	 * @param node the node to read on
+	 * @param channel the channel
+	 * @param replay what to read
+	 * @return the history
+	 */
+	protected static History history(RealtimeEngine node, String channel, Replay replay) {
+		History history = node.history(channel, replay).block(TIMEOUT);
+		assertThat(history).isNotNull();
+		return history;
+	}
+
+	/**
+	 * Create a request with a number as payload.
+	 * @param channel the channel
+	 * @param topic the topic
+	 * @param value the payload
+	 * @param retain whether the message enters history
+	 * @return the request
+	 */
+	protected static PublishRequest request(String channel, String topic, int value, boolean retain) {
+		return new PublishRequest(channel, topic, bytes(Integer.toString(value)), null, MessageKind.DATA, retain);
+	}
+
+	/**
+	 * Return the payload of a message event.
+	 * @param event the event
+	 * @return the payload as text
+	 */
+	protected static String data(EngineEvent event) {
+		assertThat(event).isInstanceOf(EngineMessage.class);
+		return new String(((EngineMessage) event).data(), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Check that offsets strictly increase.
+	 * @param ids the ids
+	 */
+	protected static void assertStrictlyIncreasing(List<MessageId> ids) {
+		for (int i = 1; i < ids.size(); i++) {
+			assertThat(ids.get(i).offset()).isGreaterThan(ids.get(i - 1).offset());
+		}
+	}
+
+	/**
+	 * Wait for a latch, for at most {@link #TIMEOUT}.
+	 * @param latch the latch
+	 */
+	protected static void awaitQuietly(CountDownLatch latch) {
+		try {
+			assertThat(latch.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new AssertionError(ex);
+		}
+	}
+
+	private void assertHistory(List<EngineMessage> messages, EngineMessage... expected) {
+		assertThat(messages).hasSize(expected.length);
+		for (int i = 0; i < expected.length; i++) {
+			assertDelivered(messages.get(i), expected[i]);
+		}
+	}
+
+	private void publishInBackground(int count) {
+		ExecutorService executor = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> publishing = executor.submit(() -> {
+				for (int i = 0; i < count; i++) {
+					publish(nodeA(), "status", i, false);
+				}
+			});
+			publishing.get(2, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new AssertionError("The publisher was blocked", ex);
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	@SuppressWarnings("NullAway")
+	private static Replay nullReplay() {
+		return null;
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+}
