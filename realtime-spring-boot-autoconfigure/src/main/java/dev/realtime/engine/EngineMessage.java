@@ -95,14 +95,8 @@ public final class EngineMessage implements EngineEvent {
 		return result;
 	}
 
-	/**
-	 * Append a string as a JSON string literal, for the few frames that transports write
-	 * by hand around the shared envelope.
-	 * @param out where to append
-	 * @param value the string
-	 * @return {@code out}
-	 */
-	public static StringBuilder appendJsonString(StringBuilder out, String value) {
+	// the envelope is built once per message and node, on the publish path: by hand
+	private static StringBuilder appendJsonString(StringBuilder out, String value) {
 		out.append('"');
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
