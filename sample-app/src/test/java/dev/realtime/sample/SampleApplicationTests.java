@@ -55,6 +55,8 @@ class SampleApplicationTests {
 			.jsonPath("$.components.realtime.status")
 			.isEqualTo("UP")
 			.jsonPath("$.components.realtime.details")
+			.doesNotExist()
+			.jsonPath("$.components.redis")
 			.doesNotExist();
 		this.client.get()
 			.uri("/actuator/health")
