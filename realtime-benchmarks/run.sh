@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them: ./realtime-benchmarks/run.sh [--smoke] [--jmh [JMH options]] [runner options]
 # Runner options: --systems starter,baseline,nchan --scenarios s1,s1ws,s2,s2h,s3,s4,s4ws,s5
-#                 --rounds 2 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md
+#                 --rounds 2 | --repeat 3 --jvm warm|fresh|both --warmup-seconds 5
+#                 --history on|off|both --token header|query|both
+#                 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md
 #                 --fixed-rate 8000 [--ws] [--shape s2]
 set -euo pipefail
 cd "$(dirname "$0")/.."

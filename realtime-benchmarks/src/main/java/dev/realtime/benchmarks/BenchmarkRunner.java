@@ -7,10 +7,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
 
 import dev.realtime.benchmarks.Scenarios.Idle;
 import dev.realtime.benchmarks.Scenarios.Knee;
@@ -18,6 +23,7 @@ import dev.realtime.benchmarks.Scenarios.Settings;
 import dev.realtime.benchmarks.Scenarios.Shape;
 import dev.realtime.benchmarks.Scenarios.Step;
 import dev.realtime.benchmarks.SystemUnderTest.Kind;
+import dev.realtime.benchmarks.SystemUnderTest.Launcher;
 import dev.realtime.benchmarks.baseline.BaselineServer;
 import dev.realtime.benchmarks.floor.FloorServer;
 import dev.realtime.benchmarks.starter.StarterServer;
@@ -27,8 +33,11 @@ import org.jspecify.annotations.Nullable;
  * Runs the scenarios against the starter, the hand-written baseline and Nchan, each its
  * own process on 127.0.0.1, alternating between them, and prints the figures and ratios
  * as Markdown; {@code --rounds 2} (the default) measures every knee twice, going through
- * all the systems each round. {@code --smoke} runs every scenario for a moment at a tiny
- * size and exits non-zero when one fails.
+ * all the systems each round, and {@code --repeat 3} three times with the median as the
+ * figure. {@code --jvm fresh} searches knees on a server started for each step,
+ * {@code --history} and {@code --token} choose the starter's topic and how its SSE
+ * subscriptions send their token. {@code --smoke} runs every scenario for a moment at a
+ * tiny size and exits non-zero when one fails.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -47,21 +56,47 @@ public final class BenchmarkRunner {
 
 	private final int rounds;
 
+	private final boolean median;
+
+	private final Variants variants;
+
 	private final PrintStream out;
+
+	private final Launcher launcher;
 
 	private final Map<String, String> rows = new LinkedHashMap<>();
 
-	BenchmarkRunner(Settings settings, int rounds, PrintStream out) {
+	private final List<String> records = new ArrayList<>();
+
+	/** Knees already measured, by system and what of the variant applies to it. */
+	private final Map<String, List<Knee>> measured = new LinkedHashMap<>();
+
+	/**
+	 * Create a runner.
+	 * @param settings sizes and durations
+	 * @param rounds how many times each knee is searched
+	 * @param median whether a figure is the median round (else the best)
+	 * @param variants the JVM modes, topics and token placements to measure
+	 * @param out where progress goes
+	 * @param launcher starts a system for a run of its own (S4, the fresh JVM mode)
+	 */
+	BenchmarkRunner(Settings settings, int rounds, boolean median, Variants variants, PrintStream out,
+			Launcher launcher) {
 		this.settings = settings;
 		this.rounds = rounds;
+		this.median = median;
+		this.variants = variants;
 		this.out = out;
+		this.launcher = launcher;
 	}
 
 	/**
 	 * Run the benchmarks.
 	 * @param args {@code --smoke}, {@code --systems starter,baseline,nchan},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
-	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --jfr},
+	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --rounds 2},
+	 * {@code --repeat 3}, {@code --jvm warm|fresh|both}, {@code --warmup-seconds 5},
+	 * {@code --history on|off|both}, {@code --token header|query|both}, {@code --jfr},
 	 * {@code --histogram}, {@code --out results.md}
 	 * @throws Exception when the harness fails
 	 */
@@ -80,28 +115,40 @@ public final class BenchmarkRunner {
 		if (options.containsKey("start-rate")) {
 			settings = settings.startingAt(Double.parseDouble(options.get("start-rate")));
 		}
+		if (options.containsKey("warmup-seconds")) {
+			settings = settings.withFreshWarmup(Duration.ofSeconds(Long.parseLong(options.get("warmup-seconds"))));
+		}
+		Variants variants = Variants.of(options.getOrDefault("jvm", "warm"), options.getOrDefault("history", "on"),
+				options.getOrDefault("token", "header"));
 		List<String> systems = List.of(options.getOrDefault("systems", "starter,baseline,nchan").split(","));
 		List<String> scenarios = List.of(options.getOrDefault("scenarios", String.join(",", ALL_SCENARIOS)).split(","));
 		Path directory = Files.createTempDirectory("realtime-benchmarks");
-		int rounds = smoke ? 1 : Integer.parseInt(options.getOrDefault("rounds", "2"));
-		BenchmarkRunner runner = new BenchmarkRunner(settings, rounds, System.out);
+		boolean median = options.containsKey("repeat");
+		int rounds = smoke ? 1 : Integer.parseInt(median ? options.get("repeat") : options.getOrDefault("rounds", "2"));
+		boolean jfr = options.containsKey("jfr");
 		List<SystemUnderTest> started = new ArrayList<>();
+		Set<SystemUnderTest> fresh = ConcurrentHashMap.newKeySet();
 		// stop the servers when the run is interrupted too
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> started.forEach(SystemUnderTest::close)));
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			started.forEach(SystemUnderTest::close);
+			fresh.forEach(SystemUnderTest::close);
+		}));
+		Launcher launcher = (name) -> {
+			SystemUnderTest system = start(name, directory.resolve("fresh"), jfr, List.of());
+			fresh.add(system);
+			return system;
+		};
+		BenchmarkRunner runner = new BenchmarkRunner(settings, rounds, median, variants, System.out, launcher);
 		int status;
 		try (LoadGenerator load = new LoadGenerator(Integer.parseInt(options.getOrDefault("threads", "2")), 12_000)) {
 			for (String system : systems) {
-				started.add(start(system, directory, options.containsKey("jfr"), List.of()));
+				started.add(start(system, directory, jfr, List.of()));
 			}
 			if (options.containsKey("fixed-rate")) {
 				// one S1 (or S2) measurement per system at a given rate, to compare
 				// changes
-				Scenarios fixed = new Scenarios(load, settings, System.out);
-				Shape shape = "s2".equals(options.get("shape")) ? runner.s2() : runner.s1();
-				for (SystemUnderTest system : started) {
-					fixed.fixedRate(system, shape, options.containsKey("ws"),
-							Double.parseDouble(options.get("fixed-rate")));
-				}
+				runner.fixedRate(load, started, "s2".equals(options.get("shape")), options.containsKey("ws"),
+						Double.parseDouble(options.get("fixed-rate")));
 				status = 0;
 			}
 			else if (smoke) {
@@ -121,6 +168,7 @@ public final class BenchmarkRunner {
 		}
 		finally {
 			started.forEach(SystemUnderTest::close);
+			fresh.forEach(SystemUnderTest::close);
 			System.out.println("Logs and recordings: " + directory);
 		}
 		System.exit(status);
@@ -181,11 +229,38 @@ public final class BenchmarkRunner {
 				// the load shares one token per channel among many subscribers
 				"--realtime.limits.streams-per-token=1000000", "--realtime.limits.connections-per-principal=1000000"));
 		args.addAll(extraArgs);
-		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args);
+		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args,
+				directory.resolve(name + "-" + port + "-gc.log"));
 	}
 
 	/**
-	 * Run every scenario at a tiny size.
+	 * One S1 (or S2) measurement per system at a given rate, in the first of the
+	 * variants' topics and token placements, on the running servers and, with
+	 * {@code --jvm fresh}, on a server started for it.
+	 */
+	void fixedRate(LoadGenerator load, List<SystemUnderTest> systems, boolean s2, boolean webSocket, double rate)
+			throws InterruptedException {
+		Scenarios scenarios = new Scenarios(load, this.settings, this.out);
+		Variant variant = this.variants.all(webSocket, !s2).get(0);
+		Shape shape = variant.apply(s2 ? s2() : s1(), !s2);
+		for (Jvm jvm : this.variants.jvms()) {
+			for (SystemUnderTest system : systems) {
+				if (jvm == Jvm.WARM) {
+					scenarios.fixedRate(system, shape, webSocket, rate);
+				}
+				else {
+					scenarios.fresh(this.launcher, system.name(), shape, webSocket, rate, this.settings.measure(),
+							"fixed");
+				}
+			}
+		}
+	}
+
+	/**
+	 * Run every scenario at a tiny size, and once each what the options add: a knee
+	 * search repeated twice with the median as the figure (on the topic without history,
+	 * the SSE token in the query), one on servers started for each step, and the records
+	 * of every run (CPU from {@code /proc}, allocation, GC pauses from the log).
 	 * @param load the load generator
 	 * @param systems the systems
 	 * @return what failed, empty when the harness works
@@ -196,16 +271,42 @@ public final class BenchmarkRunner {
 		List<String> failures = new ArrayList<>();
 		double rate = this.settings.startRate();
 		for (SystemUnderTest system : systems) {
+			List<Knee> rounds = new ArrayList<>();
+			for (int round = 0; round < 2; round++) {
+				rounds.add(scenarios.knee(system, s1().withHistory(false).withQueryToken(true), false));
+			}
+			Knee median = figure(rounds, true);
+			this.out.printf(Locale.ROOT, "  %s S1 sse knee, median of 2: %.0f/s%n", system.name(), rate(median));
+			rounds.forEach((knee) -> knee.steps()
+				.forEach((step) -> check(failures, system, "S1 sse knee, history off, token in query", step)));
+			Knee fresh = scenarios.freshKnee(this.launcher, system.name(), s1(), false);
+			for (Step step : fresh.steps()) {
+				check(failures, system, "S1 sse knee, fresh JVM", step);
+				checkRecords(failures, system, "S1 sse knee, fresh JVM", step);
+			}
 			for (boolean webSocket : new boolean[] { false, true }) {
-				check(failures, system, "S1 " + Scenarios.transport(webSocket),
-						scenarios.fixedRate(system, s1(), webSocket, rate));
+				if (webSocket) {
+					check(failures, system, "S1 ws", scenarios.fixedRate(system, s1(), true, rate));
+				}
 				Idle idle = scenarios.idle(system, this.settings.idle(), webSocket);
 				if (idle.connected() != idle.count()) {
 					failures.add(system.name() + " S4 " + Scenarios.transport(webSocket) + ": " + idle.connected()
 							+ " of " + idle.count() + " idle subscriptions open");
 				}
 			}
-			check(failures, system, "S2", scenarios.fixedRate(system, s2(), false, rate));
+			Step s2 = scenarios.fixedRate(system, s2(), false, rate);
+			check(failures, system, "S2", s2);
+			checkRecords(failures, system, "S2", s2);
+			if (system.cpuSeconds() <= 0) {
+				failures.add(system.name() + ": no CPU time read from /proc");
+			}
+			if (system.hasHeap()) {
+				// S4 collected garbage with System.gc(): the log must show it
+				GcLog.Pauses pauses = system.gcPauses(0, Long.MAX_VALUE);
+				if (pauses == null || pauses.count() == 0) {
+					failures.add(system.name() + ": " + ((pauses != null) ? "no pause in the GC log" : "no GC log"));
+				}
+			}
 		}
 		return failures;
 	}
@@ -217,8 +318,18 @@ public final class BenchmarkRunner {
 		}
 	}
 
+	private static void checkRecords(List<String> failures, SystemUnderTest system, String scenario, Step step) {
+		Scenarios.Records records = step.records();
+		if (records.serverCpuSeconds() < 0 || records.loadCpuSeconds() < 0) {
+			failures.add(system.name() + " " + scenario + ": negative CPU time " + records);
+		}
+		if (system.hasHeap() && (records.allocatedBytes() <= 0 || records.gc() == null)) {
+			failures.add(system.name() + " " + scenario + ": no allocation or GC records " + records);
+		}
+	}
+
 	private Shape s1() {
-		return new Shape("s1", 1, this.settings.fanOut(), false, true);
+		return new Shape("s1", 1, this.settings.fanOut(), false, true, false);
 	}
 
 	/**
@@ -226,21 +337,24 @@ public final class BenchmarkRunner {
 	 * history, as token streams are declared.
 	 */
 	private Shape s2() {
-		return new Shape("s2", this.settings.channels(), 1, true, false);
+		return new Shape("s2", this.settings.channels(), 1, true, false, false);
 	}
 
 	/**
 	 * S2 with every message kept in the starter's channel history: what history costs.
 	 */
 	private Shape s2WithHistory() {
-		return new Shape("s2h", this.settings.channels(), 1, true, true);
+		return new Shape("s2h", this.settings.channels(), 1, true, true, false);
 	}
 
 	/**
 	 * Run the scenarios, alternating between the systems. The knees and the latency at
 	 * half the knee are measured in {@link #rounds} rounds that go through every system
-	 * in turn; each figure is the best round of its system, and the row shows every
-	 * round, so that a round that the machine slowed shows as such.
+	 * in turn; each figure is the best round of its system (with {@code --repeat}, the
+	 * median round), and the row shows every round, so that a round that the machine
+	 * slowed shows as such. The knees are measured in every variant (warmed or fresh JVM,
+	 * the starter's topic with or without history, its SSE token in the header or the
+	 * query) the options ask for; S3 and S5 in the first.
 	 * @param load the load generator
 	 * @param all the systems
 	 * @param scenarios the scenarios to run
@@ -259,24 +373,34 @@ public final class BenchmarkRunner {
 			switch (scenario) {
 				case "s1", "s1ws" -> {
 					boolean webSocket = scenario.equals("s1ws");
-					Map<String, List<Knee>> knees = knees(systems, (system) -> runs.knee(system, s1(), webSocket));
-					if (!webSocket) {
-						knees.forEach((name, rounds) -> s1.put(name, best(rounds)));
+					List<Variant> variants = this.variants.all(webSocket, true);
+					for (Variant variant : variants) {
+						String figure = "S1 knee " + Scenarios.transport(webSocket)
+								+ this.variants.label(variant, webSocket, true);
+						Map<String, Knee> knees = kneeRows(figure, systems,
+								knees(runs, systems, scenario, variant, variant.apply(s1(), true), webSocket));
+						if (!webSocket && variant.equals(variants.get(0))) {
+							s1.putAll(knees);
+						}
+						ratios(figure, knees);
 					}
-					ratios("S1 knee " + Scenarios.transport(webSocket),
-							kneeRows("S1 knee " + Scenarios.transport(webSocket), systems, knees));
 				}
 				case "s2" -> {
-					Map<String, List<Knee>> knees = knees(systems, (system) -> runs.knee(system, s2(), false));
-					ratios("S2 knee sse", kneeRows("S2 knee sse", systems, knees));
+					for (Variant variant : this.variants.all(false, false)) {
+						String figure = "S2 knee sse" + this.variants.label(variant, false, false);
+						ratios(figure, kneeRows(figure, systems,
+								knees(runs, systems, scenario, variant, variant.apply(s2(), false), false)));
+					}
 				}
 				case "s2h" -> {
 					List<SystemUnderTest> starters = systems.stream()
 						.filter((system) -> system.name().equals("starter"))
 						.toList();
-					Map<String, List<Knee>> knees = knees(starters,
-							(system) -> runs.knee(system, s2WithHistory(), false));
-					kneeRows("S2 knee sse, topic with history", starters, knees);
+					for (Variant variant : this.variants.all(false, false)) {
+						kneeRows("S2 knee sse, topic with history" + this.variants.label(variant, false, false),
+								starters,
+								knees(runs, starters, scenario, variant, variant.apply(s2WithHistory(), false), false));
+					}
 				}
 				case "s3" -> halfKnee(runs, systems, s1);
 				case "s4", "s4ws" -> {
@@ -308,33 +432,84 @@ public final class BenchmarkRunner {
 		report.append("| figure | system | rate or state | p50 ms | p99 ms | p99.9 ms |\n");
 		report.append("|---|---|---|---|---|---|\n");
 		this.rows.values().forEach((row) -> report.append("| ").append(row).append('\n'));
+		if (!this.records.isEmpty()) {
+			report.append("\nPer run: the figure's run of every round (for a knee its confirming run, or its best step"
+					+ " when unconfirmed); CPU per delivery of the server's processes and of the load generator,"
+					+ " heap allocated per delivery, stop-the-world pauses that ended during the run.\n\n");
+			report.append("| figure | system | round | rate | server µs/delivery | load µs/delivery"
+					+ " | alloc B/delivery | GC pauses | GC p50 ms | GC p99 ms | GC max ms |\n");
+			report.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+			this.records.forEach((row) -> report.append("| ").append(row).append(" |\n"));
+		}
 		return report.toString();
 	}
 
-	private Map<String, List<Knee>> knees(List<SystemUnderTest> systems, KneeSearch search)
-			throws InterruptedException {
+	/**
+	 * Search the knees of the systems, {@link #rounds} times in turn. A system the
+	 * variant does not change (only the starter has topics and tokens) keeps the knees
+	 * measured for an earlier variant with the same JVM mode.
+	 */
+	private Map<String, List<Knee>> knees(Scenarios runs, List<SystemUnderTest> systems, String scenario,
+			Variant variant, Shape shape, boolean webSocket) throws InterruptedException {
 		Map<String, List<Knee>> knees = new LinkedHashMap<>();
-		for (int round = 1; round <= this.rounds; round++) {
+		List<SystemUnderTest> toMeasure = new ArrayList<>();
+		for (SystemUnderTest system : systems) {
+			List<Knee> known = this.measured.get(key(system, scenario, variant));
+			if (known != null) {
+				knees.put(system.name(), known);
+			}
+			else {
+				toMeasure.add(system);
+			}
+		}
+		for (int round = 1; round <= this.rounds && !toMeasure.isEmpty(); round++) {
 			if (this.rounds > 1) {
-				this.out.println("  round " + round + " of " + this.rounds);
+				this.out.println("  round " + round + " of " + this.rounds + variant);
 			}
-			for (SystemUnderTest system : systems) {
-				knees.computeIfAbsent(system.name(), (name) -> new ArrayList<>()).add(search.knee(system));
+			for (SystemUnderTest system : toMeasure) {
+				Knee knee = (variant.jvm() == Jvm.WARM) ? runs.knee(system, shape, webSocket)
+						: runs.freshKnee(this.launcher, system.name(), shape, webSocket);
+				knees.computeIfAbsent(system.name(), (name) -> new ArrayList<>()).add(knee);
 			}
+		}
+		for (SystemUnderTest system : toMeasure) {
+			this.measured.put(key(system, scenario, variant), knees.get(system.name()));
 		}
 		return knees;
 	}
 
-	private Map<String, Double> kneeRows(String figure, List<SystemUnderTest> systems, Map<String, List<Knee>> knees) {
-		Map<String, Double> best = new LinkedHashMap<>();
-		for (SystemUnderTest system : systems) {
-			List<Knee> rounds = knees.get(system.name());
-			best.put(system.name(), kneeRow(figure, system, best(rounds), rounds));
-		}
-		return best;
+	private static String key(SystemUnderTest system, String scenario, Variant variant) {
+		return system.name() + " " + scenario + " "
+				+ ((system.kind() == Kind.STARTER) ? variant.toString() : variant.jvm().toString());
 	}
 
-	private static Knee best(List<Knee> rounds) {
+	private Map<String, Knee> kneeRows(String figure, List<SystemUnderTest> systems, Map<String, List<Knee>> knees) {
+		Map<String, Knee> figures = new LinkedHashMap<>();
+		for (SystemUnderTest system : systems) {
+			List<Knee> rounds = knees.get(system.name());
+			Knee knee = figure(rounds, this.median);
+			kneeRow(figure, system, knee, rounds);
+			for (int i = 0; i < rounds.size(); i++) {
+				record(figure, system.name(), i + 1, rounds.get(i).knee());
+			}
+			figures.put(system.name(), knee);
+		}
+		return figures;
+	}
+
+	/**
+	 * Return the figure of the rounds: the best, or the median; of an even number of
+	 * rounds the lower of the two in the middle, so that a figure is always a measured
+	 * round.
+	 * @param rounds the knees of the rounds
+	 * @param median whether to take the median
+	 * @return the knee that is the figure
+	 */
+	static Knee figure(List<Knee> rounds, boolean median) {
+		if (median) {
+			List<Knee> sorted = rounds.stream().sorted(Comparator.comparingDouble(BenchmarkRunner::rate)).toList();
+			return sorted.get((sorted.size() - 1) / 2);
+		}
 		Knee best = rounds.get(0);
 		for (Knee knee : rounds) {
 			if (rate(knee) > rate(best)) {
@@ -349,38 +524,65 @@ public final class BenchmarkRunner {
 		return (step != null) ? step.rate() : 0;
 	}
 
-	private double kneeRow(String figure, SystemUnderTest system, Knee knee, List<Knee> rounds) {
+	private void kneeRow(String figure, SystemUnderTest system, Knee knee, List<Knee> rounds) {
 		Step step = knee.knee();
 		if (step == null) {
 			this.rows.put(figure + system.name(), figure + " | " + system.name() + " | none sustained | | | |");
-			return 0;
+			return;
 		}
 		String all = (rounds.size() > 1)
 				? "rounds " + String.join(" / ",
 						rounds.stream().map((round) -> String.format(Locale.ROOT, "%.0f", rate(round))).toList()) + "; "
 				: "";
-		this.rows.put(figure + system.name(),
-				String.format(Locale.ROOT, "%s | %s | %.0f/s%s (%sserver %.2f cores, load %.2f) | %.2f | %.2f | %.2f |",
-						figure, system.name(), step.rate(), knee.confirmed() ? "" : " unconfirmed", all,
-						step.serverCpu(), step.loadCpu(), step.p50() / 1000.0, step.p99() / 1000.0,
-						step.p999() / 1000.0));
-		return step.rate();
+		String spread = "";
+		if (this.median) {
+			DoubleSummaryStatistics rates = rounds.stream().mapToDouble(BenchmarkRunner::rate).summaryStatistics();
+			spread = String.format(Locale.ROOT, " median of %d (min–max %.0f–%.0f, spread %.0f %%)", rounds.size(),
+					rates.getMin(), rates.getMax(),
+					(step.rate() > 0) ? 100 * (rates.getMax() - rates.getMin()) / step.rate() : 0);
+		}
+		this.rows.put(figure + system.name(), String.format(Locale.ROOT,
+				"%s | %s | %.0f/s%s%s (%sserver %.2f cores, load %.2f) | %.2f | %.2f | %.2f |", figure, system.name(),
+				step.rate(), knee.confirmed() ? "" : " unconfirmed", spread, all, step.serverCpu(), step.loadCpu(),
+				step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0));
+	}
+
+	private void record(String figure, String system, int round, @Nullable Step step) {
+		if (step == null) {
+			this.records
+				.add(String.format(Locale.ROOT, "%s | %s | %d | none sustained | | | | | | |", figure, system, round));
+			return;
+		}
+		Scenarios.Records records = step.records();
+		GcLog.Pauses gc = records.gc();
+		double allocated = records.allocatedPerDelivery(step.delivered());
+		this.records.add(String.format(Locale.ROOT, "%s | %s | %d | %.0f/s | %.2f | %.2f | %s | %s | %s | %s | %s",
+				figure, system, round, step.rate(), records.serverMicrosPerDelivery(step.delivered()),
+				records.loadMicrosPerDelivery(step.delivered()),
+				(allocated < 0) ? "n/a" : String.format(Locale.ROOT, "%.0f", allocated),
+				(gc != null) ? String.valueOf(gc.count()) : "n/a", millis(gc, GcLog.Pauses::p50),
+				millis(gc, GcLog.Pauses::p99), millis(gc, GcLog.Pauses::max)));
+	}
+
+	private static String millis(GcLog.@Nullable Pauses gc, ToDoubleFunction<GcLog.Pauses> value) {
+		return (gc != null) ? String.format(Locale.ROOT, "%.1f", value.applyAsDouble(gc)) : "n/a";
 	}
 
 	/**
-	 * S3: S1 at half of each system's best S1 knee, once per round; the row shows the
-	 * round with the lower p99 and every round's p99.
+	 * S3: S1 at half of each system's S1 knee, once per round; the row shows the round
+	 * with the lower p99 and every round's p99.
 	 */
 	private void halfKnee(Scenarios runs, List<SystemUnderTest> systems, Map<String, Knee> s1)
 			throws InterruptedException {
 		Map<String, List<Step>> steps = new LinkedHashMap<>();
+		Shape shape = this.variants.all(false, true).get(0).apply(s1(), true);
 		for (int round = 1; round <= this.rounds; round++) {
 			for (SystemUnderTest system : systems) {
 				Knee knee = s1.get(system.name());
 				Step kneeStep = (knee != null) ? knee.knee() : null;
 				if (kneeStep != null) {
 					steps.computeIfAbsent(system.name(), (name) -> new ArrayList<>())
-						.add(runs.fixedRate(system, s1(), false, kneeStep.rate() / 2));
+						.add(runs.fixedRate(system, shape, false, kneeStep.rate() / 2));
 				}
 			}
 		}
@@ -390,6 +592,9 @@ public final class BenchmarkRunner {
 				this.rows.put("S3 " + system.name(),
 						"S3 half knee sse | " + system.name() + " | no S1 knee to halve | | | |");
 				continue;
+			}
+			for (int i = 0; i < rounds.size(); i++) {
+				record("S3 half knee sse", system.name(), i + 1, rounds.get(i));
 			}
 			Step best = rounds.stream().min((a, b) -> Long.compare(a.p99(), b.p99())).orElseThrow();
 			String all = (rounds.size() > 1) ? " (p99 of the rounds " + String.join(" / ",
@@ -401,15 +606,16 @@ public final class BenchmarkRunner {
 		}
 	}
 
-	private void ratios(String figure, Map<String, Double> knees) {
-		Double starter = knees.get("starter");
+	private void ratios(String figure, Map<String, Knee> knees) {
+		Knee starter = knees.get("starter");
 		if (starter == null) {
 			return;
 		}
-		for (Map.Entry<String, Double> other : knees.entrySet()) {
-			if (!other.getKey().equals("starter") && other.getValue() > 0) {
-				this.rows.put(figure + " ratio " + other.getKey(), String.format(Locale.ROOT,
-						"%s ratio | starter / %s | %.2f× | | | |", figure, other.getKey(), starter / other.getValue()));
+		for (Map.Entry<String, Knee> other : knees.entrySet()) {
+			if (!other.getKey().equals("starter") && rate(other.getValue()) > 0) {
+				this.rows.put(figure + " ratio " + other.getKey(),
+						String.format(Locale.ROOT, "%s ratio | starter / %s | %.2f×%s | | | |", figure, other.getKey(),
+								rate(starter) / rate(other.getValue()), this.median ? " (of the medians)" : ""));
 			}
 		}
 	}
@@ -439,9 +645,12 @@ public final class BenchmarkRunner {
 				return;
 			}
 			try (SystemUnderTest system = new SystemUnderTest("starter-redis", Kind.STARTER, nodes)) {
-				Map<String, List<Knee>> knees = knees(List.of(system), (twoNodes) -> runs.knee(twoNodes, s1(), false));
-				double rate = kneeRows("S5 knee sse, Redis engine, two nodes", List.of(system), knees)
-					.get(system.name());
+				Variant first = this.variants.all(false, true).get(0);
+				// the two nodes stay up: S5 is measured warm
+				Variant warm = new Variant(Jvm.WARM, first.history(), first.queryToken());
+				Map<String, Knee> knees = kneeRows("S5 knee sse, Redis engine, two nodes", List.of(system),
+						knees(runs, List.of(system), "s5", warm, warm.apply(s1(), true), false));
+				double rate = rate(knees.get(system.name()));
 				if (memory != null && memory.knee() != null) {
 					this.rows.put("S5 ratio", String.format(Locale.ROOT, "S5 ratio | redis / memory | %.2f× | | | |",
 							rate / memory.knee().rate()));
@@ -451,12 +660,108 @@ public final class BenchmarkRunner {
 	}
 
 	/**
-	 * One knee search of one system.
+	 * Whether a server runs the whole knee search or is started for each step.
 	 */
-	@FunctionalInterface
-	private interface KneeSearch {
+	enum Jvm {
 
-		Knee knee(SystemUnderTest system) throws InterruptedException;
+		/** One server for the whole search, after a warm-up. */
+		WARM,
+
+		/** A server started for each step, with {@link Settings#freshWarmup()}. */
+		FRESH
+
+	}
+
+	/**
+	 * One way to measure a knee.
+	 *
+	 * @param jvm whether the server stays warm
+	 * @param history whether the starter publishes to its topic with history
+	 * @param queryToken whether the starter's SSE token goes in the query
+	 */
+	record Variant(Jvm jvm, boolean history, boolean queryToken) {
+
+		Shape apply(Shape shape, boolean ownHistory) {
+			Shape topic = ownHistory ? shape.withHistory(this.history) : shape;
+			return topic.withQueryToken(this.queryToken);
+		}
+
+		@Override
+		public String toString() {
+			return ", " + this.jvm.name().toLowerCase(Locale.ROOT) + " JVM, history " + (this.history ? "on" : "off")
+					+ ", token in " + (this.queryToken ? "query" : "header");
+		}
+
+	}
+
+	/**
+	 * The variants the options ask for.
+	 *
+	 * @param jvms warm, fresh or both
+	 * @param histories on, off or both
+	 * @param queryTokens header, query or both
+	 */
+	record Variants(List<Jvm> jvms, List<Boolean> histories, List<Boolean> queryTokens) {
+
+		/** What measures as before these options. */
+		static final Variants DEFAULT = new Variants(List.of(Jvm.WARM), List.of(true), List.of(false));
+
+		static Variants of(String jvm, String history, String token) {
+			return new Variants(choice("jvm", jvm, "warm", "fresh", Jvm.WARM, Jvm.FRESH),
+					choice("history", history, "on", "off", true, false),
+					choice("token", token, "header", "query", false, true));
+		}
+
+		private static <T> List<T> choice(String option, String value, String first, String second, T one, T two) {
+			if (value.equals(first)) {
+				return List.of(one);
+			}
+			if (value.equals(second)) {
+				return List.of(two);
+			}
+			if (value.equals("both")) {
+				return List.of(one, two);
+			}
+			throw new IllegalArgumentException(
+					"--" + option + " is " + first + ", " + second + " or both, not '" + value + "'");
+		}
+
+		/**
+		 * Return the variants of a scenario.
+		 * @param webSocket whether it subscribes over WebSocket, whose token goes in its
+		 * first frame
+		 * @param ownTopic whether its topic follows {@code --history} (S2 and S2h have
+		 * their own)
+		 */
+		List<Variant> all(boolean webSocket, boolean ownTopic) {
+			List<Variant> all = new ArrayList<>();
+			for (Jvm jvm : this.jvms) {
+				for (boolean history : ownTopic ? this.histories : List.of(true)) {
+					for (boolean query : webSocket ? List.of(false) : this.queryTokens) {
+						all.add(new Variant(jvm, history, query));
+					}
+				}
+			}
+			return all;
+		}
+
+		/**
+		 * Return what a figure's name adds for a variant: each choice that differs from
+		 * the default or that the options make more than one of.
+		 */
+		String label(Variant variant, boolean webSocket, boolean ownTopic) {
+			StringBuilder label = new StringBuilder();
+			if (this.jvms.size() > 1 || variant.jvm() != Jvm.WARM) {
+				label.append((variant.jvm() == Jvm.WARM) ? ", warmed JVM" : ", fresh JVM");
+			}
+			if (ownTopic && (this.histories.size() > 1 || !variant.history())) {
+				label.append(variant.history() ? ", history on" : ", history off");
+			}
+			if (!webSocket && (this.queryTokens.size() > 1 || variant.queryToken())) {
+				label.append(variant.queryToken() ? ", token in query" : ", token in header");
+			}
+			return label.toString();
+		}
 
 	}
 

@@ -30,7 +30,10 @@ public final class PacedDriver {
 		CompletableFuture<Long> done = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
-				done.complete(run(rate, duration, publish));
+				long published = run(rate, duration, publish);
+				// before the caller reads the allocation of the run
+				Allocations.ending();
+				done.complete(published);
 			}
 			catch (Throwable ex) {
 				done.completeExceptionally(ex);

@@ -2,6 +2,7 @@ package dev.realtime.benchmarks;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,9 +59,10 @@ public final class Scenarios {
 
 	/**
 	 * Find the highest delivery rate with a p99 latency of at most 50 ms at which all
-	 * deliveries keep up: step the rate up by {@link Settings#factor()} until a step
-	 * fails (or down until one passes), halve the gap between the last good and the
-	 * failed rate twice, then confirm the best rate with a longer run (or 0.9 of it).
+	 * deliveries keep up, on a server that stays up and warm for the whole search: step
+	 * the rate up by {@link Settings#factor()} until a step fails (or down until one
+	 * passes), halve the gap between the last good and the failed rate twice, then
+	 * confirm the best rate with a longer run (or 0.9 of it).
 	 * @param system the system
 	 * @param shape the channels and subscribers
 	 * @param webSocket whether to subscribe over WebSocket
@@ -68,70 +70,117 @@ public final class Scenarios {
 	 * @throws InterruptedException when interrupted
 	 */
 	public Knee knee(SystemUnderTest system, Shape shape, boolean webSocket) throws InterruptedException {
+		Warm warm = new Warm(system, shape, webSocket, open(system, shape, webSocket, shape.subscribers()));
+		try {
+			// warm-up, not judged: the JIT compiles the hot paths
+			warmUpPublishing(system, shape, warm.open);
+			step(system, shape, warm.open, this.settings.startRate(), this.settings.warmup(), "warm-up");
+			return search(warm);
+		}
+		finally {
+			warm.open.close();
+		}
+	}
+
+	/**
+	 * Find the knee as {@link #knee(SystemUnderTest, Shape, boolean)} does, on a server
+	 * started for each step: it opens the subscriptions, runs
+	 * {@link Settings#freshWarmup()} at the step's rate, not judged, then the step, and
+	 * stops. What a user measures who starts a server and loads it at once.
+	 * @param launcher starts the servers
+	 * @param name the system to start
+	 * @param shape the channels and subscribers
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @return the knee
+	 * @throws InterruptedException when interrupted
+	 */
+	public Knee freshKnee(SystemUnderTest.Launcher launcher, String name, Shape shape, boolean webSocket)
+			throws InterruptedException {
+		return search((rate, duration, label) -> fresh(launcher, name, shape, webSocket, rate, duration, label));
+	}
+
+	/**
+	 * Run one step on a server started for it.
+	 * @param launcher starts the server
+	 * @param name the system to start
+	 * @param shape the channels and subscribers
+	 * @param webSocket whether to subscribe over WebSocket
+	 * @param rate the deliveries per second
+	 * @param duration how long
+	 * @param label the label of the step
+	 * @return the measurement
+	 * @throws InterruptedException when interrupted
+	 */
+	public Step fresh(SystemUnderTest.Launcher launcher, String name, Shape shape, boolean webSocket, double rate,
+			Duration duration, String label) throws InterruptedException {
+		try (SystemUnderTest system = launcher.start(name);
+				Open open = open(system, shape, webSocket, shape.subscribers())) {
+			step(system, shape, open, rate, this.settings.freshWarmup(), "fresh warm-up");
+			return step(system, shape, open, rate, duration, "fresh " + label);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start " + name, ex);
+		}
+	}
+
+	/**
+	 * Step the rate up by {@link Settings#factor()} until a step fails (or down until one
+	 * passes), halve the gap between the last good and the failed rate twice, then
+	 * confirm the best rate with a longer run (or 0.9 of it).
+	 */
+	private Knee search(StepRunner runner) throws InterruptedException {
 		List<Step> steps = new ArrayList<>();
 		Step best = null;
 		Step failed = null;
-		Open open = open(system, shape, webSocket, shape.subscribers());
-		try {
-			double rate = this.settings.startRate();
-			// warm-up, not judged: the JIT compiles the hot paths
-			warmUpPublishing(system, shape, open);
-			step(system, shape, open, rate, this.settings.warmup(), "warm-up");
-			// up while steps pass; down from the start when the first one fails
-			boolean up = true;
-			while (rate <= this.settings.maxRate() && rate >= this.settings.startRate() / 16) {
-				open = reopenIfLost(system, shape, webSocket, open);
-				Step step = step(system, shape, open, rate, this.settings.step(), "step");
-				steps.add(step);
-				if (step.passed()) {
-					best = step;
-					if (!up) {
-						break;
-					}
-					rate *= this.settings.factor();
+		double rate = this.settings.startRate();
+		// up while steps pass; down from the start when the first one fails
+		boolean up = true;
+		while (rate <= this.settings.maxRate() && rate >= this.settings.startRate() / 16) {
+			Step step = runner.run(rate, this.settings.step(), "step");
+			steps.add(step);
+			if (step.passed()) {
+				best = step;
+				if (!up) {
+					break;
+				}
+				rate *= this.settings.factor();
+			}
+			else {
+				failed = step;
+				if (up && best != null) {
+					break;
+				}
+				up = false;
+				rate /= this.settings.factor();
+			}
+		}
+		if (best == null) {
+			return new Knee(null, steps, false);
+		}
+		if (failed != null) {
+			// two halvings of the gap, so that a knee is known to about a tenth
+			double low = best.offered();
+			double high = failed.offered();
+			for (int i = 0; i < REFINEMENTS; i++) {
+				Step between = runner.run(Math.sqrt(low * high), this.settings.step(), "refine");
+				steps.add(between);
+				if (between.passed()) {
+					best = between;
+					low = between.offered();
 				}
 				else {
-					failed = step;
-					if (up && best != null) {
-						break;
-					}
-					up = false;
-					rate /= this.settings.factor();
+					high = between.offered();
 				}
 			}
-			if (best == null) {
-				return new Knee(null, steps, false);
-			}
-			if (failed != null) {
-				// two halvings of the gap, so that a knee is known to about a tenth
-				double low = best.offered();
-				double high = failed.offered();
-				for (int i = 0; i < REFINEMENTS; i++) {
-					open = reopenIfLost(system, shape, webSocket, open);
-					Step between = step(system, shape, open, Math.sqrt(low * high), this.settings.step(), "refine");
-					steps.add(between);
-					if (between.passed()) {
-						best = between;
-						low = between.offered();
-					}
-					else {
-						high = between.offered();
-					}
-				}
-			}
-			for (double share : new double[] { 1.0, 0.9 }) {
-				open = reopenIfLost(system, shape, webSocket, open);
-				Step confirmed = step(system, shape, open, best.offered() * share, this.settings.measure(), "final");
-				steps.add(confirmed);
-				if (confirmed.passed()) {
-					return new Knee(confirmed, steps, true);
-				}
-			}
-			return new Knee(best, steps, false);
 		}
-		finally {
-			open.close();
+		for (double share : new double[] { 1.0, 0.9 }) {
+			Step confirmed = runner.run(best.offered() * share, this.settings.measure(), "final");
+			steps.add(confirmed);
+			if (confirmed.passed()) {
+				return new Knee(confirmed, steps, true);
+			}
 		}
+		return new Knee(best, steps, false);
 	}
 
 	/**
@@ -161,7 +210,7 @@ public final class Scenarios {
 	 * @throws InterruptedException when interrupted
 	 */
 	public Idle idle(SystemUnderTest system, int count, boolean webSocket) throws InterruptedException {
-		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false, true);
+		Shape shape = new Shape("s4", Math.max(1, count / 10), 10, false, true, false);
 		// what the first subscriptions cost once (classes loaded, code compiled, buffers
 		// pooled, heap grown) is not what each one costs: open and close a tenth of them
 		// before the readings
@@ -234,8 +283,8 @@ public final class Scenarios {
 	private Open open(SystemUnderTest system, Shape shape, boolean webSocket, int count) throws InterruptedException {
 		String prefix = shape.name() + "-" + GENERATION.incrementAndGet() + "-";
 		Deliveries deliveries = new Deliveries();
-		LoadGenerator.Subscriptions subscriptions = this.load.open(count,
-				(i) -> system.subscription(this.load, prefix + (i % shape.channels()), webSocket, i), deliveries);
+		LoadGenerator.Subscriptions subscriptions = this.load.open(count, (i) -> system.subscription(this.load,
+				prefix + (i % shape.channels()), webSocket, shape.queryToken(), i), deliveries);
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (deliveries.connected() + deliveries.failed() + deliveries.closed() < count
 				&& System.nanoTime() < deadline) {
@@ -263,7 +312,7 @@ public final class Scenarios {
 		Duration duration = this.settings.publishWarmup();
 		if (!duration.isZero()) {
 			this.load.publish(system.node().port(), PUBLISH_WARMUP_RATE, duration,
-					(sequence) -> system.publishPath(open.prefix + "warm"));
+					(sequence) -> system.publishPath(open.prefix + "warm", shape.history()));
 		}
 	}
 
@@ -273,10 +322,12 @@ public final class Scenarios {
 		double perPublish = (double) open.subscriptions.size() / shape.channels();
 		double publishRate = offered / perPublish;
 		long lostBefore = open.lost();
+		long allocatedBefore = system.allocatedBytes(this.load);
 		double serverCpu = system.cpuSeconds();
 		ServerProcess self = ServerProcess.inProcess("load", 0);
 		double loadCpu = self.cpuSeconds();
 		open.deliveries.reset();
+		long startMillis = System.currentTimeMillis();
 		long start = System.nanoTime();
 		long published;
 		if (shape.inProcess() && system.drives()) {
@@ -284,22 +335,28 @@ public final class Scenarios {
 		}
 		else {
 			published = this.load.publish(system.node().port(), publishRate, duration,
-					(sequence) -> system.publishPath(open.prefix + (sequence % shape.channels())));
+					(sequence) -> system.publishPath(open.prefix + (sequence % shape.channels()), shape.history()));
 		}
 		Thread.sleep(this.settings.grace().toMillis());
 		double elapsed = (System.nanoTime() - start) / 1e9;
 		long delivered = open.deliveries.delivered();
 		Histogram latencies = open.deliveries.latencies();
+		double serverCpuSeconds = system.cpuSeconds() - serverCpu;
+		double loadCpuSeconds = self.cpuSeconds() - loadCpu;
+		long allocatedAfter = system.allocatedBytes(this.load);
+		GcLog.Pauses gc = system.gcPauses(startMillis, System.currentTimeMillis());
 		double seconds = duration.toMillis() / 1000.0;
 		Step step = new Step(offered, published, delivered, seconds, latencies, open.lost() - lostBefore,
-				(system.cpuSeconds() - serverCpu) / elapsed, (self.cpuSeconds() - loadCpu) / elapsed,
-				(long) (perPublish * published));
+				serverCpuSeconds / elapsed, loadCpuSeconds / elapsed, (long) (perPublish * published),
+				new Records(serverCpuSeconds, loadCpuSeconds,
+						(allocatedBefore >= 0 && allocatedAfter >= 0) ? allocatedAfter - allocatedBefore : -1, gc));
 		this.out.printf(Locale.ROOT,
 				"  %-8s %-4s %-7s offered %9.0f/s delivered %9.0f/s (%d of %d) p50 %7.2f p99 %7.2f p99.9 %7.2f ms"
 						+ " lost %d cpu server %.2f load %.2f %s%n",
 				system.name(), shape.name(), label, offered, step.rate(), delivered, step.expected(),
 				step.p50() / 1000.0, step.p99() / 1000.0, step.p999() / 1000.0, step.lost(), step.serverCpu(),
 				step.loadCpu(), step.passed() ? "ok" : "FAIL");
+		this.out.printf(Locale.ROOT, "  %-8s %-4s %-7s %s%n", "", "", "", step.records().describe(delivered));
 		return step;
 	}
 
@@ -309,6 +366,45 @@ public final class Scenarios {
 
 	static String kb(long bytes) {
 		return (bytes < 0) ? "n/a" : String.format(Locale.ROOT, "%.1f KB", bytes / 1024.0);
+	}
+
+	/**
+	 * Runs one step of a knee search.
+	 */
+	@FunctionalInterface
+	private interface StepRunner {
+
+		Step run(double rate, Duration duration, String label) throws InterruptedException;
+
+	}
+
+	/**
+	 * The steps of a search on one server, which stays warm: the subscriptions stay open,
+	 * and are opened again only when some were lost.
+	 */
+	private final class Warm implements StepRunner {
+
+		private final SystemUnderTest system;
+
+		private final Shape shape;
+
+		private final boolean webSocket;
+
+		private Open open;
+
+		Warm(SystemUnderTest system, Shape shape, boolean webSocket, Open open) {
+			this.system = system;
+			this.shape = shape;
+			this.webSocket = webSocket;
+			this.open = open;
+		}
+
+		@Override
+		public Step run(double rate, Duration duration, String label) throws InterruptedException {
+			this.open = reopenIfLost(this.system, this.shape, this.webSocket, this.open);
+			return step(this.system, this.shape, this.open, rate, duration, label);
+		}
+
 	}
 
 	/**
@@ -355,9 +451,12 @@ public final class Scenarios {
 	 * @param channels S2: channels of one subscriber each
 	 * @param idle S4: idle subscriptions
 	 * @param histogram whether S4 prints the class histogram of the Java servers
+	 * @param freshWarmup the unjudged run at a step's rate on a server started for the
+	 * step
 	 */
 	public record Settings(Duration warmup, Duration publishWarmup, Duration step, Duration measure, Duration grace,
-			double startRate, double factor, double maxRate, int fanOut, int channels, int idle, boolean histogram) {
+			double startRate, double factor, double maxRate, int fanOut, int channels, int idle, boolean histogram,
+			Duration freshWarmup) {
 
 		/**
 		 * The sizes of the issue: 2,000 subscribers, 2,000 channels, 10,000 idle
@@ -368,7 +467,7 @@ public final class Scenarios {
 		 */
 		public static Settings full(Duration step, Duration measure) {
 			return new Settings(Duration.ofSeconds(8), Duration.ofSeconds(4), step, measure, Duration.ofSeconds(1),
-					5_000, 1.5, 1_000_000, 2000, 2000, 10_000, false);
+					5_000, 1.5, 1_000_000, 2000, 2000, 10_000, false, Duration.ofSeconds(5));
 		}
 
 		/**
@@ -378,7 +477,7 @@ public final class Scenarios {
 		 */
 		public Settings startingAt(double rate) {
 			return new Settings(this.warmup, this.publishWarmup, this.step, this.measure, this.grace, rate, this.factor,
-					this.maxRate, this.fanOut, this.channels, this.idle, this.histogram);
+					this.maxRate, this.fanOut, this.channels, this.idle, this.histogram, this.freshWarmup);
 		}
 
 		/**
@@ -388,7 +487,7 @@ public final class Scenarios {
 		 */
 		public Settings withFanOut(int subscribers) {
 			return new Settings(this.warmup, this.publishWarmup, this.step, this.measure, this.grace, this.startRate,
-					this.factor, this.maxRate, subscribers, this.channels, this.idle, this.histogram);
+					this.factor, this.maxRate, subscribers, this.channels, this.idle, this.histogram, this.freshWarmup);
 		}
 
 		/**
@@ -397,7 +496,18 @@ public final class Scenarios {
 		 */
 		public Settings withHistogram() {
 			return new Settings(this.warmup, this.publishWarmup, this.step, this.measure, this.grace, this.startRate,
-					this.factor, this.maxRate, this.fanOut, this.channels, this.idle, true);
+					this.factor, this.maxRate, this.fanOut, this.channels, this.idle, true, this.freshWarmup);
+		}
+
+		/**
+		 * Return these settings with another warm-up of the servers started for each
+		 * step.
+		 * @param warmup the unjudged run at the step's rate
+		 * @return the settings
+		 */
+		public Settings withFreshWarmup(Duration warmup) {
+			return new Settings(this.warmup, this.publishWarmup, this.step, this.measure, this.grace, this.startRate,
+					this.factor, this.maxRate, this.fanOut, this.channels, this.idle, this.histogram, warmup);
 		}
 
 		/**
@@ -405,8 +515,8 @@ public final class Scenarios {
 		 * @return the settings
 		 */
 		public static Settings smoke() {
-			return new Settings(Duration.ofMillis(300), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1),
-					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50, false);
+			return new Settings(Duration.ofMillis(300), Duration.ZERO, Duration.ofMillis(500), Duration.ofMillis(500),
+					Duration.ofMillis(300), 400, 2, 400, 20, 20, 50, false, Duration.ofMillis(300));
 		}
 
 	}
@@ -418,12 +528,34 @@ public final class Scenarios {
 	 * @param channels how many channels
 	 * @param perChannel subscribers of each
 	 * @param inProcess whether the Java servers publish inside their process
-	 * @param history whether the starter keeps the messages in its channel history
+	 * @param history whether the starter keeps the messages in its channel history (its
+	 * {@code tick} topic) or not (its {@code token} topic)
+	 * @param queryToken whether the starter's SSE subscriptions send their token as the
+	 * {@code token} query parameter instead of in the {@code Authorization} header
 	 */
-	public record Shape(String name, int channels, int perChannel, boolean inProcess, boolean history) {
+	public record Shape(String name, int channels, int perChannel, boolean inProcess, boolean history,
+			boolean queryToken) {
 
 		int subscribers() {
 			return this.channels * this.perChannel;
+		}
+
+		/**
+		 * Return this shape publishing to the starter's topic with or without history.
+		 * @param history whether the topic keeps history
+		 * @return the shape
+		 */
+		public Shape withHistory(boolean history) {
+			return new Shape(this.name, this.channels, this.perChannel, this.inProcess, history, this.queryToken);
+		}
+
+		/**
+		 * Return this shape with the starter's SSE token in the query or the header.
+		 * @param queryToken whether the token goes in the query
+		 * @return the shape
+		 */
+		public Shape withQueryToken(boolean queryToken) {
+			return new Shape(this.name, this.channels, this.perChannel, this.inProcess, this.history, queryToken);
 		}
 
 	}
@@ -440,9 +572,10 @@ public final class Scenarios {
 	 * @param serverCpu CPU cores the server used
 	 * @param loadCpu CPU cores the load generator used
 	 * @param expected the deliveries the published messages make
+	 * @param records what the server and the load generator spent on it
 	 */
 	public record Step(double offered, long published, long delivered, double seconds, Histogram latencies, long lost,
-			double serverCpu, double loadCpu, long expected) {
+			double serverCpu, double loadCpu, long expected, Records records) {
 
 		/**
 		 * Return the delivered rate.
@@ -471,6 +604,70 @@ public final class Scenarios {
 
 		long p999() {
 			return this.latencies.getValueAtPercentile(99.9);
+		}
+
+	}
+
+	/**
+	 * What one run cost, so that a figure can be explained.
+	 *
+	 * @param serverCpuSeconds CPU time of the server's processes (every node, and for
+	 * nginx its workers) from {@code /proc/<pid>/stat}
+	 * @param loadCpuSeconds CPU time of the load generator's process
+	 * @param allocatedBytes heap allocated by the Java server's threads
+	 * ({@code GET /bench/allocated}), -1 when unknown
+	 * @param gc the Java server's stop-the-world pauses that ended during the run, from
+	 * its GC log; {@code null} when it has none
+	 */
+	public record Records(double serverCpuSeconds, double loadCpuSeconds, long allocatedBytes,
+			GcLog.@Nullable Pauses gc) {
+
+		/**
+		 * Return the server's CPU time per delivery.
+		 * @param delivered the deliveries
+		 * @return microseconds, 0 without deliveries
+		 */
+		public double serverMicrosPerDelivery(long delivered) {
+			return (delivered > 0) ? this.serverCpuSeconds * 1e6 / delivered : 0;
+		}
+
+		/**
+		 * Return the load generator's CPU time per delivery.
+		 * @param delivered the deliveries
+		 * @return microseconds, 0 without deliveries
+		 */
+		public double loadMicrosPerDelivery(long delivered) {
+			return (delivered > 0) ? this.loadCpuSeconds * 1e6 / delivered : 0;
+		}
+
+		/**
+		 * Return the heap the server allocated per delivery.
+		 * @param delivered the deliveries
+		 * @return bytes, -1 when unknown
+		 */
+		public double allocatedPerDelivery(long delivered) {
+			return (this.allocatedBytes >= 0 && delivered > 0) ? (double) this.allocatedBytes / delivered : -1;
+		}
+
+		/**
+		 * Describe the records of a run.
+		 * @param delivered the run's deliveries
+		 * @return one line
+		 */
+		public String describe(long delivered) {
+			return String.format(Locale.ROOT, "per delivery: server %.2f µs cpu, load %.2f µs cpu, %s; GC %s",
+					serverMicrosPerDelivery(delivered), loadMicrosPerDelivery(delivered), allocation(delivered),
+					(this.gc != null) ? this.gc : "n/a");
+		}
+
+		/**
+		 * Describe the allocation per delivery.
+		 * @param delivered the deliveries
+		 * @return bytes allocated, or {@code alloc n/a}
+		 */
+		public String allocation(long delivered) {
+			double perDelivery = allocatedPerDelivery(delivered);
+			return (perDelivery < 0) ? "alloc n/a" : String.format(Locale.ROOT, "alloc %.0f B", perDelivery);
 		}
 
 	}

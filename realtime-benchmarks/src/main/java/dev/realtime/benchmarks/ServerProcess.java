@@ -37,11 +37,18 @@ public final class ServerProcess implements AutoCloseable {
 
 	private final @Nullable Path log;
 
-	private ServerProcess(String name, int port, @Nullable Process process, @Nullable Path log) {
+	private final @Nullable Path gcLog;
+
+	private final @Nullable Runnable stop;
+
+	private ServerProcess(String name, int port, @Nullable Process process, @Nullable Path log, @Nullable Path gcLog,
+			@Nullable Runnable stop) {
 		this.name = name;
 		this.port = port;
 		this.process = process;
 		this.log = log;
+		this.gcLog = gcLog;
+		this.stop = stop;
 	}
 
 	/**
@@ -51,7 +58,20 @@ public final class ServerProcess implements AutoCloseable {
 	 * @return the server
 	 */
 	public static ServerProcess inProcess(String name, int port) {
-		return new ServerProcess(name, port, null, null);
+		return new ServerProcess(name, port, null, null, null, null);
+	}
+
+	/**
+	 * Describe a server running in this process, with a GC log and a way to stop it.
+	 * @param name the name
+	 * @param port its port
+	 * @param gcLog the GC log this process writes (see {@link GcLog#startInThisJvm}), or
+	 * {@code null}
+	 * @param stop stops the server on {@link #close()}
+	 * @return the server
+	 */
+	public static ServerProcess inProcess(String name, int port, @Nullable Path gcLog, Runnable stop) {
+		return new ServerProcess(name, port, null, null, gcLog, stop);
 	}
 
 	/**
@@ -63,19 +83,22 @@ public final class ServerProcess implements AutoCloseable {
 	 * @param directory where its log goes
 	 * @param jvmOptions options of the JVM
 	 * @param args its arguments
+	 * @param gcLog the GC log it writes, {@link GcLog#jvmOption(Path)} added to the
+	 * options
 	 * @return the started server
 	 * @throws IOException when it cannot be started
 	 */
 	static ServerProcess java(String name, String mainClass, int port, Path directory, List<String> jvmOptions,
-			List<String> args) throws IOException {
+			List<String> args, Path gcLog) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.addAll(jvmOptions);
+		command.add(GcLog.jvmOption(gcLog));
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(mainClass);
 		command.addAll(args);
-		return start(name, port, directory, command);
+		return start(name, port, directory, command, gcLog);
 	}
 
 	/**
@@ -124,7 +147,7 @@ public final class ServerProcess implements AutoCloseable {
 		Path file = directory.resolve("nginx.conf");
 		Files.writeString(file, conf);
 		return start("nchan", port, directory,
-				List.of("/usr/sbin/nginx", "-p", directory.toString(), "-c", file.toString()));
+				List.of("/usr/sbin/nginx", "-p", directory.toString(), "-c", file.toString()), null);
 	}
 
 	/**
@@ -136,14 +159,15 @@ public final class ServerProcess implements AutoCloseable {
 	 */
 	static ServerProcess redis(int port, Path directory) throws IOException {
 		return start("redis", port, directory, List.of("redis-server", "--bind", "127.0.0.1", "--port",
-				String.valueOf(port), "--save", "", "--appendonly", "no", "--dir", directory.toString()));
+				String.valueOf(port), "--save", "", "--appendonly", "no", "--dir", directory.toString()), null);
 	}
 
-	private static ServerProcess start(String name, int port, Path directory, List<String> command) throws IOException {
+	private static ServerProcess start(String name, int port, Path directory, List<String> command,
+			@Nullable Path gcLog) throws IOException {
 		Files.createDirectories(directory);
 		Path log = directory.resolve(name + ".log");
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		ServerProcess server = new ServerProcess(name, port, process, log);
+		ServerProcess server = new ServerProcess(name, port, process, log, gcLog, null);
 		server.awaitPort(Duration.ofSeconds(90));
 		return server;
 	}
@@ -198,6 +222,14 @@ public final class ServerProcess implements AutoCloseable {
 	 */
 	public int port() {
 		return this.port;
+	}
+
+	/**
+	 * Return the GC log of a Java server.
+	 * @return the file written with {@link GcLog#jvmOption(Path)}, or {@code null}
+	 */
+	@Nullable Path gcLog() {
+		return this.gcLog;
 	}
 
 	private ProcessHandle handle() {
@@ -299,6 +331,9 @@ public final class ServerProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (this.stop != null) {
+			this.stop.run();
+		}
 		if (this.process != null && this.process.isAlive()) {
 			this.process.destroy();
 			try {

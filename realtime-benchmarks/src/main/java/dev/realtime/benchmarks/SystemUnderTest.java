@@ -1,11 +1,15 @@
 package dev.realtime.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.realtime.benchmarks.LoadGenerator.SubscriptionSpec;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -93,18 +97,23 @@ public final class SystemUnderTest implements AutoCloseable {
 	 * @param load the load generator, to fetch tokens with
 	 * @param channel the channel id
 	 * @param webSocket whether to subscribe over WebSocket
+	 * @param queryToken whether the starter's SSE token goes in the {@code token} query
+	 * parameter, as {@code EventSource} must send it, instead of the header
 	 * @param index the number of the subscription, which picks the server
 	 * @return the subscription
 	 */
-	public SubscriptionSpec subscription(LoadGenerator load, String channel, boolean webSocket, int index) {
+	public SubscriptionSpec subscription(LoadGenerator load, String channel, boolean webSocket, boolean queryToken,
+			int index) {
 		int port = this.nodes.get(index % this.nodes.size()).port();
 		return switch (this.kind) {
 			case STARTER -> {
 				String token = this.tokens.computeIfAbsent(channel, (id) -> token(load, id));
-				yield webSocket
-						? SubscriptionSpec.webSocket(port, "/realtime/ws",
-								"{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}")
-						// the token in the header, as the bundled client sends it
+				if (webSocket) {
+					yield SubscriptionSpec.webSocket(port, "/realtime/ws",
+							"{\"type\":\"subscribe\",\"token\":\"" + token + "\",\"history\":\"none\"}");
+				}
+				// by default the token in the header, as the bundled client sends it
+				yield queryToken ? SubscriptionSpec.sse(port, "/realtime/sse?history=none&token=" + token, null)
 						: SubscriptionSpec.sse(port, "/realtime/sse?history=none", "Bearer " + token);
 			}
 			case BASELINE -> webSocket ? SubscriptionSpec.webSocket(port, "/ws/" + channel, null)
@@ -125,10 +134,17 @@ public final class SystemUnderTest implements AutoCloseable {
 	/**
 	 * Return the path of an HTTP publish to a channel.
 	 * @param channel the channel id
+	 * @param history whether the starter publishes to its topic with history
+	 * ({@code tick}) or to the one without ({@code token}); the others have one kind
 	 * @return the path
 	 */
-	public String publishPath(String channel) {
-		return (this.kind == Kind.NCHAN) ? "/pub/" + channel : "/bench/publish?id=" + channel;
+	public String publishPath(String channel, boolean history) {
+		return switch (this.kind) {
+			case NCHAN -> "/pub/" + channel;
+			case STARTER ->
+				history ? "/bench/publish?id=" + channel : "/bench/publish?id=" + channel + "&history=false";
+			default -> "/bench/publish?id=" + channel;
+		};
 	}
 
 	/**
@@ -139,6 +155,43 @@ public final class SystemUnderTest implements AutoCloseable {
 	public long heap(LoadGenerator load) {
 		String response = load.call(node().port(), "GET", "/bench/heap", null, Duration.ofSeconds(30));
 		return JSON.readTree(response).get("heap").asLong();
+	}
+
+	/**
+	 * Return the heap the Java servers' threads allocated so far.
+	 * @param load the load generator
+	 * @return bytes, summed over the nodes ({@code GET /bench/allocated}); -1 for Nchan
+	 */
+	public long allocatedBytes(LoadGenerator load) {
+		if (!hasHeap()) {
+			return -1;
+		}
+		long sum = 0;
+		for (ServerProcess node : this.nodes) {
+			String response = load.call(node.port(), "GET", "/bench/allocated", null, Duration.ofSeconds(10));
+			sum += JSON.readTree(response).get("allocated").asLong();
+		}
+		return sum;
+	}
+
+	/**
+	 * Return the stop-the-world pauses of the Java servers that ended in a window, read
+	 * from their GC logs.
+	 * @param fromMillis the start, epoch milliseconds
+	 * @param toMillis the end, epoch milliseconds
+	 * @return the pauses of every node together, {@code null} when no node has a GC log
+	 */
+	public GcLog.@Nullable Pauses gcPauses(long fromMillis, long toMillis) {
+		List<GcLog.Pause> pauses = new ArrayList<>();
+		boolean logged = false;
+		for (ServerProcess node : this.nodes) {
+			Path log = node.gcLog();
+			if (log != null) {
+				logged = true;
+				pauses.addAll(GcLog.read(log));
+			}
+		}
+		return logged ? GcLog.between(pauses, fromMillis, toMillis) : null;
 	}
 
 	/**
@@ -178,6 +231,22 @@ public final class SystemUnderTest implements AutoCloseable {
 	@Override
 	public void close() {
 		this.nodes.forEach(ServerProcess::close);
+	}
+
+	/**
+	 * Starts a system by name, for a run of its own.
+	 */
+	@FunctionalInterface
+	public interface Launcher {
+
+		/**
+		 * Start a system and wait until it listens.
+		 * @param name the system, such as {@code starter}
+		 * @return the started system, stopped by {@link SystemUnderTest#close()}
+		 * @throws IOException when it cannot be started
+		 */
+		SystemUnderTest start(String name) throws IOException;
+
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.realtime.benchmarks.baseline;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.realtime.benchmarks.Allocations;
 import dev.realtime.benchmarks.PacedDriver;
 import dev.realtime.benchmarks.Payloads;
 import reactor.core.publisher.Flux;
@@ -20,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * SSE subscriptions with a {@link ServerSentEvent} per subscriber and message, and the
- * publish, drive and heap endpoints.
+ * publish, drive, heap and allocation endpoints.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -59,6 +60,11 @@ class BaselineController {
 			.fromFuture(PacedDriver.drive(rate, duration,
 					(sequence) -> this.channels.publish(names[sequence % channels], Payloads.json())))
 			.map((published) -> Map.of("published", published));
+	}
+
+	@GetMapping("/bench/allocated")
+	Map<String, Long> allocated() {
+		return Map.of("allocated", Allocations.allocatedBytes());
 	}
 
 	@GetMapping("/bench/heap")

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.realtime.RealtimePublisher;
 import dev.realtime.Topic;
+import dev.realtime.benchmarks.Allocations;
 import dev.realtime.benchmarks.PacedDriver;
 import dev.realtime.benchmarks.Payloads;
 import reactor.core.publisher.Mono;
@@ -18,9 +19,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Publishes for the load generator: one message per {@code POST /bench/publish}, or a
- * paced stream inside the process with {@code POST /bench/drive} (to the topic with
+ * paced stream inside the process with {@code POST /bench/drive} (both to the topic with
  * history, or with {@code history=false} to the token topic without);
- * {@code GET /bench/heap} reports the heap after a full collection.
+ * {@code GET /bench/heap} reports the heap after a full collection and
+ * {@code GET /bench/allocated} the bytes the threads allocated so far.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -35,8 +37,11 @@ class StarterBenchController {
 	}
 
 	@PostMapping("/bench/publish")
-	Mono<String> publish(@RequestParam String id, @RequestBody Bench.Tick tick) {
-		return this.publisher.publishReactive(BenchChannel.of(id).tick(), tick).map((result) -> result.id());
+	Mono<String> publish(@RequestParam String id, @RequestParam(defaultValue = "true") boolean history,
+			@RequestBody Bench.Tick tick) {
+		BenchChannel channel = BenchChannel.of(id);
+		return this.publisher.publishReactive(history ? channel.tick() : channel.token(), tick)
+			.map((result) -> result.id());
 	}
 
 	@PostMapping("/bench/drive")
@@ -54,6 +59,11 @@ class StarterBenchController {
 					(sequence) -> this.publisher.publish(topics[sequence % channels],
 							new Bench.Tick(Payloads.micros(), Payloads.PADDING))))
 			.map((published) -> Map.of("published", published));
+	}
+
+	@GetMapping("/bench/allocated")
+	Map<String, Long> allocated() {
+		return Map.of("allocated", Allocations.allocatedBytes());
 	}
 
 	@GetMapping("/bench/heap")
