@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
-import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.engine.redis.EnabledIfRedis;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.run.RunHandle;
@@ -24,19 +23,12 @@ import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.security.config.Customizer;
-import org.springframework.security.config.web.server.ServerHttpSecurity;
-import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +52,8 @@ class RealtimeRedisRunCancelTests {
 	@BeforeAll
 	static void startNodes() {
 		for (int i = 0; i < 2; i++) {
-			nodes.add(new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.REACTIVE)
+			nodes.add(new SpringApplicationBuilder(RealtimeRunCancelIntegrationTests.TestApplication.class)
+				.web(WebApplicationType.REACTIVE)
 				.properties("server.port=0", "server.address=127.0.0.1", "realtime.engine.type=redis",
 						"realtime.engine.redis.key-prefix=" + PREFIX,
 						"realtime.token.secret=a-shared-secret-of-at-least-32-bytes!",
@@ -92,14 +85,14 @@ class RealtimeRedisRunCancelTests {
 		String token = token(1, true);
 		try (SseTestClient sse = SseTestClient.connect(port(1), "/realtime/sse", token, null)) {
 			sse.next("subscribed");
-			assertThat(runStatus(sse, "remote-http")).isEqualTo("running");
+			assertThat(RealtimeRunCancelIntegrationTests.runStatus(sse, "remote-http")).isEqualTo("running");
 			cancel(1, token, "remote-http").expectStatus()
 				.isAccepted()
 				.expectBody()
 				.json("{\"runId\":\"remote-http\",\"outcome\":\"requested\"}", true);
 			assertThat(disposed.await(10, TimeUnit.SECONDS)).isTrue();
 			assertThatExceptionOfType(CancellationException.class).isThrownBy(() -> onA.await(WAIT));
-			assertThat(runStatus(sse, "remote-http")).isEqualTo("cancelled");
+			assertThat(RealtimeRunCancelIntegrationTests.runStatus(sse, "remote-http")).isEqualTo("cancelled");
 		}
 		Awaitility.await()
 			.atMost(WAIT)
@@ -162,17 +155,6 @@ class RealtimeRedisRunCancelTests {
 		return nodes.get(node).getBean(RealtimeRuns.class);
 	}
 
-	// the next lifecycle status of the run, after the history of the channel's other runs
-	private static String runStatus(SseTestClient sse, String runId) throws InterruptedException {
-		JsonNode envelope;
-		do {
-			envelope = json.readTree(sse.next("message").data());
-		}
-		while (!envelope.path("runId").asString().equals(runId));
-		assertThat(envelope.path("kind").asString()).isEqualTo("run");
-		return envelope.path("data").path("status").asString();
-	}
-
 	// through the node's token endpoint, whose rule grants cancel to the owner
 	private static String token(int node, boolean cancel) {
 		byte[] body = client(node).post()
@@ -191,10 +173,7 @@ class RealtimeRedisRunCancelTests {
 	}
 
 	private static WebTestClient.ResponseSpec cancel(int node, String token, String runId) {
-		return client(node).post()
-			.uri("/realtime/runs/{runId}/cancel", runId)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-			.exchange();
+		return RealtimeRunCancelIntegrationTests.cancel(client(node), token, runId);
 	}
 
 	private static WebTestClient client(int node) {
@@ -203,25 +182,6 @@ class RealtimeRedisRunCancelTests {
 
 	private static int port(int node) {
 		return nodes.get(node).getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-	}
-
-	@SpringBootConfiguration
-	@EnableAutoConfiguration
-	static class TestApplication {
-
-		@Bean
-		ChannelCatalog channelCatalog() {
-			return DefaultChannelCatalog.of(TestJobs.class);
-		}
-
-		@Bean
-		SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
-			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
-				.httpBasic(Customizer.withDefaults())
-				.csrf(ServerHttpSecurity.CsrfSpec::disable)
-				.build();
-		}
-
 	}
 
 }

@@ -337,7 +337,7 @@ class RealtimeRunCancelIntegrationTests {
 	}
 
 	// the next lifecycle status of the run, after those of the channel's other runs
-	private static String runStatus(SseTestClient sse, String runId) throws InterruptedException {
+	static String runStatus(SseTestClient sse, String runId) throws InterruptedException {
 		JsonNode envelope;
 		do {
 			envelope = json.readTree(sse.next("message").data());
@@ -367,7 +367,11 @@ class RealtimeRunCancelIntegrationTests {
 	}
 
 	private WebTestClient.ResponseSpec cancel(String token, String runId) {
-		return this.client.post()
+		return cancel(this.client, token, runId);
+	}
+
+	static WebTestClient.ResponseSpec cancel(WebTestClient client, String token, String runId) {
+		return client.post()
 			.uri("/realtime/runs/{runId}/cancel", runId)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.exchange();
