@@ -70,11 +70,8 @@ final class RealtimeProblems {
 		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
 			return of(HttpStatus.BAD_REQUEST, message(ex));
 		}
-		if (ex instanceof PublishException || ex instanceof TicketsUnavailableException) {
-			logger.warn(LogMessage.format("Realtime request failed: %s", ex.getMessage()));
-			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
-		}
-		if (ex instanceof UnavailableException) {
+		if (ex instanceof PublishException || ex instanceof TicketsUnavailableException
+				|| ex instanceof UnavailableException) {
 			logger.warn(LogMessage.format("Realtime request failed: %s", ex.getMessage()));
 			return of(HttpStatus.SERVICE_UNAVAILABLE, message(ex));
 		}
