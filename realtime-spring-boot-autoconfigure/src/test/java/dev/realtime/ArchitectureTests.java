@@ -65,6 +65,48 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void hubDependsOnNoWebStack() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.server")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.server.webflux..", "dev.realtime.server.webmvc..",
+					"org.springframework.web.reactive..", "org.springframework.web.servlet..",
+					"org.springframework.web.socket..", "org.springframework.http.server..", "jakarta.servlet..",
+					"jakarta.websocket..", "reactor.netty..", "io.netty..")
+			.check(library);
+	}
+
+	@Test
+	void webStacksDependOnEachOtherNever() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.server.webflux..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.server.webmvc..", "org.springframework.web.servlet..",
+					"jakarta.servlet..")
+			.check(library);
+		noClasses().that()
+			.resideInAPackage("dev.realtime.server.webmvc..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.server.webflux..", "org.springframework.web.reactive..",
+					"reactor.netty..")
+			.allowEmptyShould(true)
+			.check(library);
+	}
+
+	@Test
+	void enginesNeverDependOnTheHub() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.engine..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("dev.realtime.server..")
+			.check(library);
+	}
+
+	@Test
 	void onlyAutoConfigurationDependsOnAutoConfiguration() {
 		noClasses().that()
 			.resideOutsideOfPackage("dev.realtime.autoconfigure..")

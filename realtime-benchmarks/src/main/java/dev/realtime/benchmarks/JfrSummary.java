@@ -22,7 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrSummary {
 
 	private static final List<String> OF_INTEREST = List.of("dev.realtime.engine.memory.InMemoryEngine",
-			"dev.realtime.server.webflux.RealtimeSseHandler", "dev.realtime.server.webflux.RealtimeWebSocketHandler",
+			"dev.realtime.server.LocalFanOut", "dev.realtime.server.ChannelStream", "dev.realtime.server.MessageFrames",
 			"reactor.core.publisher.FluxFlatMap", "reactor.core.publisher.FluxMerge",
 			"reactor.core.publisher.SinkManyUnicast", "reactor.netty.channel.MonoSendMany",
 			"io.netty.channel.AbstractChannelHandlerContext.flush", "io.netty.channel.nio.NioEventLoop.select",

@@ -42,6 +42,8 @@ public class RealtimeProperties {
 
 	private final Runs runs = new Runs();
 
+	private final Webflux webflux = new Webflux();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -84,6 +86,10 @@ public class RealtimeProperties {
 
 	public Runs getRuns() {
 		return this.runs;
+	}
+
+	public Webflux getWebflux() {
+		return this.webflux;
 	}
 
 	public static class Engine {
@@ -544,6 +550,25 @@ public class RealtimeProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	public static class Webflux {
+
+		/**
+		 * Whether SSE streams and WebSocket connections on Reactor Netty write shared,
+		 * pre-framed buffers straight to the connection's channel. Turn it off to write
+		 * through WebFlux's response and session instead, as on other reactive servers.
+		 */
+		private boolean nettyFastPath = true;
+
+		public boolean isNettyFastPath() {
+			return this.nettyFastPath;
+		}
+
+		public void setNettyFastPath(boolean nettyFastPath) {
+			this.nettyFastPath = nettyFastPath;
 		}
 
 	}

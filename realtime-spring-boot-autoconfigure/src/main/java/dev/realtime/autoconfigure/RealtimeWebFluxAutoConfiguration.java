@@ -1,19 +1,16 @@
 package dev.realtime.autoconfigure;
 
-import java.time.Clock;
 import java.util.Map;
 
-import dev.realtime.ChannelCatalog;
-import dev.realtime.engine.RealtimeEngine;
-import dev.realtime.run.RealtimeRuns;
+import dev.realtime.server.RealtimeHub;
+import dev.realtime.server.webflux.RealtimeCancelHandler;
+import dev.realtime.server.webflux.RealtimeClientHandler;
+import dev.realtime.server.webflux.RealtimePublishHandler;
 import dev.realtime.server.webflux.RealtimeServerEndpoints;
-import dev.realtime.server.webflux.ShutdownSignal;
-import dev.realtime.support.PayloadCodec;
-import dev.realtime.support.RealtimeTemplate;
-import dev.realtime.token.ChannelAuthorization;
-import dev.realtime.token.RealtimeTokens;
-import dev.realtime.token.StreamTickets;
-import tools.jackson.databind.json.JsonMapper;
+import dev.realtime.server.webflux.RealtimeSseHandler;
+import dev.realtime.server.webflux.RealtimeTicketHandler;
+import dev.realtime.server.webflux.RealtimeTokenHandler;
+import dev.realtime.server.webflux.RealtimeWebSocketHandler;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,8 +22,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.ResourceLoader;
-import org.springframework.util.unit.DataSize;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.reactive.HandlerMapping;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -34,59 +30,72 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.server.WebHandler;
 
 /**
- * Auto-configuration of the realtime WebFlux endpoints: token minting, Server-Sent
- * Events, WebSocket, client publishing, run cancelling and the browser client modules,
- * all under {@code realtime.base-path}.
+ * Auto-configuration of the realtime endpoints of a WebFlux application: token minting,
+ * Server-Sent Events, WebSocket, client publishing, run cancelling and the browser client
+ * modules, all under {@code realtime.base-path}, on the {@link RealtimeHub}. Each handler
+ * backs off when the application defines its own.
  *
  * @author Realtime team
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRunsAutoConfiguration.class,
-		WebFluxAutoConfiguration.class })
+@AutoConfiguration(after = { RealtimeServerAutoConfiguration.class, WebFluxAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass(RouterFunction.class)
-@ConditionalOnBean({ RealtimeEngine.class, RealtimeTokens.class })
+@ConditionalOnBean(RealtimeHub.class)
 public final class RealtimeWebFluxAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean
-	ShutdownSignal realtimeShutdownSignal() {
-		return new ShutdownSignal();
-	}
+	/**
+	 * The order of the realtime routes among the application's router functions: first,
+	 * so that a catch-all route of the application does not shadow them.
+	 */
+	public static final int ROUTER_ORDER = 0;
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeEngine engine, RealtimeTokens tokens,
-			ChannelCatalog catalog, ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template,
-			JsonMapper jsonMapper, ShutdownSignal shutdown, RealtimeProperties properties,
-			ResourceLoader resourceLoader, ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs) {
-		return RealtimeServerEndpoints.builder(engine, tokens, catalog, template)
-			.authorization(authorization)
-			.tickets(tickets.getIfAvailable())
-			.runs(runs.getIfAvailable())
-			.codec(codec)
-			.jsonMapper(jsonMapper)
-			.shutdownSignal(shutdown)
-			.sseKeepAlive(properties.getSse().getKeepAlive())
-			.sseRetry(properties.getSse().getRetry())
-			.webSocketKeepAlive(properties.getWebsocket().getKeepAlive())
-			.subscriptionsPerConnection(properties.getLimits().getSubscriptionsPerConnection())
-			.streamsPerToken(properties.getLimits().getStreamsPerToken())
-			.connectionsPerPrincipal(properties.getLimits().getConnectionsPerPrincipal())
-			.maxRequestSize(bytes(properties.getLimits().getMaxRequestSize()))
-			.maxMessageSize(bytes(properties.getLimits().getMaxMessageSize()))
-			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
-			.writeTimeout(properties.getLimits().getWriteTimeout())
-			.classLoader(resourceLoader.getClassLoader())
-			.clock(Clock.systemUTC())
-			.build();
-	}
-
-	private static int bytes(DataSize size) {
-		return Math.toIntExact(size.toBytes());
+	RealtimeTokenHandler realtimeTokenHandler(RealtimeHub hub) {
+		return new RealtimeTokenHandler(hub);
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	RealtimeSseHandler realtimeSseHandler(RealtimeHub hub, RealtimeProperties properties) {
+		return new RealtimeSseHandler(hub, properties.getWebflux().isNettyFastPath());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimePublishHandler realtimePublishHandler(RealtimeHub hub) {
+		return new RealtimePublishHandler(hub);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimeClientHandler realtimeClientHandler(RealtimeHub hub) {
+		return new RealtimeClientHandler(hub);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimeWebSocketHandler realtimeWebSocketHandler(RealtimeHub hub, RealtimeProperties properties) {
+		return new RealtimeWebSocketHandler(hub, properties.getWebflux().isNettyFastPath());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeHub hub, RealtimeTokenHandler tokenHandler,
+			RealtimeSseHandler sseHandler, RealtimePublishHandler publishHandler, RealtimeClientHandler clientHandler,
+			RealtimeWebSocketHandler webSocketHandler, ObjectProvider<RealtimeTicketHandler> ticketHandler,
+			ObjectProvider<RealtimeCancelHandler> cancelHandler) {
+		RealtimeTicketHandler tickets = ticketHandler
+			.getIfAvailable(() -> hub.isTicketEnabled() ? new RealtimeTicketHandler(hub) : null);
+		RealtimeCancelHandler cancel = cancelHandler
+			.getIfAvailable(() -> hub.isCancelEnabled() ? new RealtimeCancelHandler(hub) : null);
+		return new RealtimeServerEndpoints(tokenHandler, sseHandler, tickets, publishHandler, cancel, clientHandler,
+				webSocketHandler);
+	}
+
+	@Bean
+	@Order(ROUTER_ORDER)
 	RouterFunction<ServerResponse> realtimeRouterFunction(RealtimeServerEndpoints endpoints,
 			RealtimeProperties properties) {
 		return endpoints.routerFunction(properties.getBasePath(), properties.getToken().isEndpointEnabled(),

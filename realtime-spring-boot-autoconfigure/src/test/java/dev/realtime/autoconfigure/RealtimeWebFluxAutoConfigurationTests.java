@@ -4,8 +4,11 @@ import java.util.Map;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.server.ClientAssets;
+import dev.realtime.server.RealtimeHub;
+import dev.realtime.server.ShutdownSignal;
+import dev.realtime.server.webflux.RealtimeClientHandler;
 import dev.realtime.server.webflux.RealtimeServerEndpoints;
-import dev.realtime.server.webflux.ShutdownSignal;
 import dev.realtime.token.ChannelAuthorizer;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -35,7 +38,8 @@ class RealtimeWebFluxAutoConfigurationTests {
 	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, CodecsAutoConfiguration.class,
 				ValidationAutoConfiguration.class, WebFluxAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
-				RealtimeAutoConfiguration.class, RealtimeWebFluxAutoConfiguration.class))
+				RealtimeAutoConfiguration.class, RealtimeServerAutoConfiguration.class,
+				RealtimeWebFluxAutoConfiguration.class))
 		.withUserConfiguration(ChannelsConfiguration.class);
 
 	@Test
@@ -52,15 +56,26 @@ class RealtimeWebFluxAutoConfigurationTests {
 	void whenNotAReactiveWebApplicationThenEndpointsBackOff() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, RealtimeAutoConfiguration.class,
-					RealtimeWebFluxAutoConfiguration.class))
+					RealtimeServerAutoConfiguration.class, RealtimeWebFluxAutoConfiguration.class))
 			.withUserConfiguration(ChannelsConfiguration.class)
-			.run((context) -> assertThat(context).doesNotHaveBean(RealtimeServerEndpoints.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(RealtimeServerEndpoints.class)
+				.doesNotHaveBean(RealtimeHub.class));
 	}
 
 	@Test
 	void whenWebSocketIsDisabledThenItsHandlerMappingBacksOff() {
 		this.contextRunner.withPropertyValues("realtime.websocket.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean("realtimeWebSocketHandlerMapping")
+				.hasSingleBean(RealtimeServerEndpoints.class));
+	}
+
+	@Test
+	void whenUserDefinesAHandlerThenTheEndpointsUseIt() {
+		this.contextRunner
+			.withBean("customClientHandler", RealtimeClientHandler.class,
+					() -> new RealtimeClientHandler(new ClientAssets(getClass().getClassLoader())))
+			.run((context) -> assertThat(context).hasSingleBean(RealtimeClientHandler.class)
+				.hasBean("customClientHandler")
 				.hasSingleBean(RealtimeServerEndpoints.class));
 	}
 

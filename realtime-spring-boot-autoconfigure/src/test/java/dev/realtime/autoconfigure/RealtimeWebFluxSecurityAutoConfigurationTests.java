@@ -30,8 +30,8 @@ class RealtimeWebFluxSecurityAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, CodecsAutoConfiguration.class,
 				WebFluxAutoConfiguration.class, HttpHandlerAutoConfiguration.class,
 				ReactiveWebSecurityAutoConfiguration.class, ReactiveUserDetailsServiceAutoConfiguration.class,
-				RealtimeAutoConfiguration.class, RealtimeWebFluxAutoConfiguration.class,
-				RealtimeWebFluxSecurityAutoConfiguration.class))
+				RealtimeAutoConfiguration.class, RealtimeServerAutoConfiguration.class,
+				RealtimeWebFluxAutoConfiguration.class, RealtimeWebFluxSecurityAutoConfiguration.class))
 		.withUserConfiguration(ChannelsConfiguration.class);
 
 	@Test

@@ -13,6 +13,7 @@ import dev.realtime.ChannelCatalog;
 import dev.realtime.ChannelDefinition;
 import dev.realtime.InvalidChannelException;
 import dev.realtime.run.JobChannel.Approval;
+import dev.realtime.server.RealtimeHub;
 import dev.realtime.server.webflux.RealtimeServerEndpoints;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.JwsRealtimeTokens;
@@ -42,12 +43,12 @@ class RunHttpRepliesTests {
 	private final RealtimeTokens tokens = new JwsRealtimeTokens(new JobCatalog(), TokenKeys.random());
 
 	private final WebTestClient client = WebTestClient
-		.bindToRouterFunction(RealtimeServerEndpoints
-			.builder(this.fixture.engine, this.tokens, new JobCatalog(), this.fixture.template)
-			.authorization(new ChannelAuthorization(List.of(), null))
-			.codec(this.fixture.codec)
-			.jsonMapper(this.fixture.mapper)
-			.build()
+		.bindToRouterFunction(new RealtimeServerEndpoints(
+				RealtimeHub.builder(this.fixture.engine, this.tokens, new JobCatalog(), this.fixture.template)
+					.authorization(new ChannelAuthorization(List.of(), null))
+					.codec(this.fixture.codec)
+					.jsonMapper(this.fixture.mapper)
+					.build())
 			.routerFunction("/realtime", true, true, true, true))
 		.build();
 

@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.MessageFrames;
+import dev.realtime.server.SseOutput;
+import dev.realtime.server.SseSession;
+import dev.realtime.server.StreamLoop;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -89,7 +93,7 @@ final class FluxSseOutput implements SseOutput {
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		write(message.frame(RealtimeSseHandler.MESSAGE_FRAME));
+		write(message.frame(MessageFrames.SSE));
 	}
 
 	@Override

@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.MessageFrames;
+import dev.realtime.server.RealtimeCloseStatus;
+import dev.realtime.server.StreamLoop;
+import dev.realtime.server.WebSocketOutput;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -98,7 +102,7 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 
 	@Override
 	public void writeMessage(EngineMessage message) {
-		writeText(message.frame(RealtimeWebSocketHandler.MESSAGE_JSON));
+		writeText(message.frame(MessageFrames.WEB_SOCKET));
 	}
 
 	@Override
@@ -132,7 +136,8 @@ final class FluxWebSocketOutput implements WebSocketOutput {
 	}
 
 	@Override
-	public void close(CloseStatus status) {
+	public void close(RealtimeCloseStatus realtimeStatus) {
+		CloseStatus status = RealtimeWebSocketHandler.closeStatus(realtimeStatus);
 		// the session closes once it sent what was written before, or at the deadline
 		if (this.closing.status == null) {
 			this.closing.status = status;

@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.MessageFrames;
+import dev.realtime.server.SseOutput;
+import dev.realtime.server.SseSession;
+import dev.realtime.server.StreamLoop;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -50,7 +54,7 @@ import org.springframework.util.Assert;
 final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscriber<Void>, Subscription {
 
 	private static final FastThreadLocal<LoopFrames> MESSAGE_CHUNKS = LoopFrames
-		.perLoop((message) -> chunk(message.frame(RealtimeSseHandler.MESSAGE_FRAME)));
+		.perLoop((message) -> chunk(message.frame(MessageFrames.SSE)));
 
 	private final StreamLoop loop;
 
@@ -88,7 +92,7 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 
 	private NettySseOutput(ServerHttpResponse response, HttpServerResponse nativeResponse, Channel channel,
 			Duration writeTimeout, Function<SseOutput, SseSession> sessions) {
-		this.loop = StreamLoop.of(channel.eventLoop());
+		this.loop = EventLoopStreamLoop.of(channel.eventLoop());
 		this.channel = channel;
 		this.voidPromise = new VoidChannelPromise(channel, false);
 		this.writeTimeout = writeTimeout;
@@ -242,7 +246,7 @@ final class NettySseOutput extends Mono<Void> implements SseOutput, CoreSubscrib
 			this.codec.write(MESSAGE_CHUNKS.get().frame(message, this.channel.alloc()), this.voidPromise);
 		}
 		else {
-			writeContent(message.frame(RealtimeSseHandler.MESSAGE_FRAME));
+			writeContent(message.frame(MessageFrames.SSE));
 		}
 	}
 

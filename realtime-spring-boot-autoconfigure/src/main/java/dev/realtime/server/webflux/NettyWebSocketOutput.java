@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.function.Function;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.MessageFrames;
+import dev.realtime.server.RealtimeCloseStatus;
+import dev.realtime.server.StreamLoop;
+import dev.realtime.server.WebSocketOutput;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,7 +46,7 @@ import org.springframework.web.server.ServerWebExchange;
 final class NettyWebSocketOutput implements WebSocketOutput {
 
 	private static final FastThreadLocal<LoopFrames> MESSAGE_FRAMES = LoopFrames
-		.perLoop((message) -> frame(message.frame(RealtimeWebSocketHandler.MESSAGE_JSON)));
+		.perLoop((message) -> frame(message.frame(MessageFrames.WEB_SOCKET)));
 
 	private static final Log logger = LogFactory.getLog(NettyWebSocketOutput.class);
 
@@ -68,7 +72,7 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 
 	private NettyWebSocketOutput(WebSocketSession session, Channel channel, ChannelHandlerContext encoder,
 			Duration writeTimeout) {
-		this.loop = StreamLoop.of(channel.eventLoop());
+		this.loop = EventLoopStreamLoop.of(channel.eventLoop());
 		this.session = session;
 		this.channel = channel;
 		this.encoder = encoder;
@@ -175,7 +179,8 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 	}
 
 	@Override
-	public void close(CloseStatus status) {
+	public void close(RealtimeCloseStatus realtimeStatus) {
+		CloseStatus status = RealtimeWebSocketHandler.closeStatus(realtimeStatus);
 		this.session.close(status).subscribe(null, this::closeFailed);
 		closeWithin();
 	}

@@ -1,12 +1,6 @@
 package dev.realtime.server.webflux;
 
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-
-import dev.realtime.run.RunCancellation;
-import dev.realtime.token.RealtimeTokens;
-import dev.realtime.token.TokenClaims;
+import dev.realtime.server.RealtimeHub;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -27,15 +21,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class RealtimeCancelHandler {
 
-	private final RealtimeTokens tokens;
+	private final RealtimeHub hub;
 
-	private final ClientCancelling cancelling;
-
-	RealtimeCancelHandler(RealtimeTokens tokens, ClientCancelling cancelling) {
-		Assert.notNull(tokens, "'tokens' must not be null");
-		Assert.notNull(cancelling, "'cancelling' must not be null");
-		this.tokens = tokens;
-		this.cancelling = cancelling;
+	/**
+	 * Create a new handler.
+	 * @param hub the hub, with runs enabled
+	 */
+	public RealtimeCancelHandler(RealtimeHub hub) {
+		Assert.notNull(hub, "'hub' must not be null");
+		Assert.isTrue(hub.isCancelEnabled(), "'hub' must have runs");
+		this.hub = hub;
 	}
 
 	/**
@@ -44,38 +39,17 @@ public final class RealtimeCancelHandler {
 	 * @return {@code 202} with the outcome, or a problem response
 	 */
 	public Mono<ServerResponse> handleRequest(ServerRequest request) {
-		TokenClaims claims;
+		String token;
 		try {
 			// never from the URL: a POST can send the header
-			claims = this.tokens.verify(RequestTokens.requireBearer(request));
+			token = RequestTokens.requireBearer(request);
 		}
 		catch (RuntimeException ex) {
-			return RealtimeProblems.of(ex);
+			return ProblemResponses.of(ex);
 		}
-		String runId = request.pathVariable("runId");
-		return this.cancelling.cancel(claims, claims.channel(), runId)
-			.flatMap((outcome) -> respond(claims.channel(), runId, outcome))
-			.onErrorResume(RealtimeProblems::of);
-	}
-
-	private static Mono<ServerResponse> respond(String channel, String runId, RunCancellation outcome) {
-		return switch (outcome) {
-			case CANCELLED, REQUESTED -> ServerResponse.status(HttpStatus.ACCEPTED).bodyValue(accepted(runId, outcome));
-			case ALREADY_ENDED -> RealtimeProblems.of(HttpStatus.CONFLICT, "Run '" + runId + "' has already ended");
-			case UNKNOWN -> RealtimeProblems.of(HttpStatus.NOT_FOUND,
-					"No run '" + runId + "' is known on channel '" + channel + "'");
-		};
-	}
-
-	static Map<String, String> accepted(String runId, RunCancellation outcome) {
-		Map<String, String> body = new LinkedHashMap<>();
-		body.put("runId", runId);
-		body.put("outcome", outcome(outcome));
-		return body;
-	}
-
-	static String outcome(RunCancellation outcome) {
-		return outcome.name().toLowerCase(Locale.ROOT);
+		return this.hub.cancel(token, request.pathVariable("runId"))
+			.flatMap((answer) -> ServerResponse.status(HttpStatus.ACCEPTED).bodyValue(answer))
+			.onErrorResume(ProblemResponses::of);
 	}
 
 }

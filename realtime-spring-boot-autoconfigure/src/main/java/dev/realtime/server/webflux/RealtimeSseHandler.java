@@ -1,22 +1,13 @@
 package dev.realtime.server.webflux;
 
-import java.io.ByteArrayOutputStream;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.Set;
-import java.util.function.Function;
-
-import dev.realtime.engine.EngineMessage;
-import dev.realtime.engine.MessageId;
-import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.token.RealtimeTokens;
-import dev.realtime.token.StreamTickets;
+import dev.realtime.server.ConnectionLimits;
+import dev.realtime.server.RealtimeHub;
+import dev.realtime.server.SseOutput;
+import dev.realtime.server.SseSession;
+import dev.realtime.server.TooManyConnectionsException;
 import dev.realtime.token.TokenClaims;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
@@ -51,60 +42,34 @@ public final class RealtimeSseHandler {
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils
 		.isPresent("reactor.netty.http.server.HttpServerResponse", RealtimeSseHandler.class.getClassLoader());
 
-	/** Encodes the SSE frame of a message, once per message. */
-	static final Function<EngineMessage, byte[]> MESSAGE_FRAME = RealtimeSseHandler::encodeMessage;
-
-	private static final byte[] DATA_LINE = Frames.utf8("\ndata: ");
-
 	private static final HttpHeaders STREAM_HEADERS = streamHeaders();
 
 	private static final MultiValueMap<String, ResponseCookie> NO_COOKIES = CollectionUtils
 		.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
-	private final RealtimeEngine engine;
+	private final RealtimeHub hub;
 
-	private final RealtimeTokens tokens;
+	private final boolean nettyOutput;
 
-	private final @Nullable StreamTickets tickets;
+	/**
+	 * Create a new handler that writes straight to Reactor Netty connections when it runs
+	 * on Reactor Netty.
+	 * @param hub the hub
+	 */
+	public RealtimeSseHandler(RealtimeHub hub) {
+		this(hub, true);
+	}
 
-	private final LocalFanOut fanOut;
-
-	private final OpenStreams streams;
-
-	private final ConnectionLimits limits;
-
-	private final Frames frames;
-
-	private final Duration keepAlive;
-
-	private final String retryField;
-
-	private final byte[] retryFrame;
-
-	private final int capacity;
-
-	private final Clock clock;
-
-	RealtimeSseHandler(RealtimeEngine engine, RealtimeTokens tokens, @Nullable StreamTickets tickets, JsonMapper mapper,
-			LocalFanOut fanOut, OpenStreams streams, ConnectionLimits limits, Duration keepAlive, Duration retry,
-			int capacity, Clock clock) {
-		Assert.notNull(engine, "'engine' must not be null");
-		Assert.notNull(tokens, "'tokens' must not be null");
-		Assert.notNull(mapper, "'mapper' must not be null");
-		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
-		Assert.isTrue(capacity > 0, "'capacity' must be positive");
-		this.engine = engine;
-		this.tokens = tokens;
-		this.tickets = tickets;
-		this.frames = new Frames(mapper);
-		this.fanOut = fanOut;
-		this.streams = streams;
-		this.limits = limits;
-		this.keepAlive = keepAlive;
-		this.retryField = "retry: " + retry.toMillis() + "\n";
-		this.retryFrame = Frames.utf8(this.retryField + "\n");
-		this.capacity = capacity;
-		this.clock = clock;
+	/**
+	 * Create a new handler.
+	 * @param hub the hub
+	 * @param nettyOutput whether to write straight to Reactor Netty connections when it
+	 * runs on Reactor Netty, rather than through each response's {@code Flux}
+	 */
+	public RealtimeSseHandler(RealtimeHub hub, boolean nettyOutput) {
+		Assert.notNull(hub, "'hub' must not be null");
+		this.hub = hub;
+		this.nettyOutput = nettyOutput && REACTOR_NETTY_PRESENT;
 	}
 
 	/**
@@ -120,53 +85,17 @@ public final class RealtimeSseHandler {
 			if (ticket != null) {
 				// read the request before the ticket is used up
 				Replay ticketReplay = replay(request);
-				return RequestTokens.redeem(this.tickets, ticket)
+				return this.hub.redeem(ticket)
 					.<ServerResponse>map((redeemed) -> new StreamResponse(redeemed, ticketReplay))
-					.onErrorResume(RealtimeProblems::of);
+					.onErrorResume(ProblemResponses::of);
 			}
-			claims = this.tokens.verify(RequestTokens.require(request));
+			claims = this.hub.verify(RequestTokens.require(request));
 			replay = replay(request);
 		}
 		catch (RuntimeException ex) {
-			return RealtimeProblems.of(ex);
+			return ProblemResponses.of(ex);
 		}
 		return Mono.just(new StreamResponse(claims, replay));
-	}
-
-	RealtimeEngine engine() {
-		return this.engine;
-	}
-
-	LocalFanOut fanOut() {
-		return this.fanOut;
-	}
-
-	OpenStreams streams() {
-		return this.streams;
-	}
-
-	Frames frames() {
-		return this.frames;
-	}
-
-	Duration keepAlive() {
-		return this.keepAlive;
-	}
-
-	int capacity() {
-		return this.capacity;
-	}
-
-	Clock clock() {
-		return this.clock;
-	}
-
-	String retryField() {
-		return this.retryField;
-	}
-
-	byte[] retryFrame() {
-		return this.retryFrame;
 	}
 
 	private static HttpHeaders streamHeaders() {
@@ -182,84 +111,24 @@ public final class RealtimeSseHandler {
 		if (lastEventId == null) {
 			lastEventId = QueryParameters.first(request, "lastEventId");
 		}
-		String history = QueryParameters.first(request, "history");
-		if (history == null) {
-			history = "all";
-		}
-		if (!history.equals("all") && !history.equals("none")) {
-			throw new IllegalArgumentException("Query parameter 'history' must be 'all' or 'none'");
-		}
-		if (lastEventId != null && !lastEventId.isEmpty()) {
-			if (MessageId.parse(lastEventId) == null) {
-				throw new IllegalArgumentException("Malformed last event id; send back an id the server sent");
-			}
-			return Replay.after(lastEventId);
-		}
-		return history.equals("none") ? Replay.none() : Replay.all();
-	}
-
-	// not a control event: constant fields around the envelope, which is JSON already,
-	// built once per message and shared by every subscriber instead of written per
-	// connection with the mapper
-	static byte[] encodeMessage(EngineMessage message) {
-		byte[] head = Frames.utf8("id: " + message.id() + "\nevent: message\ndata: ");
-		byte[] envelope = message.envelope();
-		int lines = 0;
-		for (byte b : envelope) {
-			if (b == '\n' || b == '\r') {
-				lines++;
-			}
-		}
-		if (lines == 0) {
-			byte[] frame = Arrays.copyOf(head, head.length + envelope.length + 2);
-			System.arraycopy(envelope, 0, frame, head.length, envelope.length);
-			frame[frame.length - 2] = '\n';
-			frame[frame.length - 1] = '\n';
-			return frame;
-		}
-		// pretty-printed JSON: each line of the envelope needs its own data field
-		ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + envelope.length + lines * 6 + 2);
-		out.writeBytes(head);
-		for (byte b : envelope) {
-			if (b == '\n') {
-				out.writeBytes(DATA_LINE);
-			}
-			else if (b != '\r') {
-				out.write(b);
-			}
-		}
-		out.write('\n');
-		out.write('\n');
-		return out.toByteArray();
+		return RealtimeHub.replay(lastEventId, QueryParameters.first(request, "history"));
 	}
 
 	/**
 	 * The response to a subscription: the stream's status and headers, then the stream.
-	 * WebFlux holds the response while the stream is open, so it keeps only what the
-	 * session needs, and its headers and cookies are shared constants instead of the
-	 * copies a {@link ServerResponse#ok() builder} would make.
+	 * WebFlux holds the response while the stream is open, so its headers and cookies are
+	 * shared constants instead of the copies a {@link ServerResponse#ok() builder} would
+	 * make.
 	 */
 	private final class StreamResponse implements ServerResponse {
 
-		private final String channel;
-
-		private final Set<String> topics;
-
-		private final long expiresAt;
+		private final TokenClaims claims;
 
 		private final Replay replay;
 
-		private final String tokenId;
-
-		private final @Nullable String subject;
-
 		StreamResponse(TokenClaims claims, Replay replay) {
-			this.channel = claims.channel();
-			this.topics = claims.topics();
-			this.expiresAt = claims.expiresAt().toEpochMilli();
+			this.claims = claims;
 			this.replay = replay;
-			this.tokenId = claims.id();
-			this.subject = claims.subject();
 		}
 
 		@Override
@@ -286,10 +155,10 @@ public final class RealtimeSseHandler {
 			return Mono.defer(() -> {
 				ConnectionLimits.Permit permit;
 				try {
-					permit = RealtimeSseHandler.this.limits.streamAndConnection(this.tokenId, this.subject);
+					permit = RealtimeSseHandler.this.hub.ssePermit(this.claims);
 				}
 				catch (TooManyConnectionsException ex) {
-					return RealtimeProblems.of(ex).flatMap((problem) -> problem.writeTo(exchange, context));
+					return ProblemResponses.of(ex).flatMap((problem) -> problem.writeTo(exchange, context));
 				}
 				return stream(exchange).doFinally((signal) -> permit.release());
 			});
@@ -299,19 +168,20 @@ public final class RealtimeSseHandler {
 			ServerHttpResponse response = exchange.getResponse();
 			response.setStatusCode(HttpStatus.OK);
 			response.getHeaders().putAll(STREAM_HEADERS);
-			if (REACTOR_NETTY_PRESENT) {
-				Mono<Void> stream = NettySseOutput.stream(response, fanOut().writeTimeout(), this::session);
+			if (RealtimeSseHandler.this.nettyOutput) {
+				Mono<Void> stream = NettySseOutput.stream(response, RealtimeSseHandler.this.hub.writeTimeout(),
+						this::session);
 				if (stream != null) {
 					return stream;
 				}
 			}
-			return response.writeWith(FluxSseOutput.stream(streams().workerLoop(), response.bufferFactory(),
-					fanOut().writeTimeout(), this::session));
+			RealtimeHub hub = RealtimeSseHandler.this.hub;
+			return response.writeWith(FluxSseOutput.stream(hub.workerLoop(), response.bufferFactory(),
+					hub.writeTimeout(), this::session));
 		}
 
 		private SseSession session(SseOutput output) {
-			return new SseSession(RealtimeSseHandler.this, this.channel, this.topics, this.expiresAt, this.replay,
-					output);
+			return RealtimeSseHandler.this.hub.sseSession(this.claims, this.replay, output);
 		}
 
 	}

@@ -1,6 +1,6 @@
 package dev.realtime.server.webflux;
 
-import dev.realtime.token.StreamTickets;
+import dev.realtime.server.RealtimeHub;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.MediaType;
@@ -19,11 +19,16 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class RealtimeTicketHandler {
 
-	private final StreamTickets tickets;
+	private final RealtimeHub hub;
 
-	RealtimeTicketHandler(StreamTickets tickets) {
-		Assert.notNull(tickets, "'tickets' must not be null");
-		this.tickets = tickets;
+	/**
+	 * Create a new handler.
+	 * @param hub the hub, with stream tickets enabled
+	 */
+	public RealtimeTicketHandler(RealtimeHub hub) {
+		Assert.notNull(hub, "'hub' must not be null");
+		Assert.isTrue(hub.isTicketEnabled(), "'hub' must have stream tickets");
+		this.hub = hub;
 	}
 
 	/**
@@ -37,11 +42,11 @@ public final class RealtimeTicketHandler {
 			token = RequestTokens.requireBearer(request);
 		}
 		catch (RuntimeException ex) {
-			return RealtimeProblems.of(ex);
+			return ProblemResponses.of(ex);
 		}
-		return this.tickets.issue(token)
+		return this.hub.issueTicket(token)
 			.flatMap((ticket) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(ticket))
-			.onErrorResume(RealtimeProblems::of);
+			.onErrorResume(ProblemResponses::of);
 	}
 
 }

@@ -1,24 +1,22 @@
 package dev.realtime.server.webflux;
 
-import java.time.Clock;
-import java.time.Duration;
+import java.nio.ByteBuffer;
 import java.util.function.Function;
 
-import dev.realtime.engine.EngineMessage;
-import dev.realtime.engine.MessageId;
-import dev.realtime.engine.RealtimeEngine;
-import dev.realtime.engine.Replay;
-import dev.realtime.token.InvalidTokenException;
-import dev.realtime.token.RealtimeTokens;
+import dev.realtime.server.RealtimeCloseStatus;
+import dev.realtime.server.RealtimeHub;
+import dev.realtime.server.WebSocketConnection;
+import dev.realtime.server.WebSocketOutput;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -36,56 +34,29 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
 			RealtimeWebSocketHandler.class.getClassLoader());
 
-	/** Encodes the JSON of a message's {@code message} frame, once per message. */
-	static final Function<EngineMessage, byte[]> MESSAGE_JSON = RealtimeWebSocketHandler::encodeMessage;
+	private final RealtimeHub hub;
 
-	private final RealtimeEngine engine;
+	private final boolean nettyOutput;
 
-	private final RealtimeTokens tokens;
+	/**
+	 * Create a new handler that writes straight to Reactor Netty channels when it runs on
+	 * Reactor Netty.
+	 * @param hub the hub
+	 */
+	public RealtimeWebSocketHandler(RealtimeHub hub) {
+		this(hub, true);
+	}
 
-	private final ClientPublishing publishing;
-
-	private final @Nullable ClientCancelling cancelling;
-
-	private final JsonMapper mapper;
-
-	private final Frames frames;
-
-	private final LocalFanOut fanOut;
-
-	private final OpenStreams streams;
-
-	private final ConnectionLimits limits;
-
-	private final Duration keepAlive;
-
-	private final int maxSubscriptions;
-
-	private final int capacity;
-
-	private final Clock clock;
-
-	RealtimeWebSocketHandler(RealtimeEngine engine, RealtimeTokens tokens, ClientPublishing publishing,
-			@Nullable ClientCancelling cancelling, JsonMapper mapper, LocalFanOut fanOut, OpenStreams streams,
-			ConnectionLimits limits, Duration keepAlive, int maxSubscriptions, int capacity, Clock clock) {
-		Assert.notNull(engine, "'engine' must not be null");
-		Assert.notNull(tokens, "'tokens' must not be null");
-		Assert.notNull(mapper, "'mapper' must not be null");
-		Assert.isTrue(!keepAlive.isNegative() && !keepAlive.isZero(), "'keepAlive' must be positive");
-		Assert.isTrue(maxSubscriptions > 0, "'maxSubscriptions' must be positive");
-		this.engine = engine;
-		this.tokens = tokens;
-		this.publishing = publishing;
-		this.cancelling = cancelling;
-		this.mapper = mapper;
-		this.frames = new Frames(mapper);
-		this.fanOut = fanOut;
-		this.streams = streams;
-		this.limits = limits;
-		this.keepAlive = keepAlive;
-		this.maxSubscriptions = maxSubscriptions;
-		this.capacity = capacity;
-		this.clock = clock;
+	/**
+	 * Create a new handler.
+	 * @param hub the hub
+	 * @param nettyOutput whether to write straight to Reactor Netty channels when it runs
+	 * on Reactor Netty, rather than through each session's {@code Flux}
+	 */
+	public RealtimeWebSocketHandler(RealtimeHub hub, boolean nettyOutput) {
+		Assert.notNull(hub, "'hub' must not be null");
+		this.hub = hub;
+		this.nettyOutput = nettyOutput && REACTOR_NETTY_PRESENT;
 	}
 
 	/**
@@ -95,15 +66,15 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 	 * @return the handler
 	 */
 	WebSocketHandler handlerFor(ServerWebExchange exchange) {
-		if (!REACTOR_NETTY_PRESENT) {
+		if (!this.nettyOutput) {
 			return this;
 		}
 		return (session) -> {
 			// after the handshake, on the channel it upgraded
 			Function<WebSocketSession, @Nullable WebSocketOutput> outputs = NettyWebSocketOutput.outputs(exchange,
-					this.fanOut.writeTimeout());
+					this.hub.writeTimeout());
 			WebSocketOutput output = (outputs != null) ? outputs.apply(session) : null;
-			return (output != null) ? new WebSocketConnection(this, session, output).run() : handle(session);
+			return (output != null) ? run(session, this.hub.webSocketConnection(output)) : handle(session);
 		};
 	}
 
@@ -112,125 +83,36 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 		// the connection starts when the session subscribes to what it sends; when the
 		// client goes first, sending ends too
 		Sinks.Empty<Void> reading = Sinks.empty();
-		Mono<Void> sending = FluxWebSocketOutput.send(this.streams.workerLoop(), session, this.fanOut.writeTimeout(),
-				(output) -> new WebSocketConnection(this, session, output).run()
-					.subscribe(null, reading::tryEmitError, reading::tryEmitEmpty));
+		Mono<Void> sending = FluxWebSocketOutput.send(this.hub.workerLoop(), session, this.hub.writeTimeout(),
+				(output) -> run(session, this.hub.webSocketConnection(output)).subscribe(null, reading::tryEmitError,
+						reading::tryEmitEmpty));
 		return sending.or(reading.asMono());
 	}
 
-	RealtimeEngine engine() {
-		return this.engine;
+	// read the client's frames, one at a time, until the connection closes
+	private static Mono<Void> run(WebSocketSession session, WebSocketConnection connection) {
+		connection.start();
+		return session.receive().concatMap((message) -> switch (message.getType()) {
+			case TEXT -> connection.onText(text(message));
+			case BINARY -> connection.onBinary();
+			case PING, PONG -> Mono.empty();
+		}, 0).then().doFinally((signal) -> connection.disconnected());
 	}
 
-	RealtimeTokens tokens() {
-		return this.tokens;
-	}
-
-	ClientPublishing publishing() {
-		return this.publishing;
-	}
-
-	@Nullable ClientCancelling cancelling() {
-		return this.cancelling;
-	}
-
-	JsonMapper mapper() {
-		return this.mapper;
-	}
-
-	Frames frames() {
-		return this.frames;
-	}
-
-	LocalFanOut fanOut() {
-		return this.fanOut;
-	}
-
-	OpenStreams streams() {
-		return this.streams;
-	}
-
-	ConnectionLimits limits() {
-		return this.limits;
-	}
-
-	Duration keepAlive() {
-		return this.keepAlive;
-	}
-
-	int maxSubscriptions() {
-		return this.maxSubscriptions;
-	}
-
-	int capacity() {
-		return this.capacity;
-	}
-
-	Clock clock() {
-		return this.clock;
-	}
-
-	static String requiredText(JsonNode frame, String field) {
-		JsonNode value = frame.get(field);
-		if (value == null || value.isNull() || (value.isString() && value.asString().isEmpty())) {
-			if (field.equals("token")) {
-				throw new InvalidTokenException("Missing token");
-			}
-			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
-		}
-		if (!value.isString()) {
-			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
-		}
-		return value.asString();
+	private static @Nullable String text(WebSocketMessage message) {
+		DataBuffer payload = message.getPayload();
+		byte[] bytes = new byte[payload.readableByteCount()];
+		payload.read(bytes);
+		return WebSocketConnection.text(ByteBuffer.wrap(bytes));
 	}
 
 	/**
-	 * Return an optional string field of a frame.
-	 * @param frame the frame
-	 * @param field the field's name
-	 * @return the value, or {@code null} when the field is missing or {@code null}
-	 * @throws IllegalArgumentException if the field is not a string
+	 * Return the WebFlux close status of a realtime one.
+	 * @param status the realtime close status
+	 * @return the WebFlux one
 	 */
-	static @Nullable String optionalText(JsonNode frame, String field) {
-		JsonNode value = frame.get(field);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isString()) {
-			throw new IllegalArgumentException("Field '" + field + "' must be a string");
-		}
-		return value.asString();
-	}
-
-	static Replay replay(JsonNode frame) {
-		String lastEventId = optionalText(frame, "lastEventId");
-		if (lastEventId != null && !lastEventId.isEmpty()) {
-			if (MessageId.parse(lastEventId) == null) {
-				throw new IllegalArgumentException("Malformed lastEventId; send back an id the server sent");
-			}
-			return Replay.after(lastEventId);
-		}
-		JsonNode history = frame.get("history");
-		if (history == null || history.isNull()) {
-			return Replay.all();
-		}
-		if (!history.isString() || !(history.asString().equals("all") || history.asString().equals("none"))) {
-			throw new IllegalArgumentException("Field 'history' must be 'all' or 'none'");
-		}
-		return history.asString().equals("none") ? Replay.none() : Replay.all();
-	}
-
-	// not a control frame: a constant prefix around the envelope, which is JSON already,
-	// built once per message and shared by every subscriber instead of written per
-	// connection with the mapper
-	private static byte[] encodeMessage(EngineMessage message) {
-		byte[] prefix = Frames.utf8("{\"type\":\"message\",\"message\":");
-		byte[] envelope = message.envelope();
-		byte[] frame = new byte[prefix.length + envelope.length + 1];
-		System.arraycopy(prefix, 0, frame, 0, prefix.length);
-		System.arraycopy(envelope, 0, frame, prefix.length, envelope.length);
-		frame[frame.length - 1] = '}';
-		return frame;
+	static CloseStatus closeStatus(RealtimeCloseStatus status) {
+		return new CloseStatus(status.code(), status.reason().isEmpty() ? null : status.reason());
 	}
 
 }

@@ -1,10 +1,7 @@
 package dev.realtime.server.webflux;
 
 import dev.realtime.token.InvalidTokenException;
-import dev.realtime.token.StreamTickets;
-import dev.realtime.token.TokenClaims;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -58,19 +55,6 @@ final class RequestTokens {
 	 */
 	static @Nullable String ticket(ServerRequest request) {
 		return QueryParameters.first(request, "ticket");
-	}
-
-	/**
-	 * Redeem a stream ticket.
-	 * @param tickets the tickets, or {@code null} when they are not enabled
-	 * @param ticket the ticket
-	 * @return the claims of the token the ticket stands for
-	 */
-	static Mono<TokenClaims> redeem(@Nullable StreamTickets tickets, String ticket) {
-		if (tickets == null) {
-			return Mono.error(new InvalidTokenException("Stream tickets are not enabled"));
-		}
-		return tickets.redeem(ticket);
 	}
 
 	private static @Nullable String bearer(ServerRequest request) {

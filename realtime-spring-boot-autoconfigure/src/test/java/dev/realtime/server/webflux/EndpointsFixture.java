@@ -15,6 +15,8 @@ import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.server.RealtimeHub;
+import dev.realtime.server.ShutdownSignal;
 import dev.realtime.server.webflux.TestRoom.Note;
 import dev.realtime.support.BeanValidationPayloadValidator;
 import dev.realtime.support.PayloadCodec;
@@ -64,11 +66,11 @@ final class EndpointsFixture implements AutoCloseable {
 	final ShutdownSignal shutdown = new ShutdownSignal();
 
 	/**
-	 * Return a builder of endpoints on these collaborators.
+	 * Return a builder of a hub on these collaborators.
 	 * @return the builder
 	 */
-	RealtimeServerEndpoints.Builder endpoints() {
-		return RealtimeServerEndpoints.builder(this.engine, this.tokens, this.catalog, this.template)
+	RealtimeHub.Builder endpoints() {
+		return RealtimeHub.builder(this.engine, this.tokens, this.catalog, this.template)
 			.authorization(new ChannelAuthorization(List.of(), null))
 			.codec(this.codec)
 			.jsonMapper(this.mapper)

@@ -54,15 +54,16 @@ class RealtimeCancelHandlerTests {
 	@Test
 	void whenNoRunsAreSetThenThereIsNoCancelEndpoint() {
 		WebTestClient client = WebTestClient
-			.bindToRouterFunction(this.fixture.endpoints().build().routerFunction("/realtime", true, true, true, true))
+			.bindToRouterFunction(new RealtimeServerEndpoints(this.fixture.endpoints().build())
+				.routerFunction("/realtime", true, true, true, true))
 			.build();
 		client.post().uri("/realtime/runs/run-1/cancel").exchange().expectStatus().isNotFound();
 	}
 
 	private WebTestClient client(RealtimeRuns runs) {
 		return WebTestClient
-			.bindToRouterFunction(
-					this.fixture.endpoints().runs(runs).build().routerFunction("/realtime", true, true, true, true))
+			.bindToRouterFunction(new RealtimeServerEndpoints(this.fixture.endpoints().runs(runs).build())
+				.routerFunction("/realtime", true, true, true, true))
 			.build();
 	}
 

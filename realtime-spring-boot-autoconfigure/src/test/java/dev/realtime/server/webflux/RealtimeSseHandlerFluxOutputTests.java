@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.RealtimeHub;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -380,12 +381,11 @@ class RealtimeSseHandlerFluxOutputTests {
 				EVENT_SOURCE.andThen((headers) -> headers.set("Last-Event-ID", lastEventId)), Long.MAX_VALUE);
 	}
 
-	private SseStream open(RealtimeServerEndpoints.Builder endpoints, String uri, long demand) {
+	private SseStream open(RealtimeHub.Builder endpoints, String uri, long demand) {
 		return open(endpoints, uri, EVENT_SOURCE, demand);
 	}
 
-	private SseStream open(RealtimeServerEndpoints.Builder endpoints, String uri, Consumer<HttpHeaders> headers,
-			long demand) {
+	private SseStream open(RealtimeHub.Builder endpoints, String uri, Consumer<HttpHeaders> headers, long demand) {
 		Flux<byte[]> body = client(endpoints).get()
 			.uri(uri)
 			.accept(MediaType.TEXT_EVENT_STREAM)
@@ -402,9 +402,9 @@ class RealtimeSseHandlerFluxOutputTests {
 		return stream;
 	}
 
-	private static WebTestClient client(RealtimeServerEndpoints.Builder endpoints) {
-		RouterFunction<ServerResponse> routes = endpoints.sseKeepAlive(Duration.ofMillis(200))
-			.build()
+	private static WebTestClient client(RealtimeHub.Builder endpoints) {
+		RouterFunction<ServerResponse> routes = new RealtimeServerEndpoints(
+				endpoints.sseKeepAlive(Duration.ofMillis(200)).build())
 			.routerFunction("/realtime", true, true, true, true);
 		return WebTestClient.bindToRouterFunction(routes).build();
 	}

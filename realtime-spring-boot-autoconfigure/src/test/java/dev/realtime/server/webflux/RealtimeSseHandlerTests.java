@@ -6,6 +6,7 @@ import java.time.Instant;
 import dev.realtime.MessageKind;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
+import dev.realtime.server.MessageFrames;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class RealtimeSseHandlerTests {
 	private static String frame(String data) {
 		EngineMessage message = new EngineMessage(new MessageId(7, "epoch"), "pipeline:1", "status",
 				data.getBytes(StandardCharsets.UTF_8), CREATED, null, MessageKind.DATA);
-		return new String(RealtimeSseHandler.encodeMessage(message), StandardCharsets.UTF_8);
+		return new String(MessageFrames.SSE.apply(message), StandardCharsets.UTF_8);
 	}
 
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.server.RealtimeHub;
 import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -63,9 +64,7 @@ class RealtimeWebSocketHandlerTests {
 
 	private final List<TestWebSocketSession> sessions = new ArrayList<>();
 
-	private LocalFanOut fanOut = new LocalFanOut(this.fixture.engine, 1024, Duration.ofSeconds(5));
-
-	private final ConnectionLimits limits = new ConnectionLimits(8, 64);
+	private RealtimeHub hub = this.fixture.endpoints().build();
 
 	@AfterEach
 	void stop() {
@@ -200,7 +199,7 @@ class RealtimeWebSocketHandlerTests {
 		session.awaitFrames(2);
 		session.send("{\"type\":\"unsubscribe\",\"channel\":\"room:1\"}");
 		ping(session, 3);
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		this.fixture.publish("room:1", "notes", "after");
 		ping(session, 4);
 		assertThat(session.transcript()).isEqualTo("""
@@ -340,7 +339,7 @@ class RealtimeWebSocketHandlerTests {
 				{"type":"error","code":"bad_request","message":"Frame must be a JSON object"}
 				{"type":"pong"}
 				""");
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		assertThat(session.isOpen()).isTrue();
 	}
 
@@ -366,18 +365,18 @@ class RealtimeWebSocketHandlerTests {
 		session.send(subscribe(this.fixture.token("room:2", "notes")));
 		session.send(subscribe(this.fixture.token("room:3", "notes")));
 		session.awaitFrames(3);
-		assertThat(this.limits.taken()).isEqualTo(3);
+		assertThat(this.hub.placesTaken()).isEqualTo(3);
 		session.send("{\"type\":\"unsubscribe\",\"channel\":\"room:1\"}");
 		ping(session, 4);
-		assertThat(this.limits.taken()).isEqualTo(2);
+		assertThat(this.hub.placesTaken()).isEqualTo(2);
 		session.clientCloses();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.limits.taken()).isZero());
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.hub.placesTaken()).isZero());
 		TestWebSocketSession closed = connect();
 		closed.send(subscribe(token));
 		closed.awaitFrames(1);
 		closed.send(subscribe("not-a-token"));
 		closed.awaitClose();
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.limits.taken()).isZero());
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.hub.placesTaken()).isZero());
 	}
 
 	@Test
@@ -432,7 +431,7 @@ class RealtimeWebSocketHandlerTests {
 		CloseStatus status = session.awaitClose();
 		assertThat(status.getCode()).isEqualTo(4403);
 		assertThat(status.getReason()).isEqualTo("Refresh token does not cover a current subscription");
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		assertThat(session.handled()).succeedsWithin(TIMEOUT);
 		assertNothingSentAfterClose(session);
 	}
@@ -456,7 +455,7 @@ class RealtimeWebSocketHandlerTests {
 		CloseStatus status = session.awaitClose();
 		assertThat(status.getCode()).isEqualTo(4408);
 		assertThat(status.getReason()).isEqualTo("Token expired");
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		assertThat(session.handled()).succeedsWithin(TIMEOUT);
 		assertNothingSentAfterClose(session);
 	}
@@ -506,7 +505,7 @@ class RealtimeWebSocketHandlerTests {
 		CloseStatus status = session.awaitClose();
 		assertThat(status.getCode()).isEqualTo(4429);
 		assertThat(status.getReason()).isEqualTo("Too slow");
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		assertThat(session.handled()).succeedsWithin(TIMEOUT);
 		// what was written before the close is sent before it, the rest was dropped
 		assertThat(session.frames()).hasSizeLessThan(60);
@@ -591,7 +590,7 @@ class RealtimeWebSocketHandlerTests {
 		CloseStatus status = session.awaitClose();
 		assertThat(status.getCode()).isEqualTo(1001);
 		assertThat(status.getReason()).isEqualTo("Server shutting down");
-		assertThat(this.fanOut.channelCount()).isZero();
+		assertThat(this.hub.channelCount()).isZero();
 		assertThat(session.handled()).succeedsWithin(TIMEOUT);
 		assertNothingSentAfterClose(session);
 	}
@@ -630,10 +629,10 @@ class RealtimeWebSocketHandlerTests {
 		session.send(subscribe(this.fixture.token("room:1", "notes")));
 		session.send(subscribe(this.fixture.token("room:2", "notes")));
 		session.awaitFrames(2);
-		assertThat(this.fanOut.channelCount()).isEqualTo(2);
+		assertThat(this.hub.channelCount()).isEqualTo(2);
 		session.clientCloses();
 		assertThat(session.handled()).succeedsWithin(TIMEOUT);
-		awaitAtMost().until(() -> this.fanOut.channelCount() == 0);
+		awaitAtMost().until(() -> this.hub.channelCount() == 0);
 	}
 
 	// no message, reply or ping is sent once the server closed the connection
@@ -644,7 +643,9 @@ class RealtimeWebSocketHandlerTests {
 				.header(HttpHeaders.ORIGIN, "https://elsewhere.example")
 				.header(HttpHeaders.UPGRADE, "websocket")
 				.header(HttpHeaders.CONNECTION, "Upgrade"));
-		StepVerifier.create(this.fixture.endpoints().build().webSocketEndpoint(List.of()).handle(exchange))
+		StepVerifier
+			.create(new RealtimeServerEndpoints(this.fixture.endpoints().build()).webSocketEndpoint(List.of())
+				.handle(exchange))
 			.expectComplete()
 			.verify(TIMEOUT);
 		assertThat(exchange.getResponse().getStatusCode()).isEqualTo(HttpStatus.FORBIDDEN);
@@ -665,14 +666,13 @@ class RealtimeWebSocketHandlerTests {
 	}
 
 	private RealtimeWebSocketHandler handler(int capacity, int maxSubscriptions, Duration writeTimeout) {
-		// wired as RealtimeServerEndpoints wires it, whose handler is not exposed
-		this.fanOut = new LocalFanOut(this.fixture.engine, capacity, writeTimeout);
-		OpenStreams streams = new OpenStreams(KEEP_ALIVE.dividedBy(2), this.fixture.clock, this.fixture.shutdown);
-		ClientPublishing publishing = new ClientPublishing(this.fixture.catalog, this.fixture.codec,
-				this.fixture.template);
-		return new RealtimeWebSocketHandler(this.fixture.engine, this.fixture.tokens, publishing, null,
-				this.fixture.mapper, this.fanOut, streams, this.limits, KEEP_ALIVE, maxSubscriptions, capacity,
-				this.fixture.clock);
+		this.hub = this.fixture.endpoints()
+			.subscriberBuffer(capacity)
+			.subscriptionsPerConnection(maxSubscriptions)
+			.writeTimeout(writeTimeout)
+			.webSocketKeepAlive(KEEP_ALIVE)
+			.build();
+		return new RealtimeWebSocketHandler(this.hub);
 	}
 
 	private TestWebSocketSession connect() {

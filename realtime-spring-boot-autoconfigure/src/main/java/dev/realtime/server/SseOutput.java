@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import dev.realtime.engine.EngineMessage;
 
@@ -8,8 +8,9 @@ import dev.realtime.engine.EngineMessage;
  * on that loop.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-interface SseOutput {
+public interface SseOutput {
 
 	/**
 	 * Return the loop on which this output is written.

@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import dev.realtime.RealtimeException;
 import org.jspecify.annotations.Nullable;
@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * answer: the client may try again.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-class UnavailableException extends RealtimeException {
+public class UnavailableException extends RealtimeException {
 
 	UnavailableException(String message, @Nullable Throwable cause) {
 		super(message, cause);

@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;

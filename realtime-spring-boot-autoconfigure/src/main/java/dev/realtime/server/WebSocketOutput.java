@@ -1,8 +1,6 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import dev.realtime.engine.EngineMessage;
-
-import org.springframework.web.reactive.socket.CloseStatus;
 
 /**
  * Where a {@link WebSocketConnection} writes its frames: a Reactor Netty channel
@@ -10,8 +8,9 @@ import org.springframework.web.reactive.socket.CloseStatus;
  * but {@link #loop()} is called on that loop.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-interface WebSocketOutput {
+public interface WebSocketOutput {
 
 	/**
 	 * Return the loop on which this output is written.
@@ -58,6 +57,6 @@ interface WebSocketOutput {
 	 * Close the connection after what was written; nothing is written after.
 	 * @param status the close status
 	 */
-	void close(CloseStatus status);
+	void close(RealtimeCloseStatus status);
 
 }

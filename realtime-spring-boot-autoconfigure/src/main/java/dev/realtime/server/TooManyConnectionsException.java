@@ -1,11 +1,12 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 /**
  * Thrown when a token or a principal holds as many streams or connections as it may.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class TooManyConnectionsException extends RuntimeException {
+public final class TooManyConnectionsException extends RuntimeException {
 
 	private final String code;
 
@@ -18,7 +19,7 @@ final class TooManyConnectionsException extends RuntimeException {
 	 * Return the code of the WebSocket error frame.
 	 * @return {@code too_many_streams} or {@code too_many_connections}
 	 */
-	String code() {
+	public String code() {
 		return this.code;
 	}
 

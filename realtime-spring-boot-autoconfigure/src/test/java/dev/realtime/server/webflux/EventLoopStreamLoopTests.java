@@ -2,6 +2,7 @@ package dev.realtime.server.webflux;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.realtime.server.StreamLoop;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -10,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link StreamLoop}.
+ * Tests for {@link EventLoopStreamLoop}.
  *
  * @author Realtime team
  */
-class StreamLoopTests {
+class EventLoopStreamLoopTests {
 
 	private final EventLoop eventLoop = new DefaultEventLoop();
 
@@ -28,17 +29,19 @@ class StreamLoopTests {
 
 	@Test
 	void whenStreamsStartOnAnEventLoopThenTheyShareOneLoop() throws Exception {
-		StreamLoop first = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
-		StreamLoop second = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
+		StreamLoop first = this.eventLoop.submit(() -> EventLoopStreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
+		StreamLoop second = this.eventLoop.submit(() -> EventLoopStreamLoop.of(this.eventLoop))
+			.get(5, TimeUnit.SECONDS);
 		assertThat(first).isSameAs(second);
 	}
 
 	@Test
 	void whenALoopIsTakenOffItsEventLoopThenItEqualsTheSharedOne() throws Exception {
-		StreamLoop shared = this.eventLoop.submit(() -> StreamLoop.of(this.eventLoop)).get(5, TimeUnit.SECONDS);
-		StreamLoop outside = StreamLoop.of(this.eventLoop);
+		StreamLoop shared = this.eventLoop.submit(() -> EventLoopStreamLoop.of(this.eventLoop))
+			.get(5, TimeUnit.SECONDS);
+		StreamLoop outside = EventLoopStreamLoop.of(this.eventLoop);
 		assertThat(outside).isNotSameAs(shared).isEqualTo(shared);
-		assertThat(StreamLoop.of(this.otherEventLoop)).isNotEqualTo(shared);
+		assertThat(EventLoopStreamLoop.of(this.otherEventLoop)).isNotEqualTo(shared);
 	}
 
 }

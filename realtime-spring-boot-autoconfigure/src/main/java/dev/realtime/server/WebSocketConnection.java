@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import dev.realtime.InvalidPayloadException;
 import dev.realtime.PublishException;
 import dev.realtime.RealtimeException;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
@@ -26,30 +28,24 @@ import reactor.core.publisher.MonoSink;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.log.LogMessage;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
 
 /**
  * One connection of the realtime WebSocket protocol: its channel subscriptions, each a
  * {@link ChannelStream} authorized by its own token, the frames the client sends, pings
  * when the connection is idle, and the close codes of the wire contract. Everything but
- * reading happens on the output's loop.
+ * reading happens on the output's loop. A transport creates it with
+ * {@link RealtimeHub#webSocketConnection}, starts it after the handshake, hands it each
+ * frame the client sends, one at a time, and tells it when the client is gone.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class WebSocketConnection implements OpenStreams.Stream {
+public final class WebSocketConnection implements OpenStreams.Stream {
 
 	private static final Log logger = LogFactory.getLog(WebSocketConnection.class);
 
-	private static final CloseStatus SUBSCRIPTION_LOST = CloseStatus.SERVICE_RESTARTED
-		.withReason("Subscription lost; resume");
-
-	private final RealtimeWebSocketHandler handler;
-
-	private final WebSocketSession session;
+	private final RealtimeHub hub;
 
 	private final WebSocketOutput output;
 
@@ -65,26 +61,19 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 	private long pingAt;
 
-	WebSocketConnection(RealtimeWebSocketHandler handler, WebSocketSession session, WebSocketOutput output) {
-		this.handler = handler;
-		this.session = session;
+	WebSocketConnection(RealtimeHub hub, WebSocketOutput output) {
+		this.hub = hub;
 		this.output = output;
 	}
 
 	/**
-	 * Read the client's frames until the connection closes.
-	 * @return completes when the client is gone or the connection was closed
+	 * Start the connection: track it for token expiry, pings and shutdown.
 	 */
-	Mono<Void> run() {
+	public void start() {
 		loop().execute(() -> {
-			this.pingAt = this.handler.clock().millis() + this.handler.keepAlive().toMillis();
-			this.handler.streams().add(this);
+			this.pingAt = this.hub.clock().millis() + this.hub.webSocketKeepAlive().toMillis();
+			this.hub.streams().add(this);
 		});
-		return this.session.receive().concatMap((message) -> switch (message.getType()) {
-			case TEXT -> onFrame(text(message));
-			case BINARY -> onBinaryFrame();
-			case PING, PONG -> Mono.empty();
-		}, 0).then().doFinally((signal) -> loop().execute(this::disconnected));
 	}
 
 	@Override
@@ -92,20 +81,27 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		return this.output.loop();
 	}
 
-	// strictly: RFC 6455 closes a connection whose text is not UTF-8
-	private static @Nullable String text(WebSocketMessage message) {
-		DataBuffer payload = message.getPayload();
-		byte[] bytes = new byte[payload.readableByteCount()];
-		payload.read(bytes);
+	/**
+	 * Decode the payload of a text frame strictly: RFC 6455 closes a connection whose
+	 * text is not UTF-8.
+	 * @param payload the payload
+	 * @return the text, or {@code null} when it is not UTF-8
+	 */
+	public static @Nullable String text(ByteBuffer payload) {
 		try {
-			return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+			return StandardCharsets.UTF_8.newDecoder().decode(payload).toString();
 		}
 		catch (CharacterCodingException ex) {
 			return null;
 		}
 	}
 
-	private Mono<Void> onBinaryFrame() {
+	/**
+	 * Handle a binary frame from the client, which the protocol does not use: the
+	 * connection closes with {@code 1003}.
+	 * @return completes when the frame was handled
+	 */
+	public Mono<Void> onBinary() {
 		return Mono.create((done) -> loop().execute(() -> {
 			if (!this.closed) {
 				logger.debug("Closing a WebSocket connection whose client sent a binary frame");
@@ -113,6 +109,25 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			}
 			done.success();
 		}));
+	}
+
+	/**
+	 * Handle a text frame from the client. A transport reads the next frame when the
+	 * returned {@code Mono} completes, so that frames are handled one at a time, in
+	 * order.
+	 * @param text the frame's text, or {@code null} when it is not UTF-8
+	 * @return completes when the frame was handled
+	 */
+	public Mono<Void> onText(@Nullable String text) {
+		return onFrame(text);
+	}
+
+	/**
+	 * Let go of everything the connection holds, because the client is gone or the
+	 * connection closed.
+	 */
+	public void disconnected() {
+		loop().execute(this::leaveAll);
 	}
 
 	private Mono<Void> onFrame(@Nullable String text) {
@@ -139,7 +154,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	private void handleFrame(String text, MonoSink<Void> done) {
 		JsonNode frame;
 		try {
-			frame = this.handler.mapper().readTree(text);
+			frame = this.hub.mapper().readTree(text);
 		}
 		catch (JacksonException ex) {
 			reply(new Frames.ErrorFrame("bad_request", "Frame is not JSON", null));
@@ -153,8 +168,8 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		String ref = null;
 		try {
-			String type = RealtimeWebSocketHandler.optionalText(frame, "type");
-			ref = RealtimeWebSocketHandler.optionalText(frame, "ref");
+			String type = optionalText(frame, "type");
+			ref = optionalText(frame, "ref");
 			switch ((type != null) ? type : "") {
 				case "subscribe" -> subscribe(frame);
 				case "unsubscribe" -> unsubscribe(frame);
@@ -167,7 +182,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 					cancel(frame, ref, done);
 					return;
 				}
-				case "ping" -> reply(this.handler.frames().pong());
+				case "ping" -> reply(this.hub.frames().pong());
 				default -> reply(new Frames.ErrorFrame("bad_request",
 						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
 			}
@@ -182,14 +197,14 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void subscribe(JsonNode frame) {
-		TokenClaims claims = this.handler.tokens().verify(RealtimeWebSocketHandler.requiredText(frame, "token"));
-		Replay replay = RealtimeWebSocketHandler.replay(frame);
+		TokenClaims claims = this.hub.tokens().verify(requiredText(frame, "token"));
+		Replay replay = replay(frame);
 		if (this.subscriptions.containsKey(claims.channel())) {
 			reply(new Frames.ErrorFrame("duplicate_subscription",
 					"Already subscribed to '" + claims.channel() + "'; unsubscribe first or send a refresh", null));
 			return;
 		}
-		int max = this.handler.maxSubscriptions();
+		int max = this.hub.subscriptionsPerConnection();
 		if (this.subscriptions.size() >= max) {
 			reply(new Frames.ErrorFrame("too_many_subscriptions",
 					"At most " + max + " subscriptions per connection (realtime.limits.subscriptions-per-connection)",
@@ -206,12 +221,12 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		Subscription subscription = new Subscription(claims, replay, permit);
 		this.subscriptions.put(claims.channel(), subscription);
-		subscription.stream.join(this.handler.fanOut());
+		subscription.stream.join(this.hub.fanOut());
 	}
 
 	// a stream's place for the token, and once per connection a place for its principal
 	private ConnectionLimits.Permit take(TokenClaims claims) {
-		ConnectionLimits limits = this.handler.limits();
+		ConnectionLimits limits = this.hub.limits();
 		ConnectionLimits.Permit stream = limits.stream(claims.id());
 		String principal = claims.subject();
 		if (principal != null && !this.principals.containsKey(principal)) {
@@ -227,14 +242,14 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void unsubscribe(JsonNode frame) {
-		Subscription subscription = this.subscriptions.remove(RealtimeWebSocketHandler.requiredText(frame, "channel"));
+		Subscription subscription = this.subscriptions.remove(requiredText(frame, "channel"));
 		if (subscription != null) {
 			subscription.leave();
 		}
 	}
 
 	private void refresh(JsonNode frame) {
-		TokenClaims claims = this.handler.tokens().verify(RealtimeWebSocketHandler.requiredText(frame, "token"));
+		TokenClaims claims = this.hub.tokens().verify(requiredText(frame, "token"));
 		Subscription subscription = this.subscriptions.get(claims.channel());
 		if (subscription == null || !claims.topics().containsAll(subscription.claims.topics())) {
 			close(RealtimeCloseStatus.FORBIDDEN.withReason("Refresh token does not cover a current subscription"));
@@ -244,8 +259,8 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void publish(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
-		String channel = RealtimeWebSocketHandler.requiredText(frame, "channel");
-		String topic = RealtimeWebSocketHandler.requiredText(frame, "topic");
+		String channel = requiredText(frame, "channel");
+		String topic = requiredText(frame, "topic");
 		Subscription subscription = this.subscriptions.get(channel);
 		if (subscription == null) {
 			reply(new Frames.ErrorFrame("forbidden",
@@ -253,7 +268,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			done.success();
 			return;
 		}
-		this.handler.publishing()
+		this.hub.publishing()
 			.publish(subscription.claims, channel, topic, frame.path("data"))
 			.map((message) -> publishAnswer(message, ref))
 			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
@@ -264,9 +279,9 @@ final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void cancel(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
-		String channel = RealtimeWebSocketHandler.requiredText(frame, "channel");
-		String runId = RealtimeWebSocketHandler.requiredText(frame, "runId");
-		ClientCancelling cancelling = this.handler.cancelling();
+		String channel = requiredText(frame, "channel");
+		String runId = requiredText(frame, "runId");
+		ClientCancelling cancelling = this.hub.cancelling();
 		Subscription subscription = this.subscriptions.get(channel);
 		if (cancelling == null) {
 			reply(new Frames.ErrorFrame("forbidden", "Runs are not enabled", ref));
@@ -301,7 +316,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			return new Frames.ErrorFrame("unknown_run", "No run '" + runId + "' is known on channel '" + channel + "'",
 					ref);
 		}
-		return new Frames.CancelledFrame(runId, RealtimeCancelHandler.outcome(outcome), ref);
+		return new Frames.CancelledFrame(runId, outcome.name().toLowerCase(Locale.ROOT), ref);
 	}
 
 	private Frames.ErrorFrame requestError(Throwable ex, @Nullable String ref) {
@@ -325,7 +340,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 	private void reply(Frames.WebSocketFrame frame) {
 		if (!this.closed) {
-			reply(this.handler.frames().json(frame));
+			reply(this.hub.frames().json(frame));
 		}
 	}
 
@@ -353,7 +368,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			}
 		}
 		if (now >= this.pingAt) {
-			this.pingAt = now + this.handler.keepAlive().toMillis();
+			this.pingAt = now + this.hub.webSocketKeepAlive().toMillis();
 			if (!this.active) {
 				this.output.ping();
 				this.output.flush();
@@ -369,15 +384,11 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		close(RealtimeCloseStatus.GOING_AWAY);
 	}
 
-	private void close(CloseStatus status) {
+	private void close(RealtimeCloseStatus status) {
 		if (!this.closed) {
 			leaveAll();
 			this.output.close(status);
 		}
-	}
-
-	private void disconnected() {
-		leaveAll();
 	}
 
 	private void leaveAll() {
@@ -391,15 +402,59 @@ final class WebSocketConnection implements OpenStreams.Stream {
 		this.principals.clear();
 	}
 
-	private static CloseStatus closeStatus(String channel, Throwable ex) {
+	private static RealtimeCloseStatus closeStatus(String channel, Throwable ex) {
 		if (ex instanceof SlowSubscriberException) {
 			return RealtimeCloseStatus.TOO_SLOW;
 		}
 		if (ex instanceof SubscriptionLostException) {
-			return SUBSCRIPTION_LOST;
+			return RealtimeCloseStatus.SUBSCRIPTION_LOST;
 		}
 		logger.error(LogMessage.format("Realtime WebSocket subscription to '%s' failed", channel), ex);
-		return CloseStatus.SERVER_ERROR;
+		return RealtimeCloseStatus.SERVER_ERROR;
+	}
+
+	static String requiredText(JsonNode frame, String field) {
+		JsonNode value = frame.get(field);
+		if (value == null || value.isNull() || (value.isString() && value.asString().isEmpty())) {
+			if (field.equals("token")) {
+				throw new InvalidTokenException("Missing token");
+			}
+			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
+		}
+		if (!value.isString()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be a non-empty string");
+		}
+		return value.asString();
+	}
+
+	// null when the field is missing or null
+	static @Nullable String optionalText(JsonNode frame, String field) {
+		JsonNode value = frame.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw new IllegalArgumentException("Field '" + field + "' must be a string");
+		}
+		return value.asString();
+	}
+
+	static Replay replay(JsonNode frame) {
+		String lastEventId = optionalText(frame, "lastEventId");
+		if (lastEventId != null && !lastEventId.isEmpty()) {
+			if (MessageId.parse(lastEventId) == null) {
+				throw new IllegalArgumentException("Malformed lastEventId; send back an id the server sent");
+			}
+			return Replay.after(lastEventId);
+		}
+		JsonNode history = frame.get("history");
+		if (history == null || history.isNull()) {
+			return Replay.all();
+		}
+		if (!history.isString() || !(history.asString().equals("all") || history.asString().equals("none"))) {
+			throw new IllegalArgumentException("Field 'history' must be 'all' or 'none'");
+		}
+		return history.asString().equals("none") ? Replay.none() : Replay.all();
 	}
 
 	/**
@@ -421,7 +476,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
 			this.stream = new ChannelStream(this, claims.channel(), claims.topics(), replay,
-					WebSocketConnection.this.handler.engine(), WebSocketConnection.this.handler.capacity());
+					WebSocketConnection.this.hub.engine(), WebSocketConnection.this.hub.subscriberBuffer());
 		}
 
 		void leave() {
@@ -442,7 +497,7 @@ final class WebSocketConnection implements OpenStreams.Stream {
 
 		@Override
 		public void subscribed(@Nullable Boolean recovered) {
-			WebSocketConnection.this.output.writeText(WebSocketConnection.this.handler.frames()
+			WebSocketConnection.this.output.writeText(WebSocketConnection.this.hub.frames()
 				.json(new Frames.SubscribedFrame(this.stream.channel(), this.stream.topics(), recovered)));
 		}
 

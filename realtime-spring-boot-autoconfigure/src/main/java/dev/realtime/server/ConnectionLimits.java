@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,8 +15,9 @@ import org.springframework.util.Assert;
  * its {@link Permit}, however the stream ends.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class ConnectionLimits {
+public final class ConnectionLimits {
 
 	private final int streamsPerToken;
 
@@ -117,7 +118,7 @@ final class ConnectionLimits {
 	 * A place taken, given back once however often it is released.
 	 */
 	@FunctionalInterface
-	interface Permit {
+	public interface Permit {
 
 		/** A place that counts nothing. */
 		Permit NONE = () -> {

@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.util.Set;
 
@@ -14,17 +14,20 @@ import org.jspecify.annotations.Nullable;
  * One Server-Sent Events stream: the {@link ChannelStream} of its token's channel written
  * as SSE frames, a keep-alive comment when nothing else was written for a period, and an
  * end with the token's expiry, the application's shutdown, or the channel's stream.
- * Everything happens on the output's loop.
+ * Everything happens on the output's loop. A transport creates it with
+ * {@link RealtimeHub#sseSession}, starts it once the response is committed, and cancels
+ * it when the client goes away.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
+public final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 
 	private static final Log logger = LogFactory.getLog(SseSession.class);
 
 	private static final byte[] KEEP_ALIVE = Frames.utf8(":\n\n");
 
-	private final RealtimeSseHandler handler;
+	private final RealtimeHub hub;
 
 	private final SseOutput output;
 
@@ -41,33 +44,32 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 
 	/**
 	 * Create a new session.
-	 * @param handler the handler's settings and collaborators
+	 * @param hub the hub's settings and collaborators
 	 * @param channel the channel
 	 * @param topics the topics the token allows
 	 * @param expiresAt when the token expires, in milliseconds since the epoch
 	 * @param replay what to replay first
 	 * @param output where to write
 	 */
-	SseSession(RealtimeSseHandler handler, String channel, Set<String> topics, long expiresAt, Replay replay,
-			SseOutput output) {
-		this.handler = handler;
+	SseSession(RealtimeHub hub, String channel, Set<String> topics, long expiresAt, Replay replay, SseOutput output) {
+		this.hub = hub;
 		this.output = output;
-		this.stream = new ChannelStream(this, channel, topics, replay, handler.engine(), handler.capacity());
+		this.stream = new ChannelStream(this, channel, topics, replay, hub.engine(), hub.subscriberBuffer());
 		this.expiresAt = expiresAt;
 	}
 
 	/**
 	 * Start the stream: track it and join the channel, on the loop.
 	 */
-	void start() {
+	public void start() {
 		loop().execute(() -> {
 			if (this.ended) {
 				return;
 			}
-			this.keepAliveAt = this.handler.clock().millis() + this.handler.keepAlive().toMillis();
-			this.handler.streams().add(this);
+			this.keepAliveAt = this.hub.clock().millis() + this.hub.sseKeepAlive().toMillis();
+			this.hub.streams().add(this);
 			if (!this.ended) {
-				this.stream.join(this.handler.fanOut());
+				this.stream.join(this.hub.fanOut());
 			}
 		});
 	}
@@ -75,7 +77,7 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 	/**
 	 * Stop the stream without writing anything more, because the client is gone.
 	 */
-	void cancel() {
+	public void cancel() {
 		loop().execute(() -> {
 			this.ended = true;
 			this.stream.close();
@@ -89,8 +91,8 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 
 	@Override
 	public void subscribed(@Nullable Boolean recovered) {
-		this.output.write(this.handler.frames()
-			.event(this.handler.retryField() + "event: subscribed",
+		this.output.write(this.hub.frames()
+			.event(this.hub.sseRetryField() + "event: subscribed",
 					new Frames.SubscribedEvent(this.stream.channel(), this.stream.topics(), recovered)));
 	}
 
@@ -131,11 +133,11 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 			return false;
 		}
 		if (now >= this.expiresAt) {
-			end(this.handler.frames().event("event: expired", new Frames.ExpiredEvent(this.stream.channel())));
+			end(this.hub.frames().event("event: expired", new Frames.ExpiredEvent(this.stream.channel())));
 			return false;
 		}
 		if (now >= this.keepAliveAt) {
-			this.keepAliveAt = now + this.handler.keepAlive().toMillis();
+			this.keepAliveAt = now + this.hub.sseKeepAlive().toMillis();
 			if (!this.active) {
 				this.output.write(KEEP_ALIVE);
 				this.output.flush();
@@ -147,7 +149,7 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 
 	@Override
 	public void shutdown() {
-		end(this.handler.retryFrame());
+		end(this.hub.sseRetryFrame());
 	}
 
 	private void end(byte @Nullable [] frame) {
@@ -176,8 +178,7 @@ final class SseSession implements ChannelStream.Client, OpenStreams.Stream {
 			logger.error("Realtime SSE stream of '" + this.stream.channel() + "' failed", ex);
 		}
 		String message = code.equals("internal") ? "Internal error" : ex.getMessage();
-		return this.handler.frames()
-			.event("event: error", new Frames.ErrorEvent(code, (message != null) ? message : code));
+		return this.hub.frames().event("event: error", new Frames.ErrorEvent(code, (message != null) ? message : code));
 	}
 
 }

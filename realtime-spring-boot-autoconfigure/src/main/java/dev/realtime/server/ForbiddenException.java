@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import dev.realtime.RealtimeException;
 
@@ -6,8 +6,9 @@ import dev.realtime.RealtimeException;
  * Thrown when a valid token does not grant what a client asked for.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-class ForbiddenException extends RealtimeException {
+public class ForbiddenException extends RealtimeException {
 
 	ForbiddenException(String message) {
 		super(message);

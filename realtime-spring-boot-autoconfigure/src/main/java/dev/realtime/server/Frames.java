@@ -1,4 +1,4 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,8 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Messages are not written here: their frames are a constant prefix around the envelope,
  * which is encoded once per message and shared by every subscriber (see
- * {@link RealtimeWebSocketHandler#MESSAGE_JSON} and
- * {@link RealtimeSseHandler#MESSAGE_FRAME}).
+ * {@link MessageFrames}).
  *
  * @author Realtime team
  */

@@ -1,9 +1,8 @@
-package dev.realtime.server.webflux;
+package dev.realtime.server;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import dev.realtime.InvalidChannelException;
 import dev.realtime.InvalidPayloadException;
@@ -13,59 +12,53 @@ import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.TicketsUnavailableException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.log.LogMessage;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
- * Turns the errors of the realtime endpoints into RFC 9457 problem responses, logging
- * each once at the level it deserves: client mistakes at debug, server failures at error.
+ * Turns the errors of the realtime endpoints into the RFC 9457 problems of the wire
+ * contract, the same on every web stack, logging each once at the level it deserves:
+ * client mistakes at debug, server failures at error. A transport adds what only its web
+ * stack raises, such as a body over the size limit, and writes the problem as
+ * {@code application/problem+json}.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class RealtimeProblems {
+public final class RealtimeProblems {
 
 	private static final Log logger = LogFactory.getLog(RealtimeProblems.class);
 
 	private RealtimeProblems() {
 	}
 
-	static Mono<ServerResponse> of(HttpStatus status, String detail) {
-		return respond(ProblemDetail.forStatusAndDetail(status, detail));
-	}
-
-	static Mono<ServerResponse> of(Throwable ex) {
-		if (ex instanceof InvalidTokenException) {
+	/**
+	 * Return the problem of an error.
+	 * @param ex the error
+	 * @return the problem
+	 */
+	public static ProblemDetail of(Throwable ex) {
+		if (ex instanceof InvalidTokenException || ex instanceof AuthenticationRequiredException) {
 			return of(HttpStatus.UNAUTHORIZED, message(ex));
 		}
 		if (ex instanceof ForbiddenException) {
 			return of(HttpStatus.FORBIDDEN, message(ex));
 		}
 		if (ex instanceof InvalidPayloadException invalid) {
-			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-					"Payload for " + invalid.getTopic() + " is not valid");
+			ProblemDetail problem = of(HttpStatus.BAD_REQUEST, "Payload for " + invalid.getTopic() + " is not valid");
 			problem.setProperty("errors", errors(invalid));
-			return respond(problem);
+			return problem;
 		}
-		if (ex instanceof MessageTooLargeException || ex instanceof DataBufferLimitException) {
+		if (ex instanceof MessageTooLargeException) {
 			return of(HttpStatus.CONTENT_TOO_LARGE, message(ex));
-		}
-		if (ex instanceof UnsupportedMediaTypeStatusException) {
-			// RFC 9110: the Accept header of a 415 says what would have been accepted
-			return respond(
-					ProblemDetail.forStatusAndDetail(HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-							"Content-Type must be application/json"),
-					(headers) -> headers.setAccept(List.of(MediaType.APPLICATION_JSON)));
 		}
 		if (ex instanceof TooManyConnectionsException) {
 			return of(HttpStatus.TOO_MANY_REQUESTS, message(ex));
+		}
+		if (ex instanceof RequestRejectedException rejected) {
+			return of(rejected.getStatus(), message(ex));
 		}
 		if (ex instanceof InvalidChannelException || ex instanceof IllegalArgumentException) {
 			return of(HttpStatus.BAD_REQUEST, message(ex));
@@ -77,6 +70,29 @@ final class RealtimeProblems {
 		}
 		logger.error("Realtime request failed", ex);
 		return of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+	}
+
+	/**
+	 * Return a problem of a status, logged at debug: the client's mistake.
+	 * @param status the status
+	 * @param detail what went wrong
+	 * @return the problem
+	 */
+	public static ProblemDetail of(HttpStatus status, String detail) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+		if (logger.isDebugEnabled() && status.is4xxClientError()) {
+			logger.debug(LogMessage.format("Realtime request rejected: %s %s", status.value(), detail));
+		}
+		return problem;
+	}
+
+	/**
+	 * Return the problem of a request body that is not JSON: {@code 415}; the transport
+	 * adds {@code Accept: application/json} (RFC 9110).
+	 * @return the problem
+	 */
+	public static ProblemDetail unsupportedMediaType() {
+		return of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
 	}
 
 	static String message(Throwable ex) {
@@ -91,22 +107,6 @@ final class RealtimeProblems {
 			error.put("message", violation.message());
 			return error;
 		}).toList();
-	}
-
-	private static Mono<ServerResponse> respond(ProblemDetail problem) {
-		return respond(problem, (headers) -> {
-		});
-	}
-
-	private static Mono<ServerResponse> respond(ProblemDetail problem, Consumer<HttpHeaders> headers) {
-		if (logger.isDebugEnabled()) {
-			logger
-				.debug(LogMessage.format("Realtime request rejected: %s %s", problem.getStatus(), problem.getDetail()));
-		}
-		return ServerResponse.status(problem.getStatus())
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.headers(headers)
-			.bodyValue(problem);
 	}
 
 }
