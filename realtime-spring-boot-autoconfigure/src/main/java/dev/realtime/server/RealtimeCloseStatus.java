@@ -1,5 +1,7 @@
 package dev.realtime.server;
 
+import java.nio.charset.StandardCharsets;
+
 import org.springframework.util.Assert;
 
 /**
@@ -12,6 +14,8 @@ import org.springframework.util.Assert;
  * @since 0.1.0
  */
 public record RealtimeCloseStatus(int code, String reason) {
+
+	private static final int MAX_REASON_BYTES = 123;
 
 	/**
 	 * The token is missing, malformed or invalid.
@@ -76,12 +80,24 @@ public record RealtimeCloseStatus(int code, String reason) {
 	}
 
 	/**
-	 * Return the same code with another reason.
+	 * Return the same code with another reason, cut to the 123 bytes of UTF-8 that RFC
+	 * 6455 allows in a close frame, at a character boundary.
 	 * @param reason the reason
 	 * @return the close status
 	 */
 	public RealtimeCloseStatus withReason(String reason) {
-		return new RealtimeCloseStatus(this.code, reason);
+		return new RealtimeCloseStatus(this.code, fit(reason));
+	}
+
+	private static String fit(String reason) {
+		int end = reason.length();
+		while (reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+			end--;
+			if (end > 0 && Character.isHighSurrogate(reason.charAt(end - 1))) {
+				end--;
+			}
+		}
+		return reason.substring(0, end);
 	}
 
 }

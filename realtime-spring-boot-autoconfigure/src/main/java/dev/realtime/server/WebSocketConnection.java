@@ -105,7 +105,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		return Mono.create((done) -> loop().execute(() -> {
 			if (!this.closed) {
 				logger.debug("Closing a WebSocket connection whose client sent a binary frame");
-				close(RealtimeCloseStatus.NOT_TEXT);
+				closeOnLoop(RealtimeCloseStatus.NOT_TEXT);
 			}
 			done.success();
 		}));
@@ -120,6 +120,15 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	 */
 	public Mono<Void> onText(@Nullable String text) {
 		return onFrame(text);
+	}
+
+	/**
+	 * Close the connection with a status of the transport's choosing, such as when the
+	 * client sends more than the transport takes.
+	 * @param status the close status
+	 */
+	public void close(RealtimeCloseStatus status) {
+		loop().execute(() -> closeOnLoop(status));
 	}
 
 	/**
@@ -138,7 +147,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 			}
 			if (text == null) {
 				logger.debug("Closing a WebSocket connection whose client sent a text frame that is not UTF-8");
-				close(RealtimeCloseStatus.NOT_UTF8);
+				closeOnLoop(RealtimeCloseStatus.NOT_UTF8);
 				done.success();
 				return;
 			}
@@ -188,7 +197,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 			}
 		}
 		catch (InvalidTokenException ex) {
-			close(RealtimeCloseStatus.INVALID_TOKEN.withReason(RealtimeProblems.message(ex)));
+			closeOnLoop(RealtimeCloseStatus.INVALID_TOKEN.withReason(RealtimeProblems.message(ex)));
 		}
 		catch (IllegalArgumentException ex) {
 			reply(new Frames.ErrorFrame("bad_request", ex.getMessage(), ref));
@@ -252,7 +261,8 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		TokenClaims claims = this.hub.tokens().verify(requiredText(frame, "token"));
 		Subscription subscription = this.subscriptions.get(claims.channel());
 		if (subscription == null || !claims.topics().containsAll(subscription.claims.topics())) {
-			close(RealtimeCloseStatus.FORBIDDEN.withReason("Refresh token does not cover a current subscription"));
+			closeOnLoop(
+					RealtimeCloseStatus.FORBIDDEN.withReason("Refresh token does not cover a current subscription"));
 			return;
 		}
 		subscription.refresh(claims);
@@ -363,7 +373,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		for (Subscription subscription : this.subscriptions.values()) {
 			if (now >= subscription.expiresAt) {
-				close(RealtimeCloseStatus.TOKEN_EXPIRED);
+				closeOnLoop(RealtimeCloseStatus.TOKEN_EXPIRED);
 				return false;
 			}
 		}
@@ -381,10 +391,10 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	@Override
 	public void shutdown() {
 		// clients resume on another node
-		close(RealtimeCloseStatus.GOING_AWAY);
+		closeOnLoop(RealtimeCloseStatus.GOING_AWAY);
 	}
 
-	private void close(RealtimeCloseStatus status) {
+	private void closeOnLoop(RealtimeCloseStatus status) {
 		if (!this.closed) {
 			leaveAll();
 			this.output.close(status);
@@ -523,7 +533,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		@Override
 		public void failed(Throwable error) {
-			close(closeStatus(this.stream.channel(), error));
+			closeOnLoop(closeStatus(this.stream.channel(), error));
 		}
 
 		@Override

@@ -1,8 +1,6 @@
 package dev.realtime.server.webflux;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-
+import dev.realtime.server.RequestCredentials;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -27,23 +25,7 @@ final class QueryParameters {
 	 * the query has no such parameter
 	 */
 	static @Nullable String first(ServerRequest request, String name) {
-		String query = request.uri().getRawQuery();
-		if (query == null) {
-			return null;
-		}
-		for (String pair : query.split("&")) {
-			int equals = pair.indexOf('=');
-			String key = (equals < 0) ? pair : pair.substring(0, equals);
-			if (!key.isEmpty() && decode(key).equals(name)) {
-				return (equals < 0) ? "" : decode(pair.substring(equals + 1));
-			}
-		}
-		return null;
-	}
-
-	// a URI's escapes are well formed, so this does not throw
-	private static String decode(String encoded) {
-		return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+		return RequestCredentials.queryParameter(request.uri().getRawQuery(), name);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.realtime.server.webflux;
 
+import dev.realtime.server.RequestCredentials;
 import dev.realtime.token.InvalidTokenException;
 import org.jspecify.annotations.Nullable;
 
@@ -7,31 +8,18 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
- * Reads the credentials of a request: the subscription token in
- * {@code Authorization: Bearer …} or the {@code token} query parameter, and the stream
- * ticket in the {@code ticket} query parameter, for clients such as {@code EventSource}
- * that cannot set headers.
+ * Reads the {@link RequestCredentials credentials} of a WebFlux request.
  *
  * @author Realtime team
  */
 final class RequestTokens {
 
-	private static final String BEARER = "Bearer ";
-
 	private RequestTokens() {
 	}
 
 	static String require(ServerRequest request) {
-		String authorization = bearer(request);
-		if (authorization != null) {
-			return authorization;
-		}
-		String token = QueryParameters.first(request, "token");
-		if (token == null || token.isBlank()) {
-			throw new InvalidTokenException(
-					"Missing token: send 'Authorization: Bearer <token>' or the 'token' query parameter");
-		}
-		return token;
+		return RequestCredentials.token(request.headers().firstHeader(HttpHeaders.AUTHORIZATION),
+				request.uri().getRawQuery());
 	}
 
 	/**
@@ -41,28 +29,11 @@ final class RequestTokens {
 	 * @throws InvalidTokenException if the header is missing
 	 */
 	static String requireBearer(ServerRequest request) {
-		String token = bearer(request);
-		if (token == null || token.isEmpty()) {
-			throw new InvalidTokenException("Missing token: send 'Authorization: Bearer <token>'");
-		}
-		return token;
+		return RequestCredentials.bearerToken(request.headers().firstHeader(HttpHeaders.AUTHORIZATION));
 	}
 
-	/**
-	 * Return the stream ticket of the request, if it has one.
-	 * @param request the request
-	 * @return the {@code ticket} query parameter, or {@code null}
-	 */
 	static @Nullable String ticket(ServerRequest request) {
-		return QueryParameters.first(request, "ticket");
-	}
-
-	private static @Nullable String bearer(ServerRequest request) {
-		String authorization = request.headers().firstHeader(HttpHeaders.AUTHORIZATION);
-		if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-			return authorization.substring(BEARER.length()).trim();
-		}
-		return null;
+		return RequestCredentials.ticket(request.uri().getRawQuery());
 	}
 
 }
