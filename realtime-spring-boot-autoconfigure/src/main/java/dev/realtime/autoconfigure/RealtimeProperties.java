@@ -44,6 +44,8 @@ public class RealtimeProperties {
 
 	private final Webflux webflux = new Webflux();
 
+	private final Security security = new Security();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -90,6 +92,10 @@ public class RealtimeProperties {
 
 	public Webflux getWebflux() {
 		return this.webflux;
+	}
+
+	public Security getSecurity() {
+		return this.security;
 	}
 
 	public static class Engine {
@@ -541,6 +547,27 @@ public class RealtimeProperties {
 
 		/**
 		 * Whether to serve the browser client modules and the channel type declarations.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	public static class Security {
+
+		/**
+		 * Whether to let the realtime endpoints that authenticate with a subscription
+		 * token (SSE, tickets, WebSocket, client publishing, run cancelling and the
+		 * client modules) through the application's Spring Security filter chains, exempt
+		 * from CSRF for their POSTs. Turn it off to permit them in the application's own
+		 * rules.
 		 */
 		private boolean enabled = true;
 

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the stream when it drains the socket afterwards; other subscribers of the channel get
  * every message meanwhile.
  */
-@SpringBootTest(classes = RealtimeEndpointsIntegrationTests.TestApplication.class,
+@SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "realtime.limits.write-timeout=1500ms")
 @ExtendWith(OutputCaptureExtension.class)
 class RealtimeSlowConsumerTests {

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chunk and the connection stays usable, and a compressing server still gets a complete
  * compressed stream.
  */
-@SpringBootTest(classes = RealtimeEndpointsIntegrationTests.TestApplication.class,
+@SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.compression.enabled=true", "server.compression.mime-types=text/event-stream",
 				"server.compression.min-response-size=0", "realtime.sse.keep-alive=300ms" })

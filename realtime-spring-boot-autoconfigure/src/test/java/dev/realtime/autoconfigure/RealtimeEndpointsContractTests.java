@@ -31,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -38,11 +39,15 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.socket.CloseStatus;
@@ -50,14 +55,17 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * End-to-end tests of the realtime endpoints on a real server and real sockets.
+ * The wire contract of the realtime endpoints, end to end on a real server and real
+ * sockets: every web stack's transport passes the same tests
+ * ({@link WebFluxEndpointsContractTests}, {@link WebMvcEndpointsContractTests}).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
+		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
 				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
-class RealtimeEndpointsIntegrationTests {
+abstract class RealtimeEndpointsContractTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -286,7 +294,7 @@ class RealtimeEndpointsIntegrationTests {
 		try (SseTestClient sse = SseTestClient.connect(this.port, "/realtime/sse?lastEventId=" + first,
 				mint(channel.name()), null)) {
 			assertThat(sse.next("subscribed").data()).contains("\"recovered\":false");
-			assertThat(sse.next(5)).extracting(RealtimeEndpointsIntegrationTests::data)
+			assertThat(sse.next(5)).extracting(RealtimeEndpointsContractTests::data)
 				.containsExactly("3", "4", "5", "6", "7");
 		}
 	}
@@ -670,6 +678,10 @@ class RealtimeEndpointsIntegrationTests {
 	record Response(int status, @Nullable String contentType, String body) {
 	}
 
+	/**
+	 * The application of the contract tests, on either web stack: HTTP Basic for the
+	 * token endpoint, everything else authenticated.
+	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
@@ -679,12 +691,32 @@ class RealtimeEndpointsIntegrationTests {
 			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class);
 		}
 
-		@Bean
-		SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
-			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
-				.httpBasic(Customizer.withDefaults())
-				.csrf(ServerHttpSecurity.CsrfSpec::disable)
-				.build();
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+		static class ReactiveSecurity {
+
+			@Bean
+			SecurityWebFilterChain applicationSecurity(ServerHttpSecurity http) {
+				return http.authorizeExchange((exchanges) -> exchanges.anyExchange().authenticated())
+					.httpBasic(Customizer.withDefaults())
+					.csrf(ServerHttpSecurity.CsrfSpec::disable)
+					.build();
+			}
+
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+		static class ServletSecurity {
+
+			@Bean
+			SecurityFilterChain applicationSecurity(HttpSecurity http) {
+				return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+					.httpBasic(Customizer.withDefaults())
+					.csrf(AbstractHttpConfigurer::disable)
+					.build();
+			}
+
 		}
 
 	}
