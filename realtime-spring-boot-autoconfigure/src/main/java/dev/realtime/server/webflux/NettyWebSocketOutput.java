@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -113,6 +114,22 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 			session.closeStatus().subscribe((status) -> output.loop.execute(output::closeWithin), output::closeFailed);
 			return output;
 		};
+	}
+
+	/**
+	 * Return the event loop of a handshake's connection, when the handshake came to
+	 * Reactor Netty.
+	 * @param exchange the handshake
+	 * @return the event loop, or {@code null}
+	 */
+	static @Nullable EventLoop eventLoop(ServerWebExchange exchange) {
+		ServerHttpRequest request = exchange.getRequest();
+		while (request instanceof ServerHttpRequestDecorator decorator) {
+			request = decorator.getDelegate();
+		}
+		return (request instanceof AbstractServerHttpRequest abstractRequest
+				&& nativeRequest(abstractRequest) instanceof Connection connection) ? connection.channel().eventLoop()
+						: null;
 	}
 
 	private static @Nullable Object nativeRequest(AbstractServerHttpRequest request) {

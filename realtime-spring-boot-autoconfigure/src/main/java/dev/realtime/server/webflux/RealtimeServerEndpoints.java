@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.realtime.server.RealtimeHub;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.util.Assert;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -123,7 +124,8 @@ public final class RealtimeServerEndpoints {
 	 */
 	public WebHandler webSocketEndpoint(List<String> allowedOrigins) {
 		RealtimeWebSocketService service = new RealtimeWebSocketService(allowedOrigins);
-		return (exchange) -> service.handleRequest(exchange, this.webSocketHandler.handlerFor(exchange));
+		return (exchange) -> this.webSocketHandler.onEventLoop(exchange,
+				Mono.defer(() -> service.handleRequest(exchange, this.webSocketHandler.handlerFor(exchange))));
 	}
 
 }

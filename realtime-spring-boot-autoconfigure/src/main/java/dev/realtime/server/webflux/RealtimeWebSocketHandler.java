@@ -7,9 +7,11 @@ import dev.realtime.server.RealtimeCloseStatus;
 import dev.realtime.server.RealtimeHub;
 import dev.realtime.server.WebSocketConnection;
 import dev.realtime.server.WebSocketOutput;
+import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.util.Assert;
@@ -76,6 +78,25 @@ public final class RealtimeWebSocketHandler implements WebSocketHandler {
 			WebSocketOutput output = (outputs != null) ? outputs.apply(session) : null;
 			return (output != null) ? run(session, this.hub.webSocketConnection(output)) : handle(session);
 		};
+	}
+
+	/**
+	 * Run a handshake on its connection's event loop when it came to Reactor Netty. A
+	 * handshake that reaches the endpoint on another thread, as it does after Spring
+	 * Security looked up the request's {@code WebSession}, would otherwise upgrade the
+	 * connection from that thread, and Reactor Netty can then take the client's first
+	 * frames for the HTTP exchange that ended and drop them.
+	 * @param exchange the handshake
+	 * @param handshake the handshake's processing
+	 * @return the same processing, on the connection's event loop
+	 */
+	Mono<Void> onEventLoop(ServerWebExchange exchange, Mono<Void> handshake) {
+		EventLoop eventLoop = REACTOR_NETTY_PRESENT ? NettyWebSocketOutput.eventLoop(exchange) : null;
+		if (eventLoop == null) {
+			return handshake;
+		}
+		return Mono.defer(
+				() -> eventLoop.inEventLoop() ? handshake : handshake.subscribeOn(Schedulers.fromExecutor(eventLoop)));
 	}
 
 	@Override
