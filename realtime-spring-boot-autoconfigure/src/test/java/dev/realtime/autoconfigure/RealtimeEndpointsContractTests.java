@@ -597,6 +597,25 @@ abstract class RealtimeEndpointsContractTests {
 		}
 	}
 
+	/**
+	 * Handshakes pass the application's security, which looks up the request's session on
+	 * another thread than the connection's: no connection may lose the first frames its
+	 * client sends right after the upgrade.
+	 */
+	@Test
+	void whenManyClientsSendAFrameRightAfterTheHandshakeThenEveryOneIsAnswered() throws Exception {
+		List<Integer> unanswered = new ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+				ws.send("{\"type\":\"ping\"}");
+				if (ws.poll(Duration.ofSeconds(3)) == null) {
+					unanswered.add(i);
+				}
+			}
+		}
+		assertThat(unanswered).isEmpty();
+	}
+
 	@Test
 	void whenOriginIsForeignThenHandshakeIsRefused() {
 		assertThat(WebSocketTestClient.handshakeStatus(this.port, "https://evil.example.com"))

@@ -7,6 +7,7 @@ import dev.realtime.token.TokenRequest;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -16,15 +17,26 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that open streams end with a reconnect hint when the application stops.
+ * Tests that open streams end with a reconnect hint when the application stops, on either
+ * web stack.
  */
 class RealtimeShutdownTests {
 
 	@Test
-	void whenApplicationStopsThenSseStreamsEndWithRetryAndWebSocketsCloseWithGoingAway() throws Exception {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ShutdownApplication.class).properties(
-				"server.port=0", "spring.main.banner-mode=off", "server.shutdown=graceful",
-				"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration")
+	void whenWebFluxApplicationStopsThenSseStreamsEndWithRetryAndWebSocketsCloseWithGoingAway() throws Exception {
+		assertStreamsEndWhenApplicationStops(WebApplicationType.REACTIVE);
+	}
+
+	@Test
+	void whenSpringMvcApplicationStopsThenSseStreamsEndWithRetryAndWebSocketsCloseWithGoingAway() throws Exception {
+		assertStreamsEndWhenApplicationStops(WebApplicationType.SERVLET);
+	}
+
+	private void assertStreamsEndWhenApplicationStops(WebApplicationType stack) throws Exception {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ShutdownApplication.class).web(stack)
+			.properties("server.port=0", "spring.main.banner-mode=off", "server.shutdown=graceful",
+					"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
 			.run();
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		String token = context.getBean(RealtimeTokens.class).mint(TokenRequest.read("notes:alice")).token();

@@ -22,18 +22,19 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests that clients which stop reading are cut off on a real Reactor Netty server: each
- * slow client is a raw socket with a tiny receive buffer that reads nothing once
- * subscribed, so that the server's frames pile up in its buffers. Once the server ends
- * such a stream (too slow, token expired), the connection must be closed within the write
- * timeout even though the last frames cannot be sent, which the client sees as the end of
- * the stream when it drains the socket afterwards; other subscribers of the channel get
- * every message meanwhile.
+ * Tests that clients which stop reading are cut off on a real server: each slow client is
+ * a raw socket with a tiny receive buffer that reads nothing once subscribed, so that the
+ * server's frames pile up in its buffers. Once the server ends such a stream (too slow,
+ * token expired), the connection must be closed within the write timeout even though the
+ * last frames cannot be sent, which the client sees as the end of the stream when it
+ * drains the socket afterwards; other subscribers of the channel get every message
+ * meanwhile. Every web stack passes them ({@link WebFluxSlowConsumerTests},
+ * {@link WebMvcSlowConsumerTests}).
  */
 @SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT, properties = "realtime.limits.write-timeout=1500ms")
 @ExtendWith(OutputCaptureExtension.class)
-class RealtimeSlowConsumerTests {
+abstract class RealtimeSlowConsumerContractTests {
 
 	/**
 	 * Short for a test, long enough that the client that does read is not cut off when

@@ -2,6 +2,7 @@ package dev.realtime.autoconfigure;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -94,6 +95,10 @@ final class WebSocketTestClient implements AutoCloseable {
 
 	JsonNode next() throws InterruptedException {
 		return json.readTree(nextText());
+	}
+
+	@Nullable String poll(Duration timeout) throws InterruptedException {
+		return this.frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	String nextText() throws InterruptedException {

@@ -210,6 +210,7 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 	private void cutOff() {
 		if (!this.ended) {
 			logger.debug("Closing an SSE response whose client did not take its last frames within the write timeout");
+			ServletConnections.abort(this.async.getResponse());
 			end(true);
 		}
 	}
@@ -249,6 +250,8 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 
 	@Override
 	public void onError(Throwable ex) {
+		// complete before returning, or the container dispatches to the error page
+		completeNow();
 		this.loop.execute(() -> failed(ex));
 	}
 
@@ -259,12 +262,24 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 
 	@Override
 	public void onTimeout(AsyncEvent event) {
-		this.loop.execute(() -> end(true));
+		completeNow();
+		this.loop.execute(() -> end(false));
 	}
 
 	@Override
 	public void onError(AsyncEvent event) {
-		this.loop.execute(() -> end(true));
+		// complete before returning, or the container dispatches to the error page
+		completeNow();
+		this.loop.execute(() -> end(false));
+	}
+
+	private void completeNow() {
+		try {
+			this.async.complete();
+		}
+		catch (IllegalStateException ex) {
+			// already completed
+		}
 	}
 
 	@Override
