@@ -30,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests of the bytes the SSE endpoint writes on a real Reactor Netty server: each frame
- * written below WebFlux is one well-formed HTTP chunk, the response ends with the last
- * chunk and the connection stays usable, and a compressing server still gets a complete
- * compressed stream.
+ * written below WebFlux is one well-formed HTTP chunk (on Tomcat see
+ * {@link WebMvcSseTransportTests}), the response ends with the last chunk and the
+ * connection stays usable, and a compressing server still gets a complete compressed
+ * stream.
  */
 @SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -105,18 +106,18 @@ class RealtimeSseTransportTests {
 			.endsWith("event: expired\ndata: {\"channel\":\"" + channel.name() + "\"}\n\n");
 	}
 
-	private static byte[] concat(byte[] first, byte[] second) {
+	static byte[] concat(byte[] first, byte[] second) {
 		byte[] both = Arrays.copyOf(first, first.length + second.length);
 		System.arraycopy(second, 0, both, first.length, second.length);
 		return both;
 	}
 
-	private static byte[] request(String path) {
+	static byte[] request(String path) {
 		return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
 			.getBytes(StandardCharsets.US_ASCII);
 	}
 
-	private static String readHead(InputStream in) throws IOException {
+	static String readHead(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
 			int b = in.read();
@@ -134,7 +135,7 @@ class RealtimeSseTransportTests {
 	/**
 	 * Read chunks up to the last (empty) one, checking each size line and terminator.
 	 */
-	private static List<String> readChunks(InputStream in) throws IOException {
+	static List<String> readChunks(InputStream in) throws IOException {
 		List<String> chunks = new ArrayList<>();
 		while (true) {
 			String sizeLine = readLine(in);
