@@ -25,19 +25,22 @@ import dev.realtime.benchmarks.Scenarios.Step;
 import dev.realtime.benchmarks.SystemUnderTest.Kind;
 import dev.realtime.benchmarks.SystemUnderTest.Launcher;
 import dev.realtime.benchmarks.baseline.BaselineServer;
+import dev.realtime.benchmarks.emitter.EmitterServer;
 import dev.realtime.benchmarks.floor.FloorServer;
 import dev.realtime.benchmarks.starter.StarterServer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs the scenarios against the starter, the hand-written baseline and Nchan, each its
- * own process on 127.0.0.1, alternating between them, and prints the figures and ratios
- * as Markdown; {@code --rounds 2} (the default) measures every knee twice, going through
- * all the systems each round, and {@code --repeat 3} three times with the median as the
- * figure. {@code --jvm fresh} searches knees on a server started for each step,
- * {@code --history} and {@code --token} choose the starter's topic and how its SSE
- * subscriptions send their token. {@code --smoke} runs every scenario for a moment at a
- * tiny size and exits non-zero when one fails.
+ * Runs the scenarios against the starter, the hand-written baseline and Nchan (and on
+ * request the starter on Spring MVC, {@code starter-mvc}, and the hand-written Spring MVC
+ * baseline, {@code sseemitter}), each its own process on 127.0.0.1, alternating between
+ * them, and prints the figures and ratios as Markdown; {@code --rounds 2} (the default)
+ * measures every knee twice, going through all the systems each round, and
+ * {@code --repeat 3} three times with the median as the figure. {@code --jvm fresh}
+ * searches knees on a server started for each step, {@code --history} and {@code --token}
+ * choose the starter's topic and how its SSE subscriptions send their token.
+ * {@code --smoke} runs every scenario for a moment at a tiny size and exits non-zero when
+ * one fails.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -51,6 +54,20 @@ public final class BenchmarkRunner {
 		.encodeToString("realtime-benchmarks-shared-secret!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
 	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s2h", "s3", "s4", "s4ws", "s5");
+
+	/** The starter's server on Spring MVC and Tomcat. */
+	private static final String STARTER_MVC = "starter-mvc";
+
+	/** The hand-written Spring MVC baseline. */
+	private static final String SSE_EMITTER = "sseemitter";
+
+	/**
+	 * Further Spring Boot arguments of the hand-written Spring MVC baseline: the Servlet
+	 * API does not tell it when a client leaves (its heartbeat finds out within 30 s), so
+	 * a graceful shutdown would wait its 30 s for the subscriptions the load generator
+	 * just closed, where the runner stops a server after 10 s.
+	 */
+	static final List<String> SSE_EMITTER_ARGS = List.of("--server.shutdown=immediate");
 
 	private final Settings settings;
 
@@ -92,7 +109,8 @@ public final class BenchmarkRunner {
 
 	/**
 	 * Run the benchmarks.
-	 * @param args {@code --smoke}, {@code --systems starter,baseline,nchan},
+	 * @param args {@code --smoke},
+	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter]},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
 	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --rounds 2},
 	 * {@code --repeat 3}, {@code --jvm warm|fresh|both}, {@code --warmup-seconds 5},
@@ -186,8 +204,9 @@ public final class BenchmarkRunner {
 
 	/**
 	 * Start a system under test.
-	 * @param name {@code starter}, {@code baseline}, {@code nchan}, {@code floor} or
-	 * {@code starter-redis}
+	 * @param name {@code starter}, {@code baseline}, {@code nchan}, {@code floor},
+	 * {@code starter-mvc} (the starter's server on Spring MVC and Tomcat) or
+	 * {@code sseemitter} (the hand-written Spring MVC baseline)
 	 * @param directory where logs go
 	 * @param jfr whether to record the Java server with Flight Recorder
 	 * @param extraArgs further Spring Boot arguments of the starter's nodes
@@ -196,19 +215,30 @@ public final class BenchmarkRunner {
 	 */
 	static SystemUnderTest start(String name, Path directory, boolean jfr, List<String> extraArgs) throws IOException {
 		return switch (name) {
-			case "starter" -> new SystemUnderTest(name, Kind.STARTER,
-					List.of(javaServer(name, StarterServer.class.getName(), directory, jfr, extraArgs)));
-			case "baseline" -> new SystemUnderTest(name, Kind.BASELINE,
-					List.of(javaServer(name, BaselineServer.class.getName(), directory, jfr, List.of())));
+			case "starter" ->
+				javaSystem(name, Kind.STARTER, StarterServer.class, directory, jfr, WebStack.REACTIVE, extraArgs);
+			case "baseline" ->
+				javaSystem(name, Kind.BASELINE, BaselineServer.class, directory, jfr, WebStack.REACTIVE, List.of());
 			case "nchan" -> new SystemUnderTest(name, Kind.NCHAN,
 					List.of(ServerProcess.nchan(ServerProcess.freePort(), directory.resolve("nchan"))));
-			case "floor" -> new SystemUnderTest(name, Kind.FLOOR,
-					List.of(javaServer(name, FloorServer.class.getName(), directory, jfr, List.of())));
+			case "floor" ->
+				javaSystem(name, Kind.FLOOR, FloorServer.class, directory, jfr, WebStack.REACTIVE, List.of());
+			// the same application, channel and endpoints as the starter, on Spring MVC
+			case STARTER_MVC ->
+				javaSystem(name, Kind.STARTER, StarterServer.class, directory, jfr, WebStack.SERVLET, extraArgs);
+			case SSE_EMITTER ->
+				javaSystem(name, Kind.EMITTER, EmitterServer.class, directory, jfr, WebStack.SERVLET, SSE_EMITTER_ARGS);
 			default -> throw new IllegalArgumentException("Unknown system '" + name + "'");
 		};
 	}
 
-	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr,
+	private static SystemUnderTest javaSystem(String name, Kind kind, Class<?> mainClass, Path directory, boolean jfr,
+			WebStack stack, List<String> extraArgs) throws IOException {
+		return new SystemUnderTest(name, kind,
+				List.of(javaServer(name, mainClass.getName(), directory, jfr, stack, extraArgs)));
+	}
+
+	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr, WebStack stack,
 			List<String> extraArgs) throws IOException {
 		int port = ServerProcess.freePort();
 		String extraJvmOptions = System.getenv("SERVER_JAVA_OPTS");
@@ -228,6 +258,7 @@ public final class BenchmarkRunner {
 				"--realtime.token.secret=" + SECRET,
 				// the load shares one token per channel among many subscribers
 				"--realtime.limits.streams-per-token=1000000", "--realtime.limits.connections-per-principal=1000000"));
+		args.addAll(stack.args());
 		args.addAll(extraArgs);
 		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args,
 				directory.resolve(name + "-" + port + "-gc.log"));
@@ -245,6 +276,10 @@ public final class BenchmarkRunner {
 		Shape shape = variant.apply(s2 ? s2() : s1(), !s2);
 		for (Jvm jvm : this.variants.jvms()) {
 			for (SystemUnderTest system : systems) {
+				if (webSocket && !system.webSocket()) {
+					this.out.println("  " + system.name() + ": no WebSocket, not measured");
+					continue;
+				}
 				if (jvm == Jvm.WARM) {
 					scenarios.fixedRate(system, shape, webSocket, rate);
 				}
@@ -285,6 +320,10 @@ public final class BenchmarkRunner {
 				checkRecords(failures, system, "S1 sse knee, fresh JVM", step);
 			}
 			for (boolean webSocket : new boolean[] { false, true }) {
+				if (webSocket && !system.webSocket()) {
+					this.out.println("  " + system.name() + ": no WebSocket, S1 ws and S4 ws skipped");
+					continue;
+				}
 				if (webSocket) {
 					check(failures, system, "S1 ws", scenarios.fixedRate(system, s1(), true, rate));
 				}
@@ -374,11 +413,14 @@ public final class BenchmarkRunner {
 				case "s1", "s1ws" -> {
 					boolean webSocket = scenario.equals("s1ws");
 					List<Variant> variants = this.variants.all(webSocket, true);
+					List<SystemUnderTest> serving = webSocket
+							? systems.stream().filter(SystemUnderTest::webSocket).toList() : systems;
 					for (Variant variant : variants) {
 						String figure = "S1 knee " + Scenarios.transport(webSocket)
 								+ this.variants.label(variant, webSocket, true);
-						Map<String, Knee> knees = kneeRows(figure, systems,
-								knees(runs, systems, scenario, variant, variant.apply(s1(), true), webSocket));
+						Map<String, Knee> knees = kneeRows(figure, serving,
+								knees(runs, serving, scenario, variant, variant.apply(s1(), true), webSocket));
+						notAvailable(figure, systems, serving);
 						if (!webSocket && variant.equals(variants.get(0))) {
 							s1.putAll(knees);
 						}
@@ -393,8 +435,9 @@ public final class BenchmarkRunner {
 					}
 				}
 				case "s2h" -> {
+					// the starter's, on WebFlux and on Spring MVC: only they have topics
 					List<SystemUnderTest> starters = systems.stream()
-						.filter((system) -> system.name().equals("starter"))
+						.filter((system) -> system.kind() == Kind.STARTER)
 						.toList();
 					for (Variant variant : this.variants.all(false, false)) {
 						kneeRows("S2 knee sse, topic with history" + this.variants.label(variant, false, false),
@@ -407,6 +450,10 @@ public final class BenchmarkRunner {
 					boolean webSocket = scenario.equals("s4ws");
 					for (SystemUnderTest running : all) {
 						if (webSocket && running.kind() == Kind.FLOOR) {
+							continue;
+						}
+						if (webSocket && !running.webSocket()) {
+							notAvailable("S4 idle ws", List.of(running), List.of());
 							continue;
 						}
 						// on a server of its own, whose heap the earlier scenarios
@@ -606,16 +653,48 @@ public final class BenchmarkRunner {
 		}
 	}
 
+	/**
+	 * The ratios of a figure: the starter's knee over every other system's but the
+	 * starter on Spring MVC, then the knee of the starter on Spring MVC over the
+	 * starter's on WebFlux and over the hand-written Spring MVC baseline's.
+	 */
 	private void ratios(String figure, Map<String, Knee> knees) {
 		Knee starter = knees.get("starter");
-		if (starter == null) {
+		if (starter != null) {
+			for (Map.Entry<String, Knee> other : knees.entrySet()) {
+				if (!other.getKey().equals("starter") && !other.getKey().equals(STARTER_MVC)
+						&& rate(other.getValue()) > 0) {
+					this.rows.put(figure + " ratio " + other.getKey(),
+							String.format(Locale.ROOT, "%s ratio | starter / %s | %.2f×%s | | | |", figure,
+									other.getKey(), rate(starter) / rate(other.getValue()),
+									this.median ? " (of the medians)" : ""));
+				}
+			}
+		}
+		Knee mvc = knees.get(STARTER_MVC);
+		if (mvc == null) {
 			return;
 		}
-		for (Map.Entry<String, Knee> other : knees.entrySet()) {
-			if (!other.getKey().equals("starter") && rate(other.getValue()) > 0) {
-				this.rows.put(figure + " ratio " + other.getKey(),
-						String.format(Locale.ROOT, "%s ratio | starter / %s | %.2f×%s | | | |", figure, other.getKey(),
-								rate(starter) / rate(other.getValue()), this.median ? " (of the medians)" : ""));
+		for (String other : List.of("starter", SSE_EMITTER)) {
+			Knee knee = knees.get(other);
+			if (knee != null && rate(knee) > 0) {
+				this.rows.put(figure + " ratio " + STARTER_MVC + " " + other,
+						String.format(Locale.ROOT, "%s ratio | %s / %s | %.2f×%s | | | |", figure, STARTER_MVC, other,
+								rate(mvc) / rate(knee), this.median ? " (of the medians)" : ""));
+			}
+		}
+	}
+
+	/**
+	 * Add a row for each system that a figure leaves out because it does not serve the
+	 * scenario's transport.
+	 */
+	private void notAvailable(String figure, List<SystemUnderTest> systems, List<SystemUnderTest> serving) {
+		for (SystemUnderTest system : systems) {
+			if (!serving.contains(system)) {
+				this.out.println("  " + figure + ": " + system.name() + " serves no WebSocket, not measured");
+				this.rows.put(figure + system.name(),
+						figure + " | " + system.name() + " | not available: no WebSocket | | | |");
 			}
 		}
 	}
@@ -628,7 +707,8 @@ public final class BenchmarkRunner {
 				List<String> args = List.of("--realtime.engine.type=redis", "--realtime.token.secret=" + SHARED_SECRET,
 						"--spring.data.redis.host=127.0.0.1", "--spring.data.redis.port=" + redisPort);
 				for (int i = 0; i < 2; i++) {
-					nodes.add(javaServer("starter-redis", StarterServer.class.getName(), directory, false, args));
+					nodes.add(javaServer("starter-redis", StarterServer.class.getName(), directory, false,
+							WebStack.REACTIVE, args));
 				}
 			}
 			catch (IOException ex) {
@@ -657,6 +737,59 @@ public final class BenchmarkRunner {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The web stack of a Java server. With both spring-webflux and spring-webmvc on the
+	 * class path, Spring Boot would start every server as a servlet application, so each
+	 * one is told which it is.
+	 */
+	enum WebStack {
+
+		/**
+		 * WebFlux on Reactor Netty: the starter, the baseline, the floor and the Redis
+		 * nodes, as they always ran.
+		 */
+		REACTIVE(List.of("--spring.main.web-application-type=reactive")),
+
+		/**
+		 * Spring MVC on Tomcat: {@code starter-mvc} and {@code sseemitter}. Tomcat's
+		 * defaults are tuned for short requests; these settings let it hold as many idle
+		 * connections as the scenarios open, and no more than that is changed. Its thread
+		 * pool keeps its defaults (200 at most): an SSE response is async and holds no
+		 * thread while open, and the load generator has at most 64 publishes in flight.
+		 */
+		SERVLET(List.of("--spring.main.web-application-type=servlet",
+				// S4 holds 10,000 idle subscriptions after opening and closing 1,000
+				// (whose end Tomcat may notice late), the load generator up to 12,000:
+				// beyond Tomcat's default of 8,192 connections the rest would wait
+				"--server.tomcat.max-connections=15000",
+				// the load generator opens 256 connections at a time; Tomcat's default
+				// backlog is 100, where Reactor Netty asks for the kernel's somaxconn
+				// (4,096 on this machine)
+				"--server.tomcat.accept-count=4096",
+				// the publishers' pooled connections stay open, as on Reactor Netty,
+				// instead of being closed after Tomcat's default of 100 requests
+				"--server.tomcat.max-keep-alive-requests=-1",
+				// the async responses of the bench endpoints (POST /bench/drive
+				// answers when its run ends, after --final-seconds) are not cut at
+				// Tomcat's 30 s; the SSE responses of both servers set none themselves
+				"--spring.mvc.async.request-timeout=1h"));
+
+		private final List<String> args;
+
+		WebStack(List<String> args) {
+			this.args = args;
+		}
+
+		/**
+		 * Return the Spring Boot arguments of a server on this stack.
+		 * @return the arguments
+		 */
+		List<String> args() {
+			return this.args;
+		}
+
 	}
 
 	/**

@@ -14,8 +14,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How to subscribe and publish to one of the compared systems: the starter (tokens from
- * {@code POST /realtime/token}), the hand-written baseline, Nchan, and for S4 the floor
- * of WebFlux.
+ * {@code POST /realtime/token}) on WebFlux or on Spring MVC, the hand-written WebFlux
+ * baseline, the hand-written Spring MVC baseline with {@code SseEmitter}s (SSE only),
+ * Nchan, and for S4 the floor of WebFlux.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -93,6 +94,15 @@ public final class SystemUnderTest implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the system serves WebSocket subscriptions.
+	 * @return {@code false} for the floor and the {@code SseEmitter} baseline, which
+	 * serve SSE only
+	 */
+	public boolean webSocket() {
+		return this.kind != Kind.FLOOR && this.kind != Kind.EMITTER;
+	}
+
+	/**
 	 * Return the subscription to a channel.
 	 * @param load the load generator, to fetch tokens with
 	 * @param channel the channel id
@@ -101,9 +111,14 @@ public final class SystemUnderTest implements AutoCloseable {
 	 * parameter, as {@code EventSource} must send it, instead of the header
 	 * @param index the number of the subscription, which picks the server
 	 * @return the subscription
+	 * @throws IllegalArgumentException when asked for a WebSocket the system does not
+	 * serve
 	 */
 	public SubscriptionSpec subscription(LoadGenerator load, String channel, boolean webSocket, boolean queryToken,
 			int index) {
+		if (webSocket && !webSocket()) {
+			throw new IllegalArgumentException(this.name + " serves no WebSocket");
+		}
 		int port = this.nodes.get(index % this.nodes.size()).port();
 		return switch (this.kind) {
 			case STARTER -> {
@@ -118,6 +133,8 @@ public final class SystemUnderTest implements AutoCloseable {
 			}
 			case BASELINE -> webSocket ? SubscriptionSpec.webSocket(port, "/ws/" + channel, null)
 					: SubscriptionSpec.sse(port, "/sse/" + channel, null);
+			// the WebFlux baseline's SSE path
+			case EMITTER -> SubscriptionSpec.sse(port, "/sse/" + channel, null);
 			case NCHAN -> webSocket ? SubscriptionSpec.webSocket(port, "/sub/" + channel, null)
 					: SubscriptionSpec.sse(port, "/sub/" + channel, null);
 			// the starter's request, with a token of the same length
@@ -255,7 +272,7 @@ public final class SystemUnderTest implements AutoCloseable {
 	public enum Kind {
 
 		/**
-		 * This starter.
+		 * This starter, on WebFlux or on Spring MVC.
 		 */
 		STARTER,
 
@@ -263,6 +280,11 @@ public final class SystemUnderTest implements AutoCloseable {
 		 * Hand-written Spring WebFlux.
 		 */
 		BASELINE,
+
+		/**
+		 * Hand-written Spring MVC, an {@code SseEmitter} per subscriber: SSE only.
+		 */
+		EMITTER,
 
 		/**
 		 * Nchan on nginx.
