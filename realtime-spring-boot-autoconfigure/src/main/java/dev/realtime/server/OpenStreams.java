@@ -155,7 +155,7 @@ final class OpenStreams {
 			int open = 0;
 			for (int i = 0; i < this.streams.size(); i++) {
 				Stream stream = this.streams.get(i);
-				if (stream.tick(now)) {
+				if (tick(stream, now)) {
 					this.streams.set(open++, stream);
 				}
 			}
@@ -164,6 +164,18 @@ final class OpenStreams {
 			if (this.streams.isEmpty() && ticking != null) {
 				ticking.dispose();
 				this.ticking = null;
+			}
+		}
+
+		// a stream that fails must not stop the ticks of the others: a periodic task that
+		// throws is not run again
+		private boolean tick(Stream stream, long now) {
+			try {
+				return stream.tick(now);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Realtime stream failed on a tick; it is no longer checked", ex);
+				return false;
 			}
 		}
 

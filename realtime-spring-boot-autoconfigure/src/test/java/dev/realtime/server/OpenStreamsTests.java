@@ -40,6 +40,9 @@ class OpenStreamsTests {
 
 	private static final Duration TICK = Duration.ofMillis(10);
 
+	/** The open ticks of a test stream that throws on its first tick. */
+	private static final int FAILS = -1;
+
 	private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
 	private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -82,6 +85,17 @@ class OpenStreamsTests {
 		add(ending, open);
 		open.awaitTicks(5);
 		assertThat(ending.ticks()).isOne();
+		assertThat(loop.cancelled()).isZero();
+	}
+
+	@Test
+	void whenAStreamFailsOnATickThenItIsDroppedAndTheOtherStreamsOfItsLoopAreStillTicked() {
+		TestLoop loop = loop("a");
+		TestStream failing = new TestStream(loop, FAILS);
+		TestStream open = new TestStream(loop, Integer.MAX_VALUE);
+		add(failing, open);
+		open.awaitTicks(5);
+		assertThat(failing.ticks()).isOne();
 		assertThat(loop.cancelled()).isZero();
 	}
 
@@ -295,6 +309,9 @@ class OpenStreamsTests {
 		public boolean tick(long now) {
 			this.threads.add(Thread.currentThread());
 			this.times.add(now);
+			if (this.openTicks == FAILS) {
+				throw new IllegalStateException("A stream that fails on its tick");
+			}
 			return this.shutdowns.get() == 0 && this.times.size() < this.openTicks;
 		}
 

@@ -62,6 +62,12 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 
 	private boolean ended;
 
+	/**
+	 * Whether the container completed the response, after which it recycles the request
+	 * and response objects: nothing may touch them any more.
+	 */
+	private volatile boolean released;
+
 	private ServletSseOutput(StreamLoop loop, AsyncContext async, ServletOutputStream out, Duration writeTimeout,
 			Runnable onEnd) {
 		this.loop = loop;
@@ -170,7 +176,7 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 			try {
 				this.out.flush();
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
 				failed(ex);
 			}
 		}
@@ -188,11 +194,15 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 	}
 
 	private boolean isReady() {
+		if (this.released) {
+			end(false);
+			return false;
+		}
 		try {
 			return this.out.isReady();
 		}
-		catch (IllegalStateException ex) {
-			// the response is over
+		catch (RuntimeException ex) {
+			// the response is over: completed by the container meanwhile
 			failed(ex);
 			return false;
 		}
@@ -202,7 +212,7 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 		try {
 			this.out.write(frame);
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			failed(ex);
 		}
 	}
@@ -210,7 +220,14 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 	private void cutOff() {
 		if (!this.ended) {
 			logger.debug("Closing an SSE response whose client did not take its last frames within the write timeout");
-			ServletConnections.abort(this.async.getResponse());
+			if (!this.released) {
+				try {
+					ServletConnections.abort(this.async.getResponse());
+				}
+				catch (RuntimeException ex) {
+					// completed by the container meanwhile
+				}
+			}
 			end(true);
 		}
 	}
@@ -236,12 +253,7 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 			session.cancel();
 		}
 		if (completeResponse) {
-			try {
-				this.async.complete();
-			}
-			catch (IllegalStateException ex) {
-				// already completed by the container
-			}
+			completeNow();
 		}
 		this.onEnd.run();
 	}
@@ -257,6 +269,7 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 
 	@Override
 	public void onComplete(AsyncEvent event) {
+		this.released = true;
 		this.loop.execute(() -> end(false));
 	}
 
@@ -274,11 +287,14 @@ final class ServletSseOutput implements SseOutput, WriteListener, AsyncListener 
 	}
 
 	private void completeNow() {
+		if (this.released) {
+			return;
+		}
 		try {
 			this.async.complete();
 		}
-		catch (IllegalStateException ex) {
-			// already completed
+		catch (RuntimeException ex) {
+			// already completed, and perhaps recycled, by the container
 		}
 	}
 
