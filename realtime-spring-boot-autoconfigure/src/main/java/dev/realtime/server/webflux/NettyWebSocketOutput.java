@@ -93,12 +93,8 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 	 */
 	static @Nullable Function<WebSocketSession, @Nullable WebSocketOutput> outputs(ServerWebExchange exchange,
 			Duration writeTimeout) {
-		ServerHttpRequest request = exchange.getRequest();
-		while (request instanceof ServerHttpRequestDecorator decorator) {
-			request = decorator.getDelegate();
-		}
-		if (!(request instanceof AbstractServerHttpRequest abstractRequest)
-				|| !(nativeRequest(abstractRequest) instanceof Connection connection)) {
+		Connection connection = connection(exchange);
+		if (connection == null) {
 			return null;
 		}
 		Channel channel = connection.channel();
@@ -123,13 +119,18 @@ final class NettyWebSocketOutput implements WebSocketOutput {
 	 * @return the event loop, or {@code null}
 	 */
 	static @Nullable EventLoop eventLoop(ServerWebExchange exchange) {
+		Connection connection = connection(exchange);
+		return (connection != null) ? connection.channel().eventLoop() : null;
+	}
+
+	// the Reactor Netty connection behind the request's decorators, if there is one
+	private static @Nullable Connection connection(ServerWebExchange exchange) {
 		ServerHttpRequest request = exchange.getRequest();
 		while (request instanceof ServerHttpRequestDecorator decorator) {
 			request = decorator.getDelegate();
 		}
 		return (request instanceof AbstractServerHttpRequest abstractRequest
-				&& nativeRequest(abstractRequest) instanceof Connection connection) ? connection.channel().eventLoop()
-						: null;
+				&& nativeRequest(abstractRequest) instanceof Connection connection) ? connection : null;
 	}
 
 	private static @Nullable Object nativeRequest(AbstractServerHttpRequest request) {
