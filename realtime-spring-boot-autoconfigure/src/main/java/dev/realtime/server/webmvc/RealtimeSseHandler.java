@@ -21,6 +21,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.util.Assert;
+import org.springframework.util.CollectionUtils;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.servlet.ModelAndView;
@@ -41,7 +42,10 @@ import org.springframework.web.servlet.function.ServerResponse;
  */
 public final class RealtimeSseHandler {
 
-	private static final String EVENT_STREAM = MediaType.TEXT_EVENT_STREAM_VALUE;
+	private static final HttpHeaders STREAM_HEADERS = streamHeaders();
+
+	private static final MultiValueMap<String, Cookie> NO_COOKIES = CollectionUtils
+		.unmodifiableMultiValueMap(new LinkedMultiValueMap<>());
 
 	private final RealtimeHub hub;
 
@@ -77,6 +81,14 @@ public final class RealtimeSseHandler {
 		}
 	}
 
+	private static HttpHeaders streamHeaders() {
+		HttpHeaders headers = new HttpHeaders();
+		headers.setContentType(MediaType.TEXT_EVENT_STREAM);
+		headers.setCacheControl(CacheControl.noStore());
+		headers.set("X-Accel-Buffering", "no");
+		return HttpHeaders.readOnlyHttpHeaders(headers);
+	}
+
 	private static Replay replay(ServerRequest request) {
 		String lastEventId = request.servletRequest().getHeader("Last-Event-ID");
 		if (lastEventId == null) {
@@ -107,14 +119,12 @@ public final class RealtimeSseHandler {
 
 		@Override
 		public HttpHeaders headers() {
-			HttpHeaders headers = new HttpHeaders();
-			headers.setContentType(MediaType.TEXT_EVENT_STREAM);
-			return headers;
+			return STREAM_HEADERS;
 		}
 
 		@Override
 		public MultiValueMap<String, Cookie> cookies() {
-			return new LinkedMultiValueMap<>();
+			return NO_COOKIES;
 		}
 
 		/**
@@ -134,9 +144,7 @@ public final class RealtimeSseHandler {
 			}
 			try {
 				response.setStatus(HttpStatus.OK.value());
-				response.setContentType(EVENT_STREAM);
-				response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
-				response.setHeader("X-Accel-Buffering", "no");
+				STREAM_HEADERS.forEach((name, values) -> values.forEach((value) -> response.addHeader(name, value)));
 				AsyncContext async = request.startAsync(request, response);
 				// the stream ends itself: at token expiry, for a slow client, at shutdown
 				async.setTimeout(0);
