@@ -59,15 +59,15 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.realtime.engine.memory..", "dev.realtime.engine.redis..", "dev.realtime.support..",
-					"dev.realtime.server..", "dev.realtime.autoconfigure..", "dev.realtime.catalog..",
-					"dev.realtime.token..", "dev.realtime.run..", "dev.realtime.actuate..");
+					"dev.realtime.delivery..", "dev.realtime.server..", "dev.realtime.autoconfigure..",
+					"dev.realtime.catalog..", "dev.realtime.token..", "dev.realtime.run..", "dev.realtime.actuate..");
 		rule.check(library);
 	}
 
 	@Test
 	void hubDependsOnNoWebStack() {
 		noClasses().that()
-			.resideInAPackage("dev.realtime.server")
+			.resideInAnyPackage("dev.realtime.server", "dev.realtime.delivery")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.realtime.server.webflux..", "dev.realtime.server.webmvc..",
@@ -102,7 +102,19 @@ class ArchitectureTests {
 			.resideInAPackage("dev.realtime.engine..")
 			.should()
 			.dependOnClassesThat()
-			.resideInAPackage("dev.realtime.server..")
+			.resideInAnyPackage("dev.realtime.delivery..", "dev.realtime.server..")
+			.check(library);
+	}
+
+	@Test
+	void deliveryDependsOnlyOnTheEngineSpi() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.delivery..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.engine.memory..", "dev.realtime.engine.redis..", "dev.realtime.server..",
+					"dev.realtime.support..", "dev.realtime.run..", "dev.realtime.token..", "dev.realtime.catalog..",
+					"dev.realtime.autoconfigure..", "dev.realtime.actuate..")
 			.check(library);
 	}
 

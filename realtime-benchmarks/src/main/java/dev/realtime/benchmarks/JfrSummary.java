@@ -22,12 +22,12 @@ import jdk.jfr.consumer.RecordingFile;
 public final class JfrSummary {
 
 	private static final List<String> OF_INTEREST = List.of("dev.realtime.engine.memory.InMemoryEngine",
-			"dev.realtime.server.LocalFanOut", "dev.realtime.server.ChannelStream", "dev.realtime.server.MessageFrames",
-			"reactor.core.publisher.FluxFlatMap", "reactor.core.publisher.FluxMerge",
-			"reactor.core.publisher.SinkManyUnicast", "reactor.netty.channel.MonoSendMany",
-			"io.netty.channel.AbstractChannelHandlerContext.flush", "io.netty.channel.nio.NioEventLoop.select",
-			"sun.nio.ch.SocketDispatcher.write", "sun.nio.ch.FileDispatcherImpl.write", "io.netty.channel.epoll",
-			"dev.realtime.benchmarks");
+			"dev.realtime.delivery.LocalFanOut", "dev.realtime.delivery.ChannelStream",
+			"dev.realtime.server.MessageFrames", "reactor.core.publisher.FluxFlatMap",
+			"reactor.core.publisher.FluxMerge", "reactor.core.publisher.SinkManyUnicast",
+			"reactor.netty.channel.MonoSendMany", "io.netty.channel.AbstractChannelHandlerContext.flush",
+			"io.netty.channel.nio.NioEventLoop.select", "sun.nio.ch.SocketDispatcher.write",
+			"sun.nio.ch.FileDispatcherImpl.write", "io.netty.channel.epoll", "dev.realtime.benchmarks");
 
 	private JfrSummary() {
 	}

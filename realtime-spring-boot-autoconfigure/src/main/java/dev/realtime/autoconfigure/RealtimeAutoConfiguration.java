@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.catalog.ChannelCatalogLoader;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.BeanValidationPayloadValidator;
@@ -76,13 +77,20 @@ public final class RealtimeAutoConfiguration {
 	@ConditionalOnProperty(name = "realtime.engine.type", havingValue = "memory", matchIfMissing = true)
 	InMemoryEngine realtimeEngine(RealtimeProperties properties) {
 		return new InMemoryEngine(properties.getHistory().getSize(), properties.getHistory().getTtl(),
-				properties.getLimits().getSubscriberBuffer(), Clock.systemUTC());
+				Clock.systemUTC());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeTemplate realtimeTemplate(RealtimeEngine engine, PayloadCodec codec, RealtimeProperties properties) {
-		return new RealtimeTemplate(engine, codec, properties.getEngine().getPublishTimeout());
+	LocalFanOut realtimeFanOut(RealtimeEngine engine, RealtimeProperties properties) {
+		return new LocalFanOut(engine, properties.getLimits().getSubscriberBuffer(),
+				properties.getLimits().getWriteTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RealtimeTemplate realtimeTemplate(LocalFanOut fanOut, PayloadCodec codec, RealtimeProperties properties) {
+		return new RealtimeTemplate(fanOut, codec, properties.getEngine().getPublishTimeout());
 	}
 
 	@Bean

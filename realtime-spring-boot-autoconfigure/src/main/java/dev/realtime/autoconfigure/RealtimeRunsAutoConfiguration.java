@@ -3,6 +3,7 @@ package dev.realtime.autoconfigure;
 import java.time.Clock;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.RunLeases;
 import dev.realtime.engine.memory.InMemoryRunLeases;
@@ -37,7 +38,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * @since 0.1.0
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRedisAutoConfiguration.class })
-@ConditionalOnBean({ RealtimeEngine.class, RealtimeTemplate.class, PayloadCodec.class, JsonMapper.class })
+@ConditionalOnBean({ RealtimeEngine.class, LocalFanOut.class, RealtimeTemplate.class, PayloadCodec.class,
+		JsonMapper.class })
 @EnableConfigurationProperties(RealtimeProperties.class)
 public final class RealtimeRunsAutoConfiguration {
 
@@ -55,12 +57,12 @@ public final class RealtimeRunsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RealtimeRuns.class)
-	DefaultRealtimeRuns realtimeRuns(RealtimeEngine engine, RealtimeTemplate template, PayloadCodec codec,
+	DefaultRealtimeRuns realtimeRuns(LocalFanOut fanOut, RealtimeTemplate template, PayloadCodec codec,
 			JsonMapper jsonMapper, RunMemoStore memoStore, RunLeases leases,
 			ObjectProvider<RunDefinition<?, ?>> definitions, ObjectProvider<ChannelCatalog> channelCatalog,
 			RealtimeProperties properties) {
 		RealtimeProperties.Runs runs = properties.getRuns();
-		DefaultRealtimeRuns realtimeRuns = new DefaultRealtimeRuns(engine, template, codec, jsonMapper, memoStore,
+		DefaultRealtimeRuns realtimeRuns = new DefaultRealtimeRuns(fanOut, template, codec, jsonMapper, memoStore,
 				leases, runs.getThreads(), runs.getQueueCapacity());
 		RealtimeProperties.Runs.Retry retry = runs.getRetry();
 		realtimeRuns.setDefaultRetryPolicy(RetryPolicy.of(retry.getMaxAttempts(), retry.getInitialBackoff(),

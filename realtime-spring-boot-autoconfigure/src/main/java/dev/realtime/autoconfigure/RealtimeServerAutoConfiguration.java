@@ -3,6 +3,7 @@ package dev.realtime.autoconfigure;
 import java.time.Clock;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.server.RealtimeHub;
@@ -32,7 +33,7 @@ import org.springframework.util.unit.DataSize;
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRunsAutoConfiguration.class })
 @ConditionalOnWebApplication
-@ConditionalOnBean({ RealtimeEngine.class, RealtimeTokens.class })
+@ConditionalOnBean({ RealtimeEngine.class, LocalFanOut.class, RealtimeTokens.class })
 public final class RealtimeServerAutoConfiguration {
 
 	@Bean
@@ -43,11 +44,11 @@ public final class RealtimeServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeHub realtimeHub(RealtimeEngine engine, RealtimeTokens tokens, ChannelCatalog catalog,
+	RealtimeHub realtimeHub(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog,
 			ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template, JsonMapper jsonMapper,
 			ShutdownSignal shutdown, RealtimeProperties properties, ResourceLoader resourceLoader,
 			ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs) {
-		return RealtimeHub.builder(engine, tokens, catalog, template)
+		return RealtimeHub.builder(fanOut, tokens, catalog, template)
 			.authorization(authorization)
 			.tickets(tickets.getIfAvailable())
 			.runs(runs.getIfAvailable())
@@ -62,8 +63,6 @@ public final class RealtimeServerAutoConfiguration {
 			.connectionsPerPrincipal(properties.getLimits().getConnectionsPerPrincipal())
 			.maxRequestSize(bytes(properties.getLimits().getMaxRequestSize()))
 			.maxMessageSize(bytes(properties.getLimits().getMaxMessageSize()))
-			.subscriberBuffer(properties.getLimits().getSubscriberBuffer())
-			.writeTimeout(properties.getLimits().getWriteTimeout())
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
 			.build();

@@ -3,7 +3,8 @@ package dev.realtime.engine;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An event of an engine subscription: the initial {@link Subscribed} or a message.
+ * An event of a subscription to a channel, as the hub delivers it to a Java subscriber:
+ * the initial {@link Subscribed}, then the messages.
  *
  * @author Realtime team
  * @since 0.1.0

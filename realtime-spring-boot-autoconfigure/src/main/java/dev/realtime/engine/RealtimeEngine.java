@@ -2,16 +2,17 @@ package dev.realtime.engine;
 
 import java.util.Map;
 
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * Moves messages from publishers to the subscribers of a channel, on every node, and
- * keeps each channel's recent history for late and reconnecting subscribers.
+ * The broker: moves messages from publishers to the nodes that listen to their channel,
+ * and keeps each channel's recent history for late and reconnecting subscribers.
  * <p>
  * Implementations assign each message an id that is strictly increasing per channel and
- * deliver the messages of a channel to every subscriber in id order. Neither method may
- * block the calling thread.
+ * deliver the messages of a channel to every listener in id order. The engine knows
+ * nodes, not subscribers: fanning a message out to a node's subscribers, their queues and
+ * their replay belong to the hub. No method may block the calling thread.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -20,31 +21,27 @@ public interface RealtimeEngine {
 
 	/**
 	 * Publish a message: assign its id, keep it in the channel history when
-	 * {@link PublishRequest#retain()} is set, and deliver it to the channel's
-	 * subscribers.
+	 * {@link PublishRequest#retain()} is set, and deliver it to the channel's listeners
+	 * on every node.
 	 * @param request the message to publish, its payload already encoded
 	 * @return the message as delivered, or an error if the engine could not accept it
 	 */
 	Mono<EngineMessage> publish(PublishRequest request);
 
 	/**
-	 * Subscribe to a channel. The first event is always {@link EngineEvent.Subscribed}
-	 * telling whether the requested resume succeeded; the replayed history follows, then
-	 * the live messages, with no gap and no duplicate between the two. The flux errors
-	 * with {@link SlowSubscriberException} when the subscriber falls too far behind and
-	 * with {@link SubscriptionLostException} when the engine cannot guarantee the stream
-	 * is complete any more; the subscriber resumes from its last id.
+	 * Listen to the live messages of a channel on this node until the returned
+	 * {@link Disposable} is disposed. The engine keeps no queue per listener and replays
+	 * nothing: a subscriber that needs what came before reads it with {@link #history}
+	 * after {@link ChannelListener#live()} and skips the live messages its history
+	 * already holds.
 	 * @param channel the channel name
-	 * @param replay what to replay before the live messages
-	 * @return the events of the subscription
+	 * @param listener the listener
+	 * @return stops the listening
 	 */
-	Flux<EngineEvent> subscribe(String channel, Replay replay);
+	Disposable listen(String channel, ChannelListener listener);
 
 	/**
-	 * Read what a subscription with the given replay would replay, without subscribing.
-	 * Transports that share one live subscription among many local subscribers read each
-	 * subscriber's history with this after the live subscription started, then skip the
-	 * live messages the history already holds.
+	 * Read the retained messages of a channel that a subscriber asks to replay.
 	 * @param channel the channel name
 	 * @param replay what to read
 	 * @return the retained messages to replay and whether a resume is complete

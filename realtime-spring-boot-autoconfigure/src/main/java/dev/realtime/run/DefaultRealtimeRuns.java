@@ -27,10 +27,10 @@ import dev.realtime.MessageKind;
 import dev.realtime.RealtimeException;
 import dev.realtime.RealtimeMessage;
 import dev.realtime.TopicDefinition;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.LeaseToken;
 import dev.realtime.engine.PublishRequest;
-import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.RunLease;
 import dev.realtime.engine.RunLeases;
@@ -85,7 +85,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	private static final Set<String> TERMINAL_STATUSES = Set.of("completed", "failed", "cancelled");
 
-	private final RealtimeEngine engine;
+	private final LocalFanOut fanOut;
 
 	private final RealtimeTemplate template;
 
@@ -127,7 +127,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	/**
 	 * Create a new instance.
-	 * @param engine the engine, for reply subscriptions and observation
+	 * @param fanOut the fan-out of this node, for reply subscriptions and observation
 	 * @param template publishes the runs' messages
 	 * @param codec encodes lifecycle payloads and decodes replies
 	 * @param jsonMapper records the values of durable steps
@@ -135,15 +135,15 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	 * @param threads how many attempts may execute at once
 	 * @param queueCapacity how many runs may wait for a thread; further ones are rejected
 	 */
-	public DefaultRealtimeRuns(RealtimeEngine engine, RealtimeTemplate template, PayloadCodec codec,
-			JsonMapper jsonMapper, RunMemoStore memoStore, int threads, int queueCapacity) {
-		this(engine, template, codec, jsonMapper, memoStore, new InMemoryRunLeases(engine, Clock.systemUTC()), threads,
-				queueCapacity);
+	public DefaultRealtimeRuns(LocalFanOut fanOut, RealtimeTemplate template, PayloadCodec codec, JsonMapper jsonMapper,
+			RunMemoStore memoStore, int threads, int queueCapacity) {
+		this(fanOut, template, codec, jsonMapper, memoStore, new InMemoryRunLeases(fanOut.engine(), Clock.systemUTC()),
+				threads, queueCapacity);
 	}
 
 	/**
 	 * Create a new instance.
-	 * @param engine the engine, for reply subscriptions and observation
+	 * @param fanOut the fan-out of this node, for reply subscriptions and observation
 	 * @param template publishes the runs' messages
 	 * @param codec encodes lifecycle payloads and decodes replies
 	 * @param jsonMapper records the values of durable steps
@@ -152,17 +152,17 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	 * @param threads how many attempts may execute at once
 	 * @param queueCapacity how many runs may wait for a thread; further ones are rejected
 	 */
-	public DefaultRealtimeRuns(RealtimeEngine engine, RealtimeTemplate template, PayloadCodec codec,
-			JsonMapper jsonMapper, RunMemoStore memoStore, RunLeases leases, int threads, int queueCapacity) {
+	public DefaultRealtimeRuns(LocalFanOut fanOut, RealtimeTemplate template, PayloadCodec codec, JsonMapper jsonMapper,
+			RunMemoStore memoStore, RunLeases leases, int threads, int queueCapacity) {
 		Assert.notNull(leases, "'leases' must not be null");
-		Assert.notNull(engine, "'engine' must not be null");
+		Assert.notNull(fanOut, "'fanOut' must not be null");
 		Assert.notNull(template, "'template' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
 		Assert.notNull(jsonMapper, "'jsonMapper' must not be null");
 		Assert.notNull(memoStore, "'memoStore' must not be null");
 		Assert.isTrue(threads > 0, "'threads' must be positive");
 		Assert.isTrue(queueCapacity >= 0, "'queueCapacity' must not be negative");
-		this.engine = engine;
+		this.fanOut = fanOut;
 		this.template = template;
 		this.codec = codec;
 		this.jsonMapper = jsonMapper;
@@ -327,7 +327,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	public Flux<RealtimeMessage<Object>> observe(Channel channel, String runId) {
 		Assert.notNull(channel, "'channel' must not be null");
 		Assert.notNull(runId, "'runId' must not be null");
-		return this.engine.subscribe(channel.name(), Replay.all())
+		return this.fanOut.subscribe(channel.name(), channel.definition().topics().keySet(), Replay.all())
 			.ofType(EngineMessage.class)
 			.filter((message) -> runId.equals(message.runId()))
 			.map((message) -> this.template.decode(channel, message))
@@ -526,7 +526,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	}
 
 	/**
-	 * Wait, on a run's thread, for a call to the memo store or the engine subscription.
+	 * Wait, on a run's thread, for a call to the memo store or a reply subscription.
 	 * @param <T> the result type
 	 * @param call the call
 	 * @return its result, or {@code null} if empty
@@ -599,8 +599,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 		return this.nodeId;
 	}
 
-	RealtimeEngine engine() {
-		return this.engine;
+	LocalFanOut fanOut() {
+		return this.fanOut;
 	}
 
 	RealtimeTemplate template() {

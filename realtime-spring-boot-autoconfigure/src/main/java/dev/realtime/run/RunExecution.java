@@ -122,7 +122,7 @@ final class RunExecution<R> implements RunHandle<R> {
 			this.heldUntil = System.nanoTime() + runs.leaseTtl().toNanos();
 		}
 		// a run taken over also takes the replies its earlier node did not live to read
-		this.replies = new RunReplies(runs.engine(), channel, runId, (takenOver != null) ? this.startedAt : null);
+		this.replies = new RunReplies(runs.fanOut(), channel, runId, (takenOver != null) ? this.startedAt : null);
 	}
 
 	/**

@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.realtime.Channel;
 import dev.realtime.MessageKind;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
-import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,7 +35,7 @@ final class RunReplies {
 
 	private static final Log logger = LogFactory.getLog(RunReplies.class);
 
-	private final RealtimeEngine engine;
+	private final LocalFanOut fanOut;
 
 	private final Channel channel;
 
@@ -53,12 +53,12 @@ final class RunReplies {
 	/** Replies retained since then are taken too; {@code null} for live ones only. */
 	private final @Nullable Instant since;
 
-	RunReplies(RealtimeEngine engine, Channel channel, String runId) {
-		this(engine, channel, runId, null);
+	RunReplies(LocalFanOut fanOut, Channel channel, String runId) {
+		this(fanOut, channel, runId, null);
 	}
 
-	RunReplies(RealtimeEngine engine, Channel channel, String runId, @Nullable Instant since) {
-		this.engine = engine;
+	RunReplies(LocalFanOut fanOut, Channel channel, String runId, @Nullable Instant since) {
+		this.fanOut = fanOut;
 		this.channel = channel;
 		this.runId = runId;
 		this.since = since;
@@ -68,7 +68,8 @@ final class RunReplies {
 		this.subscription = Flux.defer(() -> {
 			String after = this.lastId;
 			Replay first = (this.since != null) ? Replay.all() : Replay.none();
-			return this.engine.subscribe(this.channel.name(), (after != null) ? Replay.after(after) : first);
+			return this.fanOut.subscribe(this.channel.name(), this.channel.definition().topics().keySet(),
+					(after != null) ? Replay.after(after) : first);
 		})
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
 			.subscribe(this::onEvent, (ex) -> logger.warn(

@@ -12,8 +12,9 @@ import java.util.Set;
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
 import dev.realtime.InvalidChannelException;
+import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.MessageId;
-import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.run.RunCancellation;
@@ -59,8 +60,6 @@ public final class RealtimeHub {
 
 	private static final int MAX_SHOWN_NAME = 100;
 
-	private final RealtimeEngine engine;
-
 	private final RealtimeTokens tokens;
 
 	private final ChannelCatalog catalog;
@@ -95,8 +94,6 @@ public final class RealtimeHub {
 
 	private final int subscriptionsPerConnection;
 
-	private final int subscriberBuffer;
-
 	private final int maxRequestSize;
 
 	private final int maxPublishRequestSize;
@@ -104,7 +101,6 @@ public final class RealtimeHub {
 	private final Clock clock;
 
 	private RealtimeHub(Builder builder, ChannelAuthorization authorization, PayloadCodec codec, JsonMapper mapper) {
-		this.engine = builder.engine;
 		this.tokens = builder.tokens;
 		this.catalog = builder.catalog;
 		this.authorization = authorization;
@@ -113,7 +109,7 @@ public final class RealtimeHub {
 		this.cancelling = (builder.runs != null) ? new ClientCancelling(builder.catalog, builder.runs) : null;
 		this.mapper = mapper;
 		this.frames = new Frames(mapper);
-		this.fanOut = new LocalFanOut(builder.engine, builder.subscriberBuffer, builder.writeTimeout);
+		this.fanOut = builder.fanOut;
 		this.streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
 				builder.shutdown);
 		this.limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
@@ -123,7 +119,6 @@ public final class RealtimeHub {
 		this.sseRetryFrame = Frames.utf8(this.sseRetryField + "\n");
 		this.webSocketKeepAlive = builder.webSocketKeepAlive;
 		this.subscriptionsPerConnection = builder.subscriptionsPerConnection;
-		this.subscriberBuffer = builder.subscriberBuffer;
 		this.maxRequestSize = builder.maxRequestSize;
 		// a publish request carries a payload of up to the message size, plus its
 		// channel, topic and JSON punctuation, which get a token request's allowance
@@ -147,15 +142,15 @@ public final class RealtimeHub {
 
 	/**
 	 * Start building a hub.
-	 * @param engine the engine
+	 * @param fanOut the fan-out of this node, which delivers the engine's messages
 	 * @param tokens mints and verifies subscription tokens
 	 * @param catalog the channels
 	 * @param template publishes what browsers send
 	 * @return the builder
 	 */
-	public static Builder builder(RealtimeEngine engine, RealtimeTokens tokens, ChannelCatalog catalog,
+	public static Builder builder(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog,
 			RealtimeTemplate template) {
-		return new Builder(engine, tokens, catalog, template);
+		return new Builder(fanOut, tokens, catalog, template);
 	}
 
 	/**
@@ -426,10 +421,6 @@ public final class RealtimeHub {
 		return this.limits.taken();
 	}
 
-	RealtimeEngine engine() {
-		return this.engine;
-	}
-
 	RealtimeTokens tokens() {
 		return this.tokens;
 	}
@@ -486,10 +477,6 @@ public final class RealtimeHub {
 		return this.subscriptionsPerConnection;
 	}
 
-	int subscriberBuffer() {
-		return this.subscriberBuffer;
-	}
-
 	Clock clock() {
 		return this.clock;
 	}
@@ -499,7 +486,7 @@ public final class RealtimeHub {
 	 */
 	public static final class Builder {
 
-		private final RealtimeEngine engine;
+		private final LocalFanOut fanOut;
 
 		private final RealtimeTokens tokens;
 
@@ -535,21 +522,16 @@ public final class RealtimeHub {
 
 		private int maxMessageSize = 64 * 1024;
 
-		private int subscriberBuffer = 1024;
-
-		private Duration writeTimeout = Duration.ofSeconds(5);
-
 		private ClassLoader classLoader = RealtimeHub.class.getClassLoader();
 
 		private Clock clock = Clock.systemUTC();
 
-		private Builder(RealtimeEngine engine, RealtimeTokens tokens, ChannelCatalog catalog,
-				RealtimeTemplate template) {
-			Assert.notNull(engine, "'engine' must not be null");
+		private Builder(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog, RealtimeTemplate template) {
+			Assert.notNull(fanOut, "'fanOut' must not be null");
 			Assert.notNull(tokens, "'tokens' must not be null");
 			Assert.notNull(catalog, "'catalog' must not be null");
 			Assert.notNull(template, "'template' must not be null");
-			this.engine = engine;
+			this.fanOut = fanOut;
 			this.tokens = tokens;
 			this.catalog = catalog;
 			this.template = template;
@@ -705,30 +687,6 @@ public final class RealtimeHub {
 		public Builder maxMessageSize(int maxMessageSize) {
 			Assert.isTrue(maxMessageSize > 0, "'maxMessageSize' must be positive");
 			this.maxMessageSize = maxMessageSize;
-			return this;
-		}
-
-		/**
-		 * Set how many messages a subscriber may fall behind before it is disconnected.
-		 * @param subscriberBuffer the number of messages
-		 * @return this builder
-		 */
-		public Builder subscriberBuffer(int subscriberBuffer) {
-			Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
-			this.subscriberBuffer = subscriberBuffer;
-			return this;
-		}
-
-		/**
-		 * Set how long writing to a client may stall: longer while messages wait, and the
-		 * client is disconnected as too slow; longer after its stream ended, and the
-		 * connection is closed without the frames that were not sent.
-		 * @param writeTimeout the time
-		 * @return this builder
-		 */
-		public Builder writeTimeout(Duration writeTimeout) {
-			Assert.isTrue(!writeTimeout.isNegative() && !writeTimeout.isZero(), "'writeTimeout' must be positive");
-			this.writeTimeout = writeTimeout;
 			return this;
 		}
 

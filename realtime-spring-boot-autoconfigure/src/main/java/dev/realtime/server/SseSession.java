@@ -2,9 +2,11 @@ package dev.realtime.server;
 
 import java.util.Set;
 
+import dev.realtime.delivery.ChannelStream;
+import dev.realtime.delivery.SlowSubscriberException;
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,7 +56,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	SseSession(RealtimeHub hub, String channel, Set<String> topics, long expiresAt, Replay replay, SseOutput output) {
 		this.hub = hub;
 		this.output = output;
-		this.stream = new ChannelStream(this, channel, topics, replay, hub.engine(), hub.subscriberBuffer());
+		this.stream = new ChannelStream(this, channel, topics, replay, hub.fanOut());
 		this.expiresAt = expiresAt;
 	}
 
@@ -69,7 +71,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 			this.keepAliveAt = this.hub.clock().millis() + this.hub.sseKeepAlive().toMillis();
 			this.hub.streams().add(this);
 			if (!this.ended) {
-				this.stream.join(this.hub.fanOut());
+				this.stream.join();
 			}
 		});
 	}

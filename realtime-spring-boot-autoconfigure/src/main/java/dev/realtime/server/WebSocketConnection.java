@@ -12,10 +12,12 @@ import java.util.Map;
 import dev.realtime.InvalidPayloadException;
 import dev.realtime.PublishException;
 import dev.realtime.RealtimeException;
+import dev.realtime.delivery.ChannelStream;
+import dev.realtime.delivery.SlowSubscriberException;
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
@@ -230,7 +232,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		Subscription subscription = new Subscription(claims, replay, permit);
 		this.subscriptions.put(claims.channel(), subscription);
-		subscription.stream.join(this.hub.fanOut());
+		subscription.stream.join();
 	}
 
 	// a stream's place for the token, and once per connection a place for its principal
@@ -486,7 +488,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
 			this.stream = new ChannelStream(this, claims.channel(), claims.topics(), replay,
-					WebSocketConnection.this.hub.engine(), WebSocketConnection.this.hub.subscriberBuffer());
+					WebSocketConnection.this.hub.fanOut());
 		}
 
 		void leave() {

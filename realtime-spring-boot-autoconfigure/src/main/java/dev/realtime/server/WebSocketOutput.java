@@ -1,5 +1,6 @@
 package dev.realtime.server;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 
 /**

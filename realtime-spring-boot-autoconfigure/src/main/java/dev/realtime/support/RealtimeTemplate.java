@@ -18,6 +18,7 @@ import dev.realtime.RealtimePublisher;
 import dev.realtime.RealtimeSubscriber;
 import dev.realtime.Topic;
 import dev.realtime.TopicDefinition;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
@@ -31,11 +32,12 @@ import org.springframework.util.Assert;
 
 /**
  * The default {@link RealtimePublisher} and {@link RealtimeSubscriber}: validates and
- * encodes payloads once, then hands them to the {@link RealtimeEngine}.
+ * encodes payloads once, then hands them to the engine; subscribes through the node's
+ * {@link LocalFanOut}, like the browsers' streams.
  * <p>
- * Subscribers receive their messages on {@link Schedulers#boundedElastic()}: engines emit
- * on the publishing thread, and a consumer that decodes, blocks or relays elsewhere must
- * not hold up the publisher or the channel's other subscribers.
+ * Subscribers receive their messages on a worker of {@link Schedulers#boundedElastic()}
+ * of their own: a consumer that decodes, blocks or relays elsewhere does not hold up the
+ * publisher or the channel's other subscribers.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -44,21 +46,24 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 
 	private final RealtimeEngine engine;
 
+	private final LocalFanOut fanOut;
+
 	private final PayloadCodec codec;
 
 	private final Duration publishTimeout;
 
 	/**
 	 * Create a new instance.
-	 * @param engine the engine
+	 * @param fanOut the fan-out of this node, with the engine to publish to
 	 * @param codec encodes and validates payloads
 	 * @param publishTimeout how long a publish may wait for the engine
 	 */
-	public RealtimeTemplate(RealtimeEngine engine, PayloadCodec codec, Duration publishTimeout) {
-		Assert.notNull(engine, "'engine' must not be null");
+	public RealtimeTemplate(LocalFanOut fanOut, PayloadCodec codec, Duration publishTimeout) {
+		Assert.notNull(fanOut, "'fanOut' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
 		Assert.isTrue(!publishTimeout.isNegative() && !publishTimeout.isZero(), "'publishTimeout' must be positive");
-		this.engine = engine;
+		this.engine = fanOut.engine();
+		this.fanOut = fanOut;
 		this.codec = codec;
 		this.publishTimeout = publishTimeout;
 	}
@@ -149,10 +154,9 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	@SuppressWarnings("unchecked")
 	public <T> Flux<RealtimeMessage<T>> subscribe(Topic<T> topic) {
 		Assert.notNull(topic, "'topic' must not be null");
-		return this.engine.subscribe(topic.channel().name(), Replay.none())
+		return this.fanOut.subscribe(topic.channel().name(), Set.of(topic.name()), Replay.none())
 			.ofType(EngineMessage.class)
 			.filter((message) -> message.topic().equals(topic.name()))
-			.publishOn(Schedulers.boundedElastic())
 			.map((message) -> (RealtimeMessage<T>) decode(topic.channel(), message));
 	}
 
@@ -162,11 +166,9 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		Assert.notNull(topics, "'topics' must not be null");
 		Set<String> names = Set.copyOf(topics);
 		names.forEach((name) -> channel.definition().topic(name));
-		return this.engine.subscribe(channel.name(), Replay.none())
+		return this.fanOut
+			.subscribe(channel.name(), names.isEmpty() ? channel.definition().topics().keySet() : names, Replay.none())
 			.ofType(EngineMessage.class)
-			.filter((message) -> message.kind() == MessageKind.RUN || names.isEmpty()
-					|| names.contains(message.topic()))
-			.publishOn(Schedulers.boundedElastic())
 			.map((message) -> decode(channel, message));
 	}
 

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.realtime.MessageKind;
-import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
@@ -15,7 +15,8 @@ import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.memory.InMemoryEngine;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.health.contributor.Health;
@@ -34,7 +35,7 @@ class RealtimeHealthIndicatorTests {
 
 	@Test
 	void whenEngineIsInMemoryThenUpWithItsChannels() {
-		InMemoryEngine engine = new InMemoryEngine(10, Duration.ofMinutes(1), 16, Clock.systemUTC());
+		InMemoryEngine engine = new InMemoryEngine(10, Duration.ofMinutes(1), Clock.systemUTC());
 		try {
 			engine
 				.publish(new PublishRequest("pipeline:1", "status", "{}".getBytes(StandardCharsets.UTF_8), null,
@@ -94,8 +95,8 @@ class RealtimeHealthIndicatorTests {
 		}
 
 		@Override
-		public Flux<EngineEvent> subscribe(String channel, Replay replay) {
-			return Flux.empty();
+		public Disposable listen(String channel, ChannelListener listener) {
+			return Disposables.disposed();
 		}
 
 		@Override

@@ -9,6 +9,7 @@ import dev.realtime.RealtimePublisher;
 import dev.realtime.RealtimeSubscriber;
 import dev.realtime.Topic;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.BeanValidationPayloadValidator;
@@ -20,7 +21,8 @@ import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -47,6 +49,7 @@ class RealtimeAutoConfigurationTests {
 	void whenDefaultThenCoreBeansAreConfigured() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(InMemoryEngine.class);
+			assertThat(context).hasSingleBean(LocalFanOut.class);
 			assertThat(context).hasSingleBean(RealtimeTemplate.class);
 			assertThat(context).hasSingleBean(RealtimePublisher.class);
 			assertThat(context).hasSingleBean(RealtimeSubscriber.class);
@@ -63,6 +66,29 @@ class RealtimeAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(InMemoryEngine.class);
 			assertThat(context.getBean(RealtimeEngine.class)).isSameAs(CustomEngineConfiguration.ENGINE);
 		});
+	}
+
+	@Test
+	void whenLimitsAreSetThenTheFanOutUsesThem() {
+		this.contextRunner
+			.withPropertyValues("realtime.limits.subscriber-buffer=16", "realtime.limits.write-timeout=2s")
+			.run((context) -> {
+				LocalFanOut fanOut = context.getBean(LocalFanOut.class);
+				assertThat(fanOut.capacity()).isEqualTo(16);
+				assertThat(fanOut.writeTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(fanOut.engine()).isSameAs(context.getBean(RealtimeEngine.class));
+			});
+	}
+
+	@Test
+	void whenUserDefinesAFanOutThenTheDefaultBacksOffAndTheTemplateUsesIt() {
+		this.contextRunner
+			.withBean("customFanOut", LocalFanOut.class,
+					() -> new LocalFanOut(CustomEngineConfiguration.ENGINE, 8, Duration.ofSeconds(1)))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(LocalFanOut.class);
+				assertThat(context.getBean(LocalFanOut.class).capacity()).isEqualTo(8);
+			});
 	}
 
 	@Test
@@ -223,8 +249,8 @@ class RealtimeAutoConfigurationTests {
 			}
 
 			@Override
-			public Flux<dev.realtime.engine.EngineEvent> subscribe(String channel, dev.realtime.engine.Replay replay) {
-				return Flux.empty();
+			public Disposable listen(String channel, dev.realtime.engine.ChannelListener listener) {
+				return Disposables.disposed();
 			}
 
 			@Override

@@ -14,6 +14,7 @@ import dev.realtime.ChannelCatalog;
 import dev.realtime.MessageKind;
 import dev.realtime.actuate.RealtimeHealthIndicator;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
@@ -137,12 +138,14 @@ class RealtimeRedisOutageTests {
 		Map<MessageId, Long> deliveredAt = new ConcurrentHashMap<>();
 		AtomicReference<Throwable> error = new AtomicReference<>();
 		CountDownLatch subscribed = new CountDownLatch(1);
-		Disposable subscription = engine.subscribe(channel, Replay.none()).subscribe((event) -> {
-			subscribed.countDown();
-			if (event instanceof EngineMessage message) {
-				deliveredAt.putIfAbsent(message.id(), System.nanoTime());
-			}
-		}, error::set);
+		Disposable subscription = this.application.getBean(LocalFanOut.class)
+			.subscribe(channel, Set.of("approval"), Replay.none())
+			.subscribe((event) -> {
+				subscribed.countDown();
+				if (event instanceof EngineMessage message) {
+					deliveredAt.putIfAbsent(message.id(), System.nanoTime());
+				}
+			}, error::set);
 		try {
 			assertThat(subscribed.await(5, TimeUnit.SECONDS)).isTrue();
 			// with its data, so that the subscriber stays and only has to catch up

@@ -84,7 +84,8 @@ class DefaultRealtimeRunsTests {
 					"$run {\"status\":\"completed\",\"result\":42}")
 			.expectComplete()
 			.verify(WAIT);
-		StepVerifier.create(this.fixture.engine.subscribe(channel.name(), Replay.all()))
+		StepVerifier
+			.create(this.fixture.fanOut.subscribe(channel.name(), channel.definition().topics().keySet(), Replay.all()))
 			.expectNextCount(1)
 			.assertNext((message) -> assertThat(message.toString()).contains("\"runId\":\"late\"", "\"kind\":\"run\""))
 			.assertNext((message) -> assertThat(((EngineMessage) message).topic()).isEqualTo("ticks"))

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.realtime.autoconfigure.RealtimeRunsAutoConfiguration;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.PayloadCodec;
@@ -83,7 +84,7 @@ class RealtimeRunsAutoConfigurationTests {
 
 		@Bean
 		InMemoryEngine engine() {
-			return new InMemoryEngine(100, Duration.ofMinutes(1), 1024, Clock.systemUTC());
+			return new InMemoryEngine(100, Duration.ofMinutes(1), Clock.systemUTC());
 		}
 
 		@Bean
@@ -92,8 +93,13 @@ class RealtimeRunsAutoConfigurationTests {
 		}
 
 		@Bean
-		RealtimeTemplate template(RealtimeEngine engine, PayloadCodec codec) {
-			return new RealtimeTemplate(engine, codec, Duration.ofSeconds(5));
+		LocalFanOut fanOut(RealtimeEngine engine) {
+			return new LocalFanOut(engine, 1024, Duration.ofSeconds(5));
+		}
+
+		@Bean
+		RealtimeTemplate template(LocalFanOut fanOut, PayloadCodec codec) {
+			return new RealtimeTemplate(fanOut, codec, Duration.ofSeconds(5));
 		}
 
 	}
@@ -107,9 +113,9 @@ class RealtimeRunsAutoConfigurationTests {
 		}
 
 		@Bean
-		DefaultRealtimeRuns customRuns(RealtimeEngine engine, RealtimeTemplate template, PayloadCodec codec,
+		DefaultRealtimeRuns customRuns(LocalFanOut fanOut, RealtimeTemplate template, PayloadCodec codec,
 				JsonMapper jsonMapper, RunMemoStore memoStore) {
-			return new DefaultRealtimeRuns(engine, template, codec, jsonMapper, memoStore, 1, 1);
+			return new DefaultRealtimeRuns(fanOut, template, codec, jsonMapper, memoStore, 1, 1);
 		}
 
 	}

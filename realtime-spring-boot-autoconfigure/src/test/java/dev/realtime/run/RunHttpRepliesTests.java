@@ -44,7 +44,7 @@ class RunHttpRepliesTests {
 
 	private final WebTestClient client = WebTestClient
 		.bindToRouterFunction(new RealtimeServerEndpoints(
-				RealtimeHub.builder(this.fixture.engine, this.tokens, new JobCatalog(), this.fixture.template)
+				RealtimeHub.builder(this.fixture.fanOut, this.tokens, new JobCatalog(), this.fixture.template)
 					.authorization(new ChannelAuthorization(List.of(), null))
 					.codec(this.fixture.codec)
 					.jsonMapper(this.fixture.mapper)

@@ -14,6 +14,7 @@ import dev.realtime.ChannelCatalog;
 import dev.realtime.ChannelDefinition;
 import dev.realtime.InvalidChannelException;
 import dev.realtime.MessageKind;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
@@ -40,6 +41,8 @@ final class RunNodes implements AutoCloseable {
 
 	final RealtimeEngine engine;
 
+	final LocalFanOut fanOut;
+
 	final PayloadCodec codec = new PayloadCodec(this.mapper,
 			new BeanValidationPayloadValidator(Validation.buildDefaultValidatorFactory().getValidator()), 64 * 1024);
 
@@ -59,9 +62,10 @@ final class RunNodes implements AutoCloseable {
 	 * In-memory nodes whose leases expire on the given clock.
 	 */
 	RunNodes(Clock leaseClock) {
-		InMemoryEngine memory = new InMemoryEngine(100, Duration.ofMinutes(1), 1024, Clock.systemUTC());
+		InMemoryEngine memory = new InMemoryEngine(100, Duration.ofMinutes(1), Clock.systemUTC());
 		this.engine = memory;
-		this.template = new RealtimeTemplate(memory, this.codec, Duration.ofSeconds(5));
+		this.fanOut = new LocalFanOut(memory, 1024, Duration.ofSeconds(5));
+		this.template = new RealtimeTemplate(this.fanOut, this.codec, Duration.ofSeconds(5));
 		this.memoStore = new InMemoryRunMemoStore(100, Clock.systemUTC());
 		this.leases = new InMemoryRunLeases(memory, leaseClock);
 		this.closeables.add(memory::destroy);
@@ -69,7 +73,8 @@ final class RunNodes implements AutoCloseable {
 
 	RunNodes(RealtimeEngine engine, RunMemoStore memoStore, RunLeases leases) {
 		this.engine = engine;
-		this.template = new RealtimeTemplate(engine, this.codec, Duration.ofSeconds(5));
+		this.fanOut = new LocalFanOut(engine, 1024, Duration.ofSeconds(5));
+		this.template = new RealtimeTemplate(this.fanOut, this.codec, Duration.ofSeconds(5));
 		this.memoStore = memoStore;
 		this.leases = leases;
 	}
@@ -78,7 +83,7 @@ final class RunNodes implements AutoCloseable {
 	 * Start a node with a lease of the given time to live, scanning four times as often.
 	 */
 	DefaultRealtimeRuns node(Duration leaseTtl, RunDefinition<?, ?>... definitions) {
-		DefaultRealtimeRuns runs = new DefaultRealtimeRuns(this.engine, this.template, this.codec, this.mapper,
+		DefaultRealtimeRuns runs = new DefaultRealtimeRuns(this.fanOut, this.template, this.codec, this.mapper,
 				this.memoStore, this.leases, 4, 16);
 		runs.setLeaseTtl(leaseTtl);
 		runs.setScanInterval(leaseTtl.dividedBy(4));
@@ -93,10 +98,11 @@ final class RunNodes implements AutoCloseable {
 	 */
 	Queue<String> record(Channel channel) {
 		Queue<String> messages = new ConcurrentLinkedQueue<>();
-		this.subscriptions.add(this.engine.subscribe(channel.name(), Replay.all())
-			.ofType(EngineMessage.class)
-			.subscribe((message) -> messages
-				.add(message.topic() + " " + new String(message.data(), StandardCharsets.UTF_8))));
+		this.subscriptions
+			.add(this.fanOut.subscribe(channel.name(), channel.definition().topics().keySet(), Replay.all())
+				.ofType(EngineMessage.class)
+				.subscribe((message) -> messages
+					.add(message.topic() + " " + new String(message.data(), StandardCharsets.UTF_8))));
 		return messages;
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import dev.realtime.Channel;
 import dev.realtime.MessageKind;
 import dev.realtime.RealtimeMessage;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.PayloadCodec;
@@ -28,6 +29,8 @@ final class RunsFixture implements AutoCloseable {
 	final JsonMapper mapper = JsonMapper.builder().build();
 
 	final InMemoryEngine engine;
+
+	final LocalFanOut fanOut;
 
 	final PayloadCodec codec = new PayloadCodec(this.mapper, PayloadValidator.NONE, 64 * 1024);
 
@@ -50,9 +53,10 @@ final class RunsFixture implements AutoCloseable {
 	 * a channel holds state only while someone subscribes to it.
 	 */
 	RunsFixture(int threads, int queueCapacity, int historySize) {
-		this.engine = new InMemoryEngine(historySize, Duration.ofMinutes(1), 1024, Clock.systemUTC());
-		this.template = new RealtimeTemplate(this.engine, this.codec, Duration.ofSeconds(5));
-		this.runs = new DefaultRealtimeRuns(this.engine, this.template, this.codec, this.mapper, this.memoStore,
+		this.engine = new InMemoryEngine(historySize, Duration.ofMinutes(1), Clock.systemUTC());
+		this.fanOut = new LocalFanOut(this.engine, 1024, Duration.ofSeconds(5));
+		this.template = new RealtimeTemplate(this.fanOut, this.codec, Duration.ofSeconds(5));
+		this.runs = new DefaultRealtimeRuns(this.fanOut, this.template, this.codec, this.mapper, this.memoStore,
 				threads, queueCapacity);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +21,8 @@ import dev.realtime.MessageTooLargeException;
 import dev.realtime.PublishException;
 import dev.realtime.PublishResult;
 import dev.realtime.RealtimeMessage;
+import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
@@ -35,11 +38,12 @@ import dev.realtime.support.TestPipeline.Status;
 import dev.realtime.support.TestPipeline.Tick;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -65,20 +69,35 @@ class RealtimeTemplateTests {
 
 	private static final ValidatorFactory validation = Validation.buildDefaultValidatorFactory();
 
-	private final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(10), 1024, Clock.systemUTC());
+	private final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(10), Clock.systemUTC());
 
 	private final PayloadCodec codec = new PayloadCodec(JsonMapper.builder().build(),
 			new BeanValidationPayloadValidator(validation.getValidator()), 64);
 
-	private final RealtimeTemplate template = new RealtimeTemplate(this.engine, this.codec, TIMEOUT);
+	private final LocalFanOut fanOut = new LocalFanOut(this.engine, 1024, TIMEOUT);
+
+	private final RealtimeTemplate template = new RealtimeTemplate(this.fanOut, this.codec, TIMEOUT);
 
 	private final TestPipelineChannel channel = TestPipelineChannel.of("1");
 
 	private final List<EngineMessage> delivered = new CopyOnWriteArrayList<>();
 
-	private final Disposable subscription = this.engine.subscribe(this.channel.name(), Replay.none())
-		.ofType(EngineMessage.class)
-		.subscribe(this.delivered::add);
+	private final Disposable subscription = this.engine.listen(this.channel.name(), new ChannelListener() {
+
+		@Override
+		public void live() {
+		}
+
+		@Override
+		public void message(EngineMessage message) {
+			RealtimeTemplateTests.this.delivered.add(message);
+		}
+
+		@Override
+		public void ended(@Nullable Throwable error) {
+		}
+
+	});
 
 	@AfterEach
 	void destroy() {
@@ -109,7 +128,7 @@ class RealtimeTemplateTests {
 	void whenPublishedThenTopicHistoryOptionDecidesRetention() {
 		this.template.publish(this.channel.status(), new Status("kept", 1));
 		this.template.publish(this.channel.ticks(), new Tick(1));
-		StepVerifier.create(this.engine.subscribe(this.channel.name(), Replay.all()))
+		StepVerifier.create(this.fanOut.subscribe(this.channel.name(), Set.of("status", "ticks"), Replay.all()))
 			.expectNext(new EngineEvent.Subscribed(null))
 			.assertNext((event) -> assertThat(((EngineMessage) event).topic()).isEqualTo("status"))
 			.expectNoEvent(Duration.ofMillis(20))
@@ -121,7 +140,7 @@ class RealtimeTemplateTests {
 	void whenDurableThenMessageIsRetainedEvenIfTheTopicOptsOutAndCarriesTheRunId() {
 		EngineMessage message = this.template.publish(this.channel.ticks(), new Tick(7), "run-1", true).block(TIMEOUT);
 		assertThat(message.runId()).isEqualTo("run-1");
-		StepVerifier.create(this.engine.subscribe(this.channel.name(), Replay.all()))
+		StepVerifier.create(this.fanOut.subscribe(this.channel.name(), Set.of("status", "ticks"), Replay.all()))
 			.expectNext(new EngineEvent.Subscribed(null), message)
 			.thenCancel()
 			.verify(TIMEOUT);
@@ -160,8 +179,7 @@ class RealtimeTemplateTests {
 
 	@Test
 	void whenEngineFailsThenPublishException() {
-		RealtimeTemplate template = new RealtimeTemplate(new StubEngine(Mono.error(new IllegalStateException("down"))),
-				this.codec, TIMEOUT);
+		RealtimeTemplate template = template(new StubEngine(Mono.error(new IllegalStateException("down"))));
 		PublishException ex = catchThrowableOfType(PublishException.class,
 				() -> template.publish(this.channel.status(), new Status("ok", 1)));
 		assertThat(ex).hasMessage("Could not publish to 'test:1/status': down")
@@ -171,7 +189,7 @@ class RealtimeTemplateTests {
 	@Test
 	void whenEngineFailsWithARealtimeExceptionThenItIsKept() {
 		SubscriptionLostException lost = new SubscriptionLostException("lost", null);
-		RealtimeTemplate template = new RealtimeTemplate(new StubEngine(Mono.error(lost)), this.codec, TIMEOUT);
+		RealtimeTemplate template = template(new StubEngine(Mono.error(lost)));
 		assertThatExceptionOfType(SubscriptionLostException.class)
 			.isThrownBy(() -> template.publish(this.channel.status(), new Status("ok", 1)))
 			.isSameAs(lost);
@@ -179,8 +197,8 @@ class RealtimeTemplateTests {
 
 	@Test
 	void whenEngineDoesNotAnswerThenPublishExceptionAfterTheTimeout() {
-		RealtimeTemplate template = new RealtimeTemplate(new StubEngine(Mono.never()), this.codec,
-				Duration.ofMillis(100));
+		RealtimeTemplate template = new RealtimeTemplate(new LocalFanOut(new StubEngine(Mono.never()), 1024, TIMEOUT),
+				this.codec, Duration.ofMillis(100));
 		PublishException ex = catchThrowableOfType(PublishException.class,
 				() -> template.publish(this.channel.status(), new Status("ok", 1)));
 		assertThat(ex).hasMessage("Could not publish to 'test:1/status': the engine did not answer in time")
@@ -207,7 +225,7 @@ class RealtimeTemplateTests {
 		String prefix = "realtime-test:" + UUID.randomUUID() + ":";
 		RedisEngine engine = new RedisEngine(factory, prefix, 100, Duration.ofMinutes(1), 1024, TIMEOUT);
 		try {
-			RealtimeTemplate template = new RealtimeTemplate(engine, this.codec, TIMEOUT);
+			RealtimeTemplate template = template(engine);
 			assertRefusedOnNonBlockingThread(template, new Status("ok", 1));
 			assertThat(engine.history(this.channel.name(), Replay.all()).block(TIMEOUT).messages()).isEmpty();
 			// the same publish from a thread that may block goes through
@@ -222,7 +240,7 @@ class RealtimeTemplateTests {
 
 	@Test
 	void whenPublishingOnANonBlockingThreadWouldWaitThenIllegalStateException() {
-		RealtimeTemplate template = new RealtimeTemplate(new StubEngine(Mono.never()), this.codec, TIMEOUT);
+		RealtimeTemplate template = template(new StubEngine(Mono.never()));
 		StepVerifier
 			.create(Mono.fromCallable(() -> template.publish(this.channel.status(), new Status("ok", 1)))
 				.subscribeOn(Schedulers.parallel()))
@@ -339,7 +357,7 @@ class RealtimeTemplateTests {
 	private void assertNothingDelivered() {
 		assertThat(this.delivered).isEmpty();
 		assertThat(this.engine.channelCount()).isOne();
-		StepVerifier.create(this.engine.subscribe(this.channel.name(), Replay.all()))
+		StepVerifier.create(this.fanOut.subscribe(this.channel.name(), Set.of("status", "ticks"), Replay.all()))
 			.expectNext(new EngineEvent.Subscribed(null))
 			.expectNoEvent(Duration.ofMillis(20))
 			.thenCancel()
@@ -353,6 +371,10 @@ class RealtimeTemplateTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private RealtimeTemplate template(RealtimeEngine engine) {
+		return new RealtimeTemplate(new LocalFanOut(engine, 1024, TIMEOUT), this.codec, TIMEOUT);
 	}
 
 	private static byte[] bytes(String json) {
@@ -374,8 +396,8 @@ class RealtimeTemplateTests {
 		}
 
 		@Override
-		public Flux<EngineEvent> subscribe(String channel, Replay replay) {
-			return Flux.never();
+		public Disposable listen(String channel, ChannelListener listener) {
+			return Disposables.disposed();
 		}
 
 		@Override

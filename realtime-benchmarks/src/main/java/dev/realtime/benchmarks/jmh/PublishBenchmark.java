@@ -2,6 +2,7 @@ package dev.realtime.benchmarks.jmh;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.realtime.PublishResult;
@@ -9,6 +10,7 @@ import dev.realtime.Topic;
 import dev.realtime.benchmarks.Payloads;
 import dev.realtime.benchmarks.starter.Bench;
 import dev.realtime.benchmarks.starter.BenchChannel;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.BeanValidationPayloadValidator;
@@ -59,14 +61,16 @@ public class PublishBenchmark {
 	@Setup
 	public void setUp() {
 		this.validation = Validation.buildDefaultValidatorFactory();
-		this.engine = new InMemoryEngine(100, Duration.ofMinutes(10), 1024, Clock.systemUTC());
+		this.engine = new InMemoryEngine(100, Duration.ofMinutes(10), Clock.systemUTC());
 		PayloadCodec codec = new PayloadCodec(JsonMapper.builder().build(),
 				new BeanValidationPayloadValidator(this.validation.getValidator()), 65536);
-		this.template = new RealtimeTemplate(this.engine, codec, Duration.ofSeconds(5));
+		LocalFanOut fanOut = new LocalFanOut(this.engine, 1024, Duration.ofSeconds(5));
+		this.template = new RealtimeTemplate(fanOut, codec, Duration.ofSeconds(5));
 		this.topic = BenchChannel.of("1").tick();
 		this.tick = new Bench.Tick(Payloads.micros(), Payloads.PADDING);
 		this.subscription = (this.subscribers > 0)
-				? this.engine.subscribe(this.topic.channel().name(), Replay.none()).subscribe() : () -> {
+				? fanOut.subscribe(this.topic.channel().name(), Set.of(this.topic.name()), Replay.none()).subscribe()
+				: () -> {
 				};
 	}
 

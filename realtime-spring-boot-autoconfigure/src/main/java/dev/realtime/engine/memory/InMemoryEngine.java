@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
@@ -20,13 +20,9 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
-import dev.realtime.engine.SubscriberQueue;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,14 +31,11 @@ import org.springframework.util.Assert;
 
 /**
  * A {@link RealtimeEngine} for a single node. Each channel keeps a bounded, time-limited
- * history; each subscriber a bounded queue. Publishing to a channel happens under that
- * channel's lock, so ids, history and delivery order agree for every subscriber under
- * concurrent publishers; a subscriber whose queue overflows is ended with
- * {@link SlowSubscriberException} without slowing anyone else.
+ * history. Publishing to a channel happens under that channel's lock, so ids, history and
+ * delivery order agree for every listener under concurrent publishers.
  * <p>
- * Live messages are emitted on the publishing thread, so subscribers must not block in
- * {@code onNext} (the transports hand off to their event loop, Java consumers get a
- * {@code publishOn}); one may publish to the same channel from {@code onNext} without
+ * Live messages reach the listeners on the publishing thread, before publish completes; a
+ * listener may publish to the same channel from {@link ChannelListener#message} without
  * breaking the order.
  * <p>
  * Message offsets come from one counter for the whole engine and the epoch is drawn once
@@ -54,6 +47,8 @@ import org.springframework.util.Assert;
  * @since 0.1.0
  */
 public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
+
+	private static final ChannelListener[] NO_LISTENERS = {};
 
 	private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
 
@@ -71,8 +66,6 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 	private final Duration historyTtl;
 
-	private final int subscriberBuffer;
-
 	private final Clock clock;
 
 	private final Scheduler sweeper;
@@ -83,18 +76,14 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	 * Create a new engine.
 	 * @param historySize how many messages each channel keeps, 0 for none
 	 * @param historyTtl how long a message stays in history
-	 * @param subscriberBuffer how many messages a subscriber may fall behind before it is
-	 * disconnected
 	 * @param clock the clock for message times and history expiry
 	 */
-	public InMemoryEngine(int historySize, Duration historyTtl, int subscriberBuffer, Clock clock) {
+	public InMemoryEngine(int historySize, Duration historyTtl, Clock clock) {
 		Assert.isTrue(historySize >= 0, "'historySize' must not be negative");
 		Assert.isTrue(!historyTtl.isNegative() && !historyTtl.isZero(), "'historyTtl' must be positive");
-		Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.historySize = historySize;
 		this.historyTtl = historyTtl;
-		this.subscriberBuffer = subscriberBuffer;
 		this.clock = clock;
 		this.sweeper = Schedulers.newSingle("realtime-memory-sweeper", true);
 		long period = Math.max(1000, Math.min(historyTtl.toMillis() / 2, 60_000));
@@ -110,7 +99,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
 			// nobody listens and nothing is kept, so no state is needed
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
-			// check again: a subscriber that came before the id must not miss it
+			// check again: a listener that came before the id must not miss it
 			if (!this.channels.containsKey(request.channel())) {
 				return EngineMessage.of(id, this.clock.instant(), request);
 			}
@@ -126,19 +115,17 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	@Override
-	public Flux<EngineEvent> subscribe(String channel, Replay replay) {
+	public Disposable listen(String channel, ChannelListener listener) {
 		Assert.hasText(channel, "'channel' must not be empty");
-		Assert.notNull(replay, "'replay' must not be null");
-		return Flux.defer(() -> {
-			while (true) {
-				ChannelState state = this.channels.computeIfAbsent(channel, this::newState);
-				synchronized (state) {
-					if (!state.dropped) {
-						return state.subscribe(replay);
-					}
+		Assert.notNull(listener, "'listener' must not be null");
+		while (true) {
+			ChannelState state = this.channels.computeIfAbsent(channel, this::newState);
+			synchronized (state) {
+				if (!state.dropped) {
+					return state.listen(listener);
 				}
 			}
-		});
+		}
 	}
 
 	@Override
@@ -162,7 +149,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	/**
-	 * Return how many channels hold state (subscribers or history), for monitoring and
+	 * Return how many channels hold state (listeners or history), for monitoring and
 	 * tests.
 	 * @return the number of channels held in memory
 	 */
@@ -195,8 +182,10 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		this.sweeper.dispose();
 		for (ChannelState state : this.channels.values()) {
 			synchronized (state) {
-				for (Sinks.Many<EngineEvent> subscriber : state.subscribers) {
-					subscriber.tryEmitComplete();
+				ChannelListener[] listeners = state.listeners;
+				state.listeners = NO_LISTENERS;
+				for (ChannelListener listener : listeners) {
+					listener.ended(null);
 				}
 			}
 		}
@@ -213,7 +202,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		/**
 		 * Messages waiting to be emitted. Only ever holds more than the message being
-		 * published when a subscriber publishes to this channel from its onNext.
+		 * published when a listener publishes to this channel.
 		 */
 		private final ArrayDeque<EngineMessage> pending = new ArrayDeque<>();
 
@@ -223,8 +212,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		private long emitted;
 
 		/** Copy-on-write so that publishing iterates without allocation. */
-		@SuppressWarnings("unchecked")
-		private Sinks.Many<EngineEvent>[] subscribers = new Sinks.Many[0];
+		private ChannelListener[] listeners = NO_LISTENERS;
 
 		private long evictedUpTo;
 
@@ -255,9 +243,9 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		}
 
 		/**
-		 * Emit the pending messages in id order. Subscribers run on this thread, so one
-		 * may publish to this channel from its onNext (the lock is reentrant): that
-		 * message waits in {@link #pending} until every subscriber has the current one.
+		 * Emit the pending messages in id order. Listeners run on this thread, so one may
+		 * publish to this channel from a listener (the lock is reentrant): that message
+		 * waits in {@link #pending} until every listener has the current one.
 		 */
 		private void emitPending() {
 			this.emitting = true;
@@ -265,12 +253,8 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 				EngineMessage message;
 				while ((message = this.pending.pollFirst()) != null) {
 					this.emitted = message.id().offset();
-					for (Sinks.Many<EngineEvent> subscriber : this.subscribers) {
-						if (subscriber.tryEmitNext(message).isFailure()) {
-							subscriber.tryEmitError(
-									new SlowSubscriberException(this.channel, InMemoryEngine.this.subscriberBuffer));
-							remove(subscriber);
-						}
+					for (ChannelListener listener : this.listeners) {
+						listener.message(message);
 					}
 				}
 			}
@@ -279,16 +263,18 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			}
 		}
 
-		Flux<EngineEvent> subscribe(Replay replay) {
-			History history = history(replay);
-			Sinks.Many<EngineEvent> sink = Sinks.many()
-				.unicast()
-				.onBackpressureBuffer(SubscriberQueue.<EngineEvent>bounded(InMemoryEngine.this.subscriberBuffer));
-			add(sink);
-			return Flux.<EngineEvent>just(new EngineEvent.Subscribed(history.recovered()))
-				.concatWith(Flux.fromIterable(history.messages()))
-				.concatWith(sink.asFlux())
-				.doFinally((signal) -> unsubscribe(sink));
+		Disposable listen(ChannelListener listener) {
+			ChannelListener[] updated = Arrays.copyOf(this.listeners, this.listeners.length + 1);
+			updated[updated.length - 1] = listener;
+			this.listeners = updated;
+			// under the lock: every message published from now on reaches the listener
+			listener.live();
+			return () -> {
+				synchronized (this) {
+					remove(listener);
+					dropIfIdle();
+				}
+			};
 		}
 
 		History history(Replay replay) {
@@ -305,7 +291,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			}
 			List<EngineMessage> messages = new ArrayList<>();
 			for (EngineMessage message : this.history) {
-				// pending messages (subscribing from an onNext) are emitted live
+				// pending messages (listening from a listener) are emitted live
 				if (message.id().offset() > after && message.id().offset() <= this.emitted) {
 					messages.add(message);
 				}
@@ -326,42 +312,23 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 		}
 
 		void dropIfIdle() {
-			if (this.subscribers.length == 0 && this.history.isEmpty() && !this.dropped) {
+			if (this.listeners.length == 0 && this.history.isEmpty() && !this.dropped) {
 				this.dropped = true;
 				InMemoryEngine.this.droppedFloor.accumulateAndGet(this.evictedUpTo, Math::max);
 				InMemoryEngine.this.channels.remove(this.channel, this);
 			}
 		}
 
-		private void unsubscribe(Sinks.Many<EngineEvent> sink) {
-			synchronized (this) {
-				remove(sink);
-				dropIfIdle();
-			}
-		}
-
-		private void add(Sinks.Many<EngineEvent> sink) {
-			Sinks.Many<EngineEvent>[] updated = Arrays.copyOf(this.subscribers, this.subscribers.length + 1);
-			updated[updated.length - 1] = sink;
-			this.subscribers = updated;
-		}
-
-		@SuppressWarnings("unchecked")
-		private void remove(Sinks.Many<EngineEvent> sink) {
-			int index = -1;
-			for (int i = 0; i < this.subscribers.length; i++) {
-				if (this.subscribers[i] == sink) {
-					index = i;
-					break;
+		private void remove(ChannelListener listener) {
+			for (int i = 0; i < this.listeners.length; i++) {
+				if (this.listeners[i] == listener) {
+					ChannelListener[] updated = new ChannelListener[this.listeners.length - 1];
+					System.arraycopy(this.listeners, 0, updated, 0, i);
+					System.arraycopy(this.listeners, i + 1, updated, i, updated.length - i);
+					this.listeners = updated;
+					return;
 				}
 			}
-			if (index < 0) {
-				return;
-			}
-			Sinks.Many<EngineEvent>[] updated = new Sinks.Many[this.subscribers.length - 1];
-			System.arraycopy(this.subscribers, 0, updated, 0, index);
-			System.arraycopy(this.subscribers, index + 1, updated, index, updated.length - index);
-			this.subscribers = updated;
 		}
 
 	}

@@ -7,12 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
-import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
-import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
-import dev.realtime.engine.SubscriberQueue;
 import dev.realtime.engine.SubscriptionLostException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,17 +21,16 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.core.log.LogMessage;
 
 /**
- * The live traffic of one channel on this node, while the node has local subscribers: the
- * messages Redis publishes, decoded once and handed to every local subscriber in offset
- * order.
+ * The live traffic of one channel on this node, while the node has listeners: the
+ * messages Redis publishes, decoded once and handed to every listener in offset order.
  * <p>
  * Offsets are contiguous per channel, so a message that skips offsets reveals that the
  * node missed some (its pub/sub connection dropped); so does Redis confirming the
  * subscription again after a reconnection. The channel then reads what it missed from the
- * history before it goes on, and ends its subscribers with
- * {@link SubscriptionLostException} when some of it is gone, so that they resume and
- * learn {@code recovered: false}. Messages that are not retained cannot be read back and
- * are skipped, as they would be by a subscriber that connected later.
+ * history before it goes on, and ends its listeners with
+ * {@link SubscriptionLostException} when some of it is gone, so that their subscribers
+ * resume and learn {@code recovered: false}. Messages that are not retained cannot be
+ * read back and are skipped, as they would be by a subscriber that connected later.
  * <p>
  * Every method runs under the instance's lock.
  *
@@ -53,7 +49,7 @@ final class LiveChannel {
 
 	private static final Duration SYNC_RETRY_MAX = Duration.ofSeconds(1);
 
-	private static final Subscriber[] NO_SUBSCRIBERS = new Subscriber[0];
+	private static final ChannelListener[] NO_LISTENERS = {};
 
 	private final RedisEngine engine;
 
@@ -68,7 +64,7 @@ final class LiveChannel {
 	private final Sinks.Empty<Void> released = Sinks.empty();
 
 	/** Copy-on-write so that delivery iterates without allocation. */
-	private Subscriber[] subscribers = NO_SUBSCRIBERS;
+	private ChannelListener[] listeners = NO_LISTENERS;
 
 	/** Messages received while reading what the node missed. */
 	private final ArrayDeque<EngineMessage> pending = new ArrayDeque<>();
@@ -106,17 +102,21 @@ final class LiveChannel {
 	}
 
 	/**
-	 * Add a local subscriber, which buffers live messages until it is handed off.
-	 * @param subscriber the subscriber
-	 * @return {@code false} if the channel is being released and cannot take subscribers
+	 * Add a listener, which is told it is live at once if the channel receives every
+	 * message already, else once it does.
+	 * @param listener the listener
+	 * @return {@code false} if the channel is being released and cannot take listeners
 	 */
-	synchronized boolean add(Subscriber subscriber) {
+	synchronized boolean add(ChannelListener listener) {
 		if (this.closing) {
 			return false;
 		}
-		Subscriber[] updated = Arrays.copyOf(this.subscribers, this.subscribers.length + 1);
-		updated[updated.length - 1] = subscriber;
-		this.subscribers = updated;
+		ChannelListener[] updated = Arrays.copyOf(this.listeners, this.listeners.length + 1);
+		updated[updated.length - 1] = listener;
+		this.listeners = updated;
+		if (this.active) {
+			listener.live();
+		}
 		return true;
 	}
 
@@ -137,15 +137,6 @@ final class LiveChannel {
 	}
 
 	/**
-	 * Return a {@link Mono} that completes when the channel receives every message
-	 * published from now on, or errors if it cannot.
-	 * @return the readiness
-	 */
-	Mono<Void> ready() {
-		return this.ready.asMono();
-	}
-
-	/**
 	 * Return a {@link Mono} that completes when the channel was released and a new one
 	 * may listen to the same channel.
 	 * @return the release
@@ -158,18 +149,23 @@ final class LiveChannel {
 		this.active = true;
 		this.epoch = snapshot.epoch();
 		this.offset = snapshot.offset();
+		for (ChannelListener listener : this.listeners) {
+			listener.live();
+		}
 		drain(List.of());
 		this.ready.tryEmitEmpty();
 	}
 
 	private synchronized void activationFailed(Throwable ex) {
-		// The waiting subscribers fail and leave, which releases the channel
 		this.ready.tryEmitError(ex);
+		// the listeners end and leave, which releases the channel
+		endAll(new SubscriptionLostException("Could not subscribe to '" + this.name + "' in Redis: " + ex.getMessage(),
+				ex));
 	}
 
 	/**
 	 * Handle a message published in Redis.
-	 * @param message the message, shared by every local subscriber
+	 * @param message the message, shared by every listener
 	 */
 	synchronized void onMessage(EngineMessage message) {
 		if (this.closing) {
@@ -219,14 +215,14 @@ final class LiveChannel {
 		}
 		else {
 			this.pending.clear();
-			loseAll(new SubscriptionLostException(
+			endAll(new SubscriptionLostException(
 					"Too many messages of '" + this.name + "' arrived while reading the ones this node missed", null));
 		}
 	}
 
 	/**
 	 * Whether this channel failed to read what the node missed and is still retrying: its
-	 * local subscribers get nothing new until it succeeds.
+	 * listeners get nothing new until it succeeds.
 	 * @return whether the channel is catching up after failures
 	 */
 	synchronized boolean catchingUp() {
@@ -234,8 +230,8 @@ final class LiveChannel {
 	}
 
 	private void deliver(EngineMessage message) {
-		for (Subscriber subscriber : this.subscribers) {
-			subscriber.offer(message);
+		for (ChannelListener listener : this.listeners) {
+			listener.message(message);
 		}
 	}
 
@@ -260,7 +256,7 @@ final class LiveChannel {
 			this.offset = snapshot.offset();
 			this.pending.clear();
 			this.syncing = false;
-			loseAll(new SubscriptionLostException(
+			endAll(new SubscriptionLostException(
 					"Messages of '" + this.name + "' were missed and are no longer in history", null));
 			return;
 		}
@@ -328,35 +324,38 @@ final class LiveChannel {
 	}
 
 	/**
-	 * Hand a subscriber off from its history to the live messages.
-	 * @param subscriber the subscriber, added before the snapshot was read
-	 * @param snapshot the channel's state and history, read after the channel was ready
-	 * @param replay what the subscriber asked to replay
-	 * @return the first events of the subscription: subscribed, then the history
+	 * Remove a listener; the last one releases the channel.
+	 * @param listener the listener
 	 */
-	synchronized List<EngineEvent> handoff(Subscriber subscriber, Snapshot snapshot, Replay replay) {
-		List<EngineEvent> head = new ArrayList<>(snapshot.messages().size() + 1);
-		head.add(new EngineEvent.Subscribed(snapshot.recovered(replay)));
-		head.addAll(snapshot.messages());
-		// what was published before the snapshot is in its history, or was not kept
-		subscriber.goLive(snapshot.epoch(), snapshot.offset());
-		return head;
+	synchronized void remove(ChannelListener listener) {
+		for (int i = 0; i < this.listeners.length; i++) {
+			if (this.listeners[i] == listener) {
+				ChannelListener[] updated = new ChannelListener[this.listeners.length - 1];
+				System.arraycopy(this.listeners, 0, updated, 0, i);
+				System.arraycopy(this.listeners, i + 1, updated, i, updated.length - i);
+				this.listeners = updated;
+				releaseIfUnused();
+				return;
+			}
+		}
 	}
 
 	/**
-	 * Remove a local subscriber; the last one releases the channel.
-	 * @param subscriber the subscriber
+	 * End every listener, with {@code null} when the engine is shut down, else with why
+	 * the channel cannot guarantee their messages are complete; the channel is released.
+	 * @param error the reason, or {@code null}
 	 */
-	synchronized void remove(Subscriber subscriber) {
-		int index = Arrays.asList(this.subscribers).indexOf(subscriber);
-		if (index < 0) {
-			return;
+	synchronized void endAll(@Nullable Throwable error) {
+		ChannelListener[] ending = this.listeners;
+		this.listeners = NO_LISTENERS;
+		for (ChannelListener listener : ending) {
+			listener.ended(error);
 		}
-		Subscriber[] updated = new Subscriber[this.subscribers.length - 1];
-		System.arraycopy(this.subscribers, 0, updated, 0, index);
-		System.arraycopy(this.subscribers, index + 1, updated, index, updated.length - index);
-		this.subscribers = updated;
-		if (updated.length == 0 && !this.closing) {
+		releaseIfUnused();
+	}
+
+	private void releaseIfUnused() {
+		if (this.listeners.length == 0 && !this.closing) {
 			this.closing = true;
 			// After the subscription in Redis was made, so that it cannot outlive this
 			this.ready.asMono()
@@ -367,114 +366,9 @@ final class LiveChannel {
 		}
 	}
 
-	/**
-	 * End every subscriber because the channel cannot guarantee their streams are
-	 * complete.
-	 * @param ex the reason
-	 */
-	synchronized void loseAll(SubscriptionLostException ex) {
-		for (Subscriber subscriber : this.subscribers) {
-			subscriber.end(ex);
-		}
-	}
-
-	/**
-	 * Complete every subscriber, when the engine is shut down.
-	 */
-	synchronized void completeAll() {
-		for (Subscriber subscriber : this.subscribers) {
-			subscriber.complete();
-		}
-	}
-
 	@Override
 	public String toString() {
-		return "LiveChannel '" + this.name + "' (" + this.subscribers.length + " subscribers)";
-	}
-
-	/**
-	 * One local subscriber with its bounded queue. Guarded by the lock of its channel.
-	 */
-	final class Subscriber {
-
-		private final Sinks.Many<EngineEvent> sink = Sinks.many()
-			.unicast()
-			.onBackpressureBuffer(SubscriberQueue.<EngineEvent>bounded(LiveChannel.this.capacity));
-
-		/** Live messages received before the hand-off, {@code null} after. */
-		private @Nullable ArrayDeque<EngineMessage> buffer = new ArrayDeque<>();
-
-		private @Nullable String epoch;
-
-		private long offset;
-
-		private boolean ended;
-
-		Sinks.Many<EngineEvent> sink() {
-			return this.sink;
-		}
-
-		void offer(EngineMessage message) {
-			if (this.ended) {
-				return;
-			}
-			if (this.buffer == null) {
-				emit(message);
-			}
-			else if (this.buffer.size() < LiveChannel.this.capacity) {
-				this.buffer.add(message);
-			}
-			else {
-				end(new SlowSubscriberException(LiveChannel.this.name, LiveChannel.this.capacity));
-			}
-		}
-
-		void goLive(@Nullable String epoch, long offset) {
-			ArrayDeque<EngineMessage> buffered = this.buffer;
-			this.buffer = null;
-			this.epoch = epoch;
-			this.offset = offset;
-			if (buffered != null) {
-				for (EngineMessage message : buffered) {
-					if (!this.ended) {
-						emit(message);
-					}
-				}
-			}
-		}
-
-		private void emit(EngineMessage message) {
-			MessageId id = message.id();
-			if (this.epoch != null && !this.epoch.equals(id.epoch())) {
-				end(new SubscriptionLostException("The history of '" + LiveChannel.this.name + "' was lost", null));
-				return;
-			}
-			if (id.offset() <= this.offset) {
-				return;
-			}
-			this.epoch = id.epoch();
-			this.offset = id.offset();
-			if (this.sink.tryEmitNext(message).isFailure()) {
-				end(new SlowSubscriberException(LiveChannel.this.name, LiveChannel.this.capacity));
-			}
-		}
-
-		void end(Throwable ex) {
-			if (!this.ended) {
-				this.ended = true;
-				this.sink.tryEmitError(ex);
-				remove(this);
-			}
-		}
-
-		void complete() {
-			if (!this.ended) {
-				this.ended = true;
-				this.sink.tryEmitComplete();
-				remove(this);
-			}
-		}
-
+		return "LiveChannel '" + this.name + "' (" + this.listeners.length + " listeners)";
 	}
 
 }

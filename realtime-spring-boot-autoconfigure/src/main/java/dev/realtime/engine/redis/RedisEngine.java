@@ -10,8 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.realtime.RealtimeException;
-import dev.realtime.engine.EngineEvent;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
@@ -24,7 +23,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -55,13 +54,13 @@ import org.springframework.util.Assert;
  * a new random epoch on its next message, so a resume across the loss reports
  * {@code recovered: false}.
  * <p>
- * A node listens to a channel's pub/sub only while it has local subscribers for it, and
- * decodes each message once for all of them. When its pub/sub connection drops, the local
- * subscribers stay connected; when Redis confirms the subscription again, the node reads
- * what it missed from the history and delivers it before going on, or ends the affected
- * subscriptions with {@link SubscriptionLostException} when it is gone, so that they
- * resume and learn {@code recovered: false}. Messages that are not retained are live only
- * and are not recovered.
+ * A node listens to a channel's pub/sub only while it has listeners for it, and decodes
+ * each message once for all of them. When its pub/sub connection drops, the listeners
+ * stay; when Redis confirms the subscription again, the node reads what it missed from
+ * the history and delivers it before going on, or ends the channel's listeners with
+ * {@link SubscriptionLostException} when it is gone, so that their subscribers resume and
+ * learn {@code recovered: false}. Messages that are not retained are live only and are
+ * not recovered.
  * <p>
  * Publishing fails with the Redis client's error when Redis is unreachable; configure the
  * client to reject commands while disconnected rather than queueing them, and to
@@ -109,7 +108,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 
 	private final byte[] historyTtlMicros;
 
-	private final int subscriberBuffer;
+	private final int catchUpBuffer;
 
 	private final Duration timeout;
 
@@ -136,18 +135,18 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	 * applications can share a Redis
 	 * @param historySize how many messages each channel keeps, 0 for none
 	 * @param historyTtl how long a message stays in history
-	 * @param subscriberBuffer how many messages a subscriber may fall behind before it is
-	 * disconnected
-	 * @param timeout how long reading a channel's state may take before a subscription
-	 * fails
+	 * @param catchUpBuffer how many messages of a channel may arrive while the node reads
+	 * what it missed before its listeners end with {@link SubscriptionLostException}
+	 * @param timeout how long a Redis command may take, and listening to a channel may
+	 * take to begin
 	 */
 	public RedisEngine(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int historySize,
-			Duration historyTtl, int subscriberBuffer, Duration timeout) {
+			Duration historyTtl, int catchUpBuffer, Duration timeout) {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		Assert.notNull(keyPrefix, "'keyPrefix' must not be null");
 		Assert.isTrue(historySize >= 0, "'historySize' must not be negative");
 		Assert.isTrue(historyTtl.toMillis() > 0, "'historyTtl' must be positive");
-		Assert.isTrue(subscriberBuffer > 0, "'subscriberBuffer' must be positive");
+		Assert.isTrue(catchUpBuffer > 0, "'catchUpBuffer' must be positive");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
 		this.connectionFactory = connectionFactory;
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory,
@@ -159,7 +158,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		this.historySizeArgument = bytes(Integer.toString(historySize));
 		this.historyTtlMillis = bytes(Long.toString(historyTtl.toMillis()));
 		this.historyTtlMicros = bytes(Long.toString(historyTtl.toNanos() / 1000));
-		this.subscriberBuffer = subscriberBuffer;
+		this.catchUpBuffer = catchUpBuffer;
 		this.timeout = timeout;
 	}
 
@@ -180,31 +179,24 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	@Override
-	public Flux<EngineEvent> subscribe(String channel, Replay replay) {
+	public Disposable listen(String channel, ChannelListener listener) {
 		Assert.hasText(channel, "'channel' must not be empty");
-		Assert.notNull(replay, "'replay' must not be null");
-		return Flux.defer(() -> {
-			if (this.destroyed) {
-				return Flux.empty();
-			}
-			String key = liveKey(channel);
-			LiveChannel live = this.channels.computeIfAbsent(key,
-					(name) -> new LiveChannel(this, channel, key, this.subscriberBuffer));
-			LiveChannel.Subscriber subscriber = live.new Subscriber();
-			if (!live.add(subscriber)) {
-				// The last subscriber just left: wait until the channel is released
-				return live.released().thenMany(subscribe(channel, replay));
-			}
-			live.start();
-			return live.ready()
-				.then(read(channel, replay))
-				.onErrorMap((ex) -> !(ex instanceof RealtimeException),
-						(ex) -> new SubscriptionLostException(
-								"Could not subscribe to '" + channel + "' in Redis: " + ex.getMessage(), ex))
-				.flatMapMany((snapshot) -> Flux.fromIterable(live.handoff(subscriber, snapshot, replay))
-					.concatWith(subscriber.sink().asFlux()))
-				.doFinally((signal) -> live.remove(subscriber));
-		});
+		Assert.notNull(listener, "'listener' must not be null");
+		if (this.destroyed) {
+			listener.ended(null);
+			return Disposables.disposed();
+		}
+		String key = liveKey(channel);
+		LiveChannel live = this.channels.computeIfAbsent(key,
+				(name) -> new LiveChannel(this, channel, key, this.catchUpBuffer));
+		if (!live.add(listener)) {
+			// the last listener just left: listen again once the channel is released
+			Disposable.Swap listening = Disposables.swap();
+			live.released().subscribe(null, null, () -> listening.update(listen(channel, listener)));
+			return listening;
+		}
+		live.start();
+		return () -> live.remove(listener);
 	}
 
 	@Override
@@ -218,9 +210,6 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	private Mono<Snapshot> read(String channel, Replay replay) {
-		if (replay.mode() == Replay.Mode.NONE) {
-			return read(channel, META, 0, null);
-		}
 		MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
 		return (lastId != null) ? read(channel, RANGE, lastId.offset(), lastId.epoch()) : read(channel, RANGE, 0, null);
 	}
@@ -265,7 +254,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	/**
-	 * Unsubscribe from a channel that has no local subscribers any more and forget it.
+	 * Unsubscribe from a channel that has no listeners any more and forget it.
 	 * @param channel the channel
 	 * @return completes when done, successfully or not
 	 */
@@ -351,7 +340,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		}
 		SubscriptionLostException lost = new SubscriptionLostException("The connection to Redis was lost", ex);
 		for (LiveChannel channel : this.channels.values()) {
-			channel.loseAll(lost);
+			channel.endAll(lost);
 		}
 	}
 
@@ -381,7 +370,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 
 	/**
 	 * Return how many channels this node listens to in Redis, for monitoring and tests.
-	 * @return the number of channels with local subscribers
+	 * @return the number of channels with listeners
 	 */
 	public int channelCount() {
 		return this.channels.size();
@@ -391,7 +380,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	public void destroy() {
 		this.destroyed = true;
 		for (LiveChannel channel : this.channels.values()) {
-			channel.completeAll();
+			channel.endAll(null);
 		}
 		Mono<PubSub> current = this.pubSub.getAndSet(null);
 		if (current != null) {

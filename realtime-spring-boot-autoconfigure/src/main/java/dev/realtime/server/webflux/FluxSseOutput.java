@@ -3,11 +3,11 @@ package dev.realtime.server.webflux;
 import java.time.Duration;
 import java.util.function.Function;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.server.MessageFrames;
 import dev.realtime.server.SseOutput;
 import dev.realtime.server.SseSession;
-import dev.realtime.server.StreamLoop;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;

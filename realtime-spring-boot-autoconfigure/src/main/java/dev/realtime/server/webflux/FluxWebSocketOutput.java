@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.server.MessageFrames;
 import dev.realtime.server.RealtimeCloseStatus;
-import dev.realtime.server.StreamLoop;
 import dev.realtime.server.WebSocketOutput;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Function;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.server.MessageFrames;
 import dev.realtime.server.SseOutput;
 import dev.realtime.server.SseSession;
-import dev.realtime.server.StreamLoop;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.function.Function;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.server.MessageFrames;
 import dev.realtime.server.SseOutput;
 import dev.realtime.server.SseSession;
-import dev.realtime.server.StreamLoop;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.server.MessageFrames;
 import dev.realtime.server.RealtimeCloseStatus;
-import dev.realtime.server.StreamLoop;
 import dev.realtime.server.WebSocketOutput;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.RemoteEndpoint;

@@ -16,7 +16,6 @@ import dev.realtime.engine.RealtimeEngineContractTests;
 import dev.realtime.engine.Replay;
 import dev.realtime.testsupport.MutableClock;
 import org.awaitility.Awaitility;
-import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.test.StepVerifier;
@@ -36,7 +35,7 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 
 	@Override
 	protected InMemoryEngine createEngine(int historySize, Duration historyTtl, int subscriberBuffer) {
-		return new InMemoryEngine(historySize, historyTtl, subscriberBuffer, this.clock);
+		return new InMemoryEngine(historySize, historyTtl, this.clock);
 	}
 
 	@Override
@@ -105,20 +104,6 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 	}
 
 	@Override
-	protected void assertEventually(ThrowingRunnable assertion) {
-		// subscribers receive on the publishing thread, before publish completes
-		try {
-			assertion.run();
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new AssertionError(ex);
-		}
-	}
-
-	@Override
 	protected int concurrentPublishers() {
 		return 8;
 	}
@@ -136,17 +121,17 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 	@Test
 	void whenIdIsFromAnotherEngineThenNotRecovered() {
 		EngineMessage elsewhere = publish(engine(100, TTL, 1024), request(channel(), "status", 1, true));
-		StepVerifier.create(nodeA().subscribe(channel(), Replay.after(elsewhere.id().toString())))
+		StepVerifier.create(subscribe(nodeA(), channel(), Replay.after(elsewhere.id().toString())))
 			.expectNext(new EngineEvent.Subscribed(false))
 			.thenCancel()
 			.verify(TIMEOUT);
 	}
 
 	@Test
-	void whenChannelHasNoSubscriberAndNoHistoryThenItHoldsNoState() {
-		Disposable subscription = nodeA().subscribe(channel(), Replay.none()).subscribe();
+	void whenChannelHasNoListenerAndNoHistoryThenItHoldsNoState() {
+		Disposable listening = nodeA().listen(channel(), new RecordingListener());
 		assertThat(nodeA().channelCount()).isOne();
-		subscription.dispose();
+		listening.dispose();
 		assertThat(nodeA().channelCount()).isZero();
 	}
 
@@ -168,11 +153,11 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 	@Test
 	void whenSlowSubscriberWasTheLastOneThenTheChannelIsDropped() {
 		useNodes(0, TTL, 8);
-		StepVerifier.create(nodeA().subscribe(channel(), Replay.none()), 0).expectSubscription().then(() -> {
+		StepVerifier.create(subscribe(nodeA(), channel(), Replay.none()), 0).expectSubscription().then(() -> {
 			for (int i = 0; i < 9; i++) {
 				publish(nodeA(), "status", i, false);
 			}
-		}).then(() -> assertThat(nodeA().channelCount()).isZero()).thenCancel().verify(TIMEOUT);
+		}).then(() -> assertEventually(() -> assertThat(nodeA().channelCount()).isZero())).thenCancel().verify(TIMEOUT);
 	}
 
 	@Test

@@ -275,7 +275,7 @@ class RealtimeRedisAutoConfigurationTests {
 	void whenUserDefinesAnEngineThenTheRedisEngineBacksOff() {
 		this.contextRunner.withPropertyValues("realtime.engine.type=redis")
 			.withBean("customEngine", RealtimeEngine.class,
-					() -> new InMemoryEngine(1, Duration.ofMinutes(1), 1, Clock.systemUTC()))
+					() -> new InMemoryEngine(1, Duration.ofMinutes(1), Clock.systemUTC()))
 			.run((context) -> {
 				assertThat(context).doesNotHaveBean(RedisEngine.class);
 				assertThat(context).hasSingleBean(RealtimeEngine.class);

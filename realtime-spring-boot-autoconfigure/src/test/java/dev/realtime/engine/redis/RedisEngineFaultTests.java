@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
 
 import dev.realtime.MessageKind;
 import dev.realtime.PublishException;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
@@ -59,6 +60,8 @@ class RedisEngineFaultTests {
 
 	private static final String CHANNEL = "fault:1";
 
+	private static final Set<String> TOPICS = Set.of("status");
+
 	@TempDir
 	Path directory;
 
@@ -76,12 +79,15 @@ class RedisEngineFaultTests {
 
 	private RedisEngine subscriberNode;
 
+	private LocalFanOut subscriberFanOut;
+
 	@BeforeEach
 	void start() throws Exception {
 		this.server = RedisServerProcess.start(this.directory);
 		RedisEngine publisherNode = engine();
 		this.subscriberNode = engine();
-		this.publisher = new RealtimeTemplate(publisherNode,
+		this.subscriberFanOut = new LocalFanOut(this.subscriberNode, 1024, Duration.ofSeconds(5));
+		this.publisher = new RealtimeTemplate(new LocalFanOut(publisherNode, 1024, Duration.ofSeconds(5)),
 				new PayloadCodec(JsonMapper.builder().build(), PayloadValidator.NONE, 65536), PUBLISH_TIMEOUT);
 	}
 
@@ -136,7 +142,7 @@ class RedisEngineFaultTests {
 		save();
 		this.server.kill();
 		assertPublishFailsPromptly();
-		StepVerifier.create(this.subscriberNode.subscribe(CHANNEL, Replay.all()))
+		StepVerifier.create(this.subscriberFanOut.subscribe(CHANNEL, TOPICS, Replay.all()))
 			.expectError(SubscriptionLostException.class)
 			.verify(Duration.ofSeconds(5));
 		assertThat(received.error()).as("subscribers stay connected during the outage").isNull();
@@ -169,7 +175,7 @@ class RedisEngineFaultTests {
 		MessageId last = received.ids().get(received.ids().size() - 1);
 		EngineMessage next = publishWhenBack(50);
 		assertThat(next.id().epoch()).isNotEqualTo(last.epoch());
-		StepVerifier.create(this.subscriberNode.subscribe(CHANNEL, Replay.after(last.toString())))
+		StepVerifier.create(this.subscriberFanOut.subscribe(CHANNEL, TOPICS, Replay.after(last.toString())))
 			.expectNext(new EngineEvent.Subscribed(false))
 			.expectNextMatches((event) -> ((EngineMessage) event).id().equals(next.id()))
 			.thenCancel()
@@ -235,7 +241,7 @@ class RedisEngineFaultTests {
 	private Received subscribe(Replay replay) throws InterruptedException {
 		Received received = new Received();
 		CountDownLatch subscribed = new CountDownLatch(1);
-		this.subscriptions.add(this.subscriberNode.subscribe(CHANNEL, replay).subscribe((event) -> {
+		this.subscriptions.add(this.subscriberFanOut.subscribe(CHANNEL, TOPICS, replay).subscribe((event) -> {
 			if (event instanceof EngineMessage message) {
 				received.ids().add(message.id());
 			}

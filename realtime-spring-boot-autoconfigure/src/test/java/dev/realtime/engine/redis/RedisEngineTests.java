@@ -55,14 +55,13 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 	}
 
 	@Override
-	protected RedisEngine createEngine(int historySize, Duration historyTtl, int subscriberBuffer) {
-		return new RedisEngine(factoryA, PREFIX, historySize, historyTtl, subscriberBuffer, TIMEOUT);
+	protected RedisEngine createEngine(int historySize, Duration historyTtl, int catchUpBuffer) {
+		return new RedisEngine(factoryA, PREFIX, historySize, historyTtl, catchUpBuffer, TIMEOUT);
 	}
 
 	@Override
-	protected RedisEngine createOtherNode(RedisEngine node, int historySize, Duration historyTtl,
-			int subscriberBuffer) {
-		return new RedisEngine(factoryB, PREFIX, historySize, historyTtl, subscriberBuffer, TIMEOUT);
+	protected RedisEngine createOtherNode(RedisEngine node, int historySize, Duration historyTtl, int catchUpBuffer) {
+		return new RedisEngine(factoryB, PREFIX, historySize, historyTtl, catchUpBuffer, TIMEOUT);
 	}
 
 	@Override
@@ -121,7 +120,7 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 	@Test
 	void whenChannelKeysAreLostThenResumeIsNotRecoveredAndLiveSubscribersAreLost() {
 		EngineMessage first = publish(nodeA(), "status", 1, true);
-		StepVerifier.create(nodeB().subscribe(channel(), Replay.after(first.id().toString())))
+		StepVerifier.create(subscribe(nodeB(), channel(), Replay.after(first.id().toString())))
 			.expectNext(new EngineEvent.Subscribed(true))
 			.then(() -> {
 				StringRedisTemplate redis = new StringRedisTemplate(factoryA);
@@ -130,7 +129,7 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 			})
 			.expectError(SubscriptionLostException.class)
 			.verify(TIMEOUT);
-		StepVerifier.create(nodeB().subscribe(channel(), Replay.after(first.id().toString())))
+		StepVerifier.create(subscribe(nodeB(), channel(), Replay.after(first.id().toString())))
 			.expectNext(new EngineEvent.Subscribed(false))
 			.assertNext((event) -> assertThat(((EngineMessage) event).id().epoch()).isNotEqualTo(first.id().epoch()))
 			.thenCancel()
@@ -144,7 +143,7 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 		List<Disposable> local = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			CountDownLatch subscribed = new CountDownLatch(1);
-			local.add(nodeB().subscribe(channel(), Replay.none()).subscribe((event) -> subscribed.countDown()));
+			local.add(subscribe(nodeB(), channel(), Replay.none()).subscribe((event) -> subscribed.countDown()));
 			awaitQuietly(subscribed);
 		}
 		assertThat(subscriberCount(key)).as("one Redis subscription for three local subscribers").isOne();
@@ -155,7 +154,7 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 		local.get(2).dispose();
 		awaitSubscriberCount(key, 0);
 		assertThat(nodeB().channelCount()).isZero();
-		StepVerifier.create(nodeB().subscribe(channel(), Replay.none()))
+		StepVerifier.create(subscribe(nodeB(), channel(), Replay.none()))
 			.expectNext(new EngineEvent.Subscribed(null))
 			.then(() -> assertThat(subscriberCount(key)).isOne())
 			.then(() -> publish(nodeA(), "status", 1, false))

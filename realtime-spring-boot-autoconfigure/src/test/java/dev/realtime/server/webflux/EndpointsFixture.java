@@ -12,6 +12,7 @@ import dev.realtime.Channel;
 import dev.realtime.MessageKind;
 import dev.realtime.TopicDefinition;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.memory.InMemoryEngine;
@@ -52,13 +53,14 @@ final class EndpointsFixture implements AutoCloseable {
 
 	final DefaultChannelCatalog catalog = DefaultChannelCatalog.of(TestRoom.class);
 
-	final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(10), 1024,
-			Clock.fixed(NOW, ZoneOffset.UTC));
+	final InMemoryEngine engine = new InMemoryEngine(100, Duration.ofMinutes(10), Clock.fixed(NOW, ZoneOffset.UTC));
 
 	final PayloadCodec codec = new PayloadCodec(this.mapper,
 			new BeanValidationPayloadValidator(validation.getValidator()), 64 * 1024);
 
-	final RealtimeTemplate template = new RealtimeTemplate(this.engine, this.codec, Duration.ofSeconds(5));
+	final LocalFanOut fanOut = new LocalFanOut(this.engine, 1024, Duration.ofSeconds(5));
+
+	final RealtimeTemplate template = new RealtimeTemplate(this.fanOut, this.codec, Duration.ofSeconds(5));
 
 	final JwsRealtimeTokens tokens = new JwsRealtimeTokens(this.catalog, TokenKeys.secret(SECRET),
 			Duration.ofMinutes(5), Duration.ZERO, this.clock);
@@ -70,7 +72,21 @@ final class EndpointsFixture implements AutoCloseable {
 	 * @return the builder
 	 */
 	RealtimeHub.Builder endpoints() {
-		return RealtimeHub.builder(this.engine, this.tokens, this.catalog, this.template)
+		return endpoints(this.fanOut);
+	}
+
+	/**
+	 * Return a builder of a hub on these collaborators, with a fan-out of its own.
+	 * @param subscriberBuffer how many messages may wait for a subscriber
+	 * @param writeTimeout how long a subscriber may take nothing while messages wait
+	 * @return the builder
+	 */
+	RealtimeHub.Builder endpoints(int subscriberBuffer, Duration writeTimeout) {
+		return endpoints(new LocalFanOut(this.engine, subscriberBuffer, writeTimeout));
+	}
+
+	private RealtimeHub.Builder endpoints(LocalFanOut fanOut) {
+		return RealtimeHub.builder(fanOut, this.tokens, this.catalog, this.template)
 			.authorization(new ChannelAuthorization(List.of(), null))
 			.codec(this.codec)
 			.jsonMapper(this.mapper)

@@ -2,7 +2,7 @@ package dev.realtime.server.webflux;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.realtime.server.StreamLoop;
+import dev.realtime.delivery.StreamLoop;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.AfterEach;

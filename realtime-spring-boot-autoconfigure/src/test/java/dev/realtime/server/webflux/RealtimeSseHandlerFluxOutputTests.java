@@ -244,7 +244,7 @@ class RealtimeSseHandlerFluxOutputTests {
 
 	@Test
 	void whenClientReadsSlowlyThenWaitingMessagesAreWrittenInOrderAsItAsksForMore() {
-		SseStream stream = open(this.fixture.endpoints().subscriberBuffer(4),
+		SseStream stream = open(this.fixture.endpoints(4, Duration.ofSeconds(5)),
 				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
 		stream.awaitFrames(1);
 		List<String> expected = new ArrayList<>();
@@ -262,7 +262,7 @@ class RealtimeSseHandlerFluxOutputTests {
 
 	@Test
 	void whenClientDoesNotReadThenStreamEndsWithSlowConsumerError() {
-		SseStream stream = open(this.fixture.endpoints().subscriberBuffer(4),
+		SseStream stream = open(this.fixture.endpoints(4, Duration.ofSeconds(5)),
 				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
 		stream.awaitFrames(1);
 		// more than the response may be behind (a few frames) plus the subscriber buffer
@@ -291,7 +291,7 @@ class RealtimeSseHandlerFluxOutputTests {
 
 	@Test
 	void whenClientStopsReadingThenStreamEndsWithinTheWriteTimeoutWithoutItsLastFrames() {
-		SseStream stream = open(this.fixture.endpoints().subscriberBuffer(4).writeTimeout(WRITE_TIMEOUT),
+		SseStream stream = open(this.fixture.endpoints(4, WRITE_TIMEOUT),
 				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
 		stream.awaitFrames(1);
 		for (int i = 0; i < 60; i++) {
@@ -304,7 +304,7 @@ class RealtimeSseHandlerFluxOutputTests {
 
 	@Test
 	void whenClientDoesNotReadForLongerThanTheWriteTimeoutWhileMessagesWaitThenStreamEnds() throws Exception {
-		SseStream stream = open(this.fixture.endpoints().writeTimeout(WRITE_TIMEOUT),
+		SseStream stream = open(this.fixture.endpoints(1024, WRITE_TIMEOUT),
 				"/realtime/sse?token=" + this.fixture.token("room:1", "typing"), 1);
 		stream.awaitFrames(1);
 		// more than the response may be behind, far fewer than the subscriber buffer
@@ -320,8 +320,7 @@ class RealtimeSseHandlerFluxOutputTests {
 	@Test
 	void whenTokenExpiresWhileClientDoesNotReadThenStreamEndsWithinTheWriteTimeout() {
 		String token = this.fixture.token("room:1", Set.of("typing"), Set.of(), Duration.ofSeconds(2));
-		SseStream stream = open(this.fixture.endpoints().writeTimeout(WRITE_TIMEOUT), "/realtime/sse?token=" + token,
-				1);
+		SseStream stream = open(this.fixture.endpoints(1024, WRITE_TIMEOUT), "/realtime/sse?token=" + token, 1);
 		stream.awaitFrames(1);
 		for (int i = 0; i < 40; i++) {
 			this.fixture.publish("room:1", "typing", "typing " + i);

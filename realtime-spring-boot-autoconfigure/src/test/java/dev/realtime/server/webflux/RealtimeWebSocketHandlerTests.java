@@ -666,10 +666,8 @@ class RealtimeWebSocketHandlerTests {
 	}
 
 	private RealtimeWebSocketHandler handler(int capacity, int maxSubscriptions, Duration writeTimeout) {
-		this.hub = this.fixture.endpoints()
-			.subscriberBuffer(capacity)
+		this.hub = this.fixture.endpoints(capacity, writeTimeout)
 			.subscriptionsPerConnection(maxSubscriptions)
-			.writeTimeout(writeTimeout)
 			.webSocketKeepAlive(KEEP_ALIVE)
 			.build();
 		return new RealtimeWebSocketHandler(this.hub);

@@ -1,41 +1,47 @@
-package dev.realtime.server;
+package dev.realtime.delivery;
 
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.concurrent.Queues;
 
 import org.springframework.util.Assert;
 
 /**
- * Shares one engine subscription per channel among the subscribers of this node, and
- * hands each message once to every {@link StreamLoop} with subscribers of the channel,
- * which writes it to all of them. A message costs one hand-off per loop instead of one
- * per subscriber, and a loop that finds several messages waiting writes them all before
- * it flushes each connection once.
+ * The one fan-out of this node: shares one engine listener per channel among the
+ * channel's subscribers on this node, and hands each message once to every
+ * {@link StreamLoop} with subscribers of the channel, which gives it to all of them. A
+ * message costs one hand-off per loop instead of one per subscriber, and a loop that
+ * finds several messages waiting writes them all before it flushes each connection once.
  * <p>
  * A subscriber joins, learns on its loop that the channel is live
  * ({@link FanOutSubscriber#live()}) and from then on receives every message of the
- * channel. What it needs from before, it reads with {@link RealtimeEngine#history} after
- * that point and skips the live messages its history already holds. When more messages
- * wait for a loop than one subscriber may fall behind, its subscribers end with
- * {@link SlowSubscriberException}.
+ * channel; {@link ChannelStream} reads what it needs from before and merges the two, and
+ * holds what its subscriber is not ready for in the subscriber's one bounded queue. The
+ * hand-off to a loop is bounded too: when more messages wait for a loop than a subscriber
+ * may fall behind, and at least {@value #MIN_LOOP_BACKLOG}, the loop itself cannot keep
+ * up and its subscribers end with {@link SlowSubscriberException}.
+ * <p>
+ * Transports subscribe through {@link ChannelStream}s of their own; Java code subscribes
+ * with {@link #subscribe}.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class LocalFanOut {
+public final class LocalFanOut {
 
 	private static final Group[] NO_GROUPS = {};
 
@@ -44,9 +50,18 @@ final class LocalFanOut {
 	/** The most messages a loop writes to each subscriber before it flushes. */
 	private static final int BATCH = 64;
 
+	/**
+	 * The fewest messages that may wait for a loop: a burst must not end the subscribers
+	 * of a loop that is merely a moment late, however small their own queues are.
+	 */
+	static final int MIN_LOOP_BACKLOG = 1024;
+
 	private final RealtimeEngine engine;
 
 	private final int capacity;
+
+	/** How many messages may wait for a loop before its subscribers end as too slow. */
+	private final int loopBacklog;
 
 	private final Duration writeTimeout;
 
@@ -55,21 +70,62 @@ final class LocalFanOut {
 	/**
 	 * Create a new instance.
 	 * @param engine the engine
-	 * @param capacity how many messages may wait for a loop
-	 * @param writeTimeout how long a subscriber's connection may take nothing while
-	 * messages wait for it
+	 * @param capacity how many messages may wait for one subscriber
+	 * @param writeTimeout how long a subscriber may take nothing while messages wait for
+	 * it
 	 */
-	LocalFanOut(RealtimeEngine engine, int capacity, Duration writeTimeout) {
+	public LocalFanOut(RealtimeEngine engine, int capacity, Duration writeTimeout) {
 		Assert.notNull(engine, "'engine' must not be null");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		Assert.isTrue(!writeTimeout.isNegative() && !writeTimeout.isZero(), "'writeTimeout' must be positive");
 		this.engine = engine;
 		this.capacity = capacity;
+		this.loopBacklog = Math.max(capacity, MIN_LOOP_BACKLOG);
 		this.writeTimeout = writeTimeout;
 	}
 
 	/**
-	 * Add a subscriber to its channel.
+	 * Subscribe from Java: the returned {@link Flux} starts with
+	 * {@link EngineEvent.Subscribed}, then replays what {@code replay} asks for, then the
+	 * live messages, each once and in id order, of the given topics (run messages
+	 * always). Messages wait while the subscriber requests none, up to the capacity plus
+	 * the replay; beyond it, or when it takes nothing for longer than the write timeout
+	 * while messages wait, the flux errors with {@link SlowSubscriberException}. It
+	 * errors with {@link dev.realtime.engine.SubscriptionLostException} when the engine
+	 * cannot guarantee the messages are complete, and completes when the engine stops.
+	 * Signals come from a worker of {@link Schedulers#boundedElastic()}.
+	 * @param channel the channel name
+	 * @param topics the topics to receive
+	 * @param replay what to replay first
+	 * @return the events of the subscription
+	 */
+	public Flux<EngineEvent> subscribe(String channel, Set<String> topics, Replay replay) {
+		Assert.hasText(channel, "'channel' must not be empty");
+		Assert.notNull(topics, "'topics' must not be null");
+		Assert.notNull(replay, "'replay' must not be null");
+		return Flux.defer(() -> new FluxSubscription(this, channel, Set.copyOf(topics), replay));
+	}
+
+	/**
+	 * Return the engine whose channels this fan-out delivers.
+	 * @return the engine
+	 */
+	public RealtimeEngine engine() {
+		return this.engine;
+	}
+
+	/**
+	 * Return how many messages may wait for one subscriber before it is too slow.
+	 * @return the capacity
+	 */
+	public int capacity() {
+		return this.capacity;
+	}
+
+	/**
+	 * Add a subscriber to its channel; may be called from any thread. Every message
+	 * published once this returns reaches the subscriber after
+	 * {@link FanOutSubscriber#live()}.
 	 * @param subscriber the subscriber
 	 * @return the subscriber's place, which removes it when disposed
 	 */
@@ -89,15 +145,15 @@ final class LocalFanOut {
 	 * it, or after its stream ended, before it is closed.
 	 * @return the write timeout
 	 */
-	Duration writeTimeout() {
+	public Duration writeTimeout() {
 		return this.writeTimeout;
 	}
 
 	/**
-	 * Return how many channels have subscribers on this node, for tests.
+	 * Return how many channels have subscribers on this node.
 	 * @return the number of channels
 	 */
-	int channelCount() {
+	public int channelCount() {
 		return this.feeds.size();
 	}
 
@@ -117,6 +173,14 @@ final class LocalFanOut {
 		 * @return the loop
 		 */
 		StreamLoop loop();
+
+		/**
+		 * Called first, with the subscriber's place in the channel, which removes it when
+		 * disposed: the same as {@link LocalFanOut#join} returned.
+		 * @param membership the subscriber's place
+		 */
+		default void joined(Membership membership) {
+		}
 
 		/**
 		 * Called once when every message of the channel published from now on will be
@@ -144,10 +208,10 @@ final class LocalFanOut {
 	}
 
 	/**
-	 * The engine subscription of one channel and its loops. Subscribers and loops change
+	 * The engine listener of one channel and its loops. Subscribers and loops change
 	 * under the instance's lock; messages are handed on without it.
 	 */
-	private final class Feed implements CoreSubscriber<EngineEvent> {
+	private final class Feed implements ChannelListener {
 
 		private final String channel;
 
@@ -162,7 +226,7 @@ final class LocalFanOut {
 
 		private boolean closed;
 
-		private @Nullable Subscription subscription;
+		private @Nullable Disposable listening;
 
 		Feed(String channel) {
 			this.channel = channel;
@@ -174,6 +238,7 @@ final class LocalFanOut {
 
 		@Nullable Membership add(FanOutSubscriber subscriber) {
 			Group group;
+			Membership membership;
 			boolean start;
 			synchronized (this) {
 				if (this.closed) {
@@ -182,15 +247,16 @@ final class LocalFanOut {
 				this.subscribers++;
 				group = group(subscriber.loop());
 				group.members++;
-				group.post(new Join(subscriber));
+				membership = new Membership(this, group, subscriber);
+				group.post(new Join(membership));
 				start = !this.started;
 				this.started = true;
 			}
 			if (start) {
-				// outside the lock, which the engine's delivery never takes
-				LocalFanOut.this.engine.subscribe(this.channel, Replay.none()).subscribe(this);
+				// outside the lock: the engine calls the listener under a lock of its own
+				listen();
 			}
-			return new Membership(this, group, subscriber);
+			return membership;
 		}
 
 		// the group of a loop, created if needed; under the lock
@@ -207,8 +273,20 @@ final class LocalFanOut {
 			return group;
 		}
 
+		private void listen() {
+			Disposable listening = LocalFanOut.this.engine.listen(this.channel, this);
+			boolean stop;
+			synchronized (this) {
+				this.listening = listening;
+				stop = this.closed;
+			}
+			if (stop) {
+				listening.dispose();
+			}
+		}
+
 		void remove(Membership membership) {
-			Subscription cancelled = null;
+			Disposable stopped = null;
 			synchronized (this) {
 				if (membership.left) {
 					return;
@@ -222,37 +300,16 @@ final class LocalFanOut {
 				if (--this.subscribers == 0 && !this.closed) {
 					this.closed = true;
 					LocalFanOut.this.feeds.remove(this.channel, this);
-					cancelled = this.subscription;
+					stopped = this.listening;
 				}
 			}
-			if (cancelled != null) {
-				cancelled.cancel();
+			if (stopped != null) {
+				stopped.dispose();
 			}
 		}
 
 		@Override
-		public void onSubscribe(Subscription subscription) {
-			boolean cancel;
-			synchronized (this) {
-				this.subscription = subscription;
-				cancel = this.closed;
-			}
-			if (cancel) {
-				subscription.cancel();
-			}
-			else {
-				subscription.request(Long.MAX_VALUE);
-			}
-		}
-
-		@Override
-		public void onNext(EngineEvent event) {
-			if (event instanceof EngineMessage message) {
-				for (Group group : this.groups) {
-					group.offer(message);
-				}
-				return;
-			}
+		public void live() {
 			synchronized (this) {
 				this.live = true;
 				for (Group group : this.groups) {
@@ -262,22 +319,30 @@ final class LocalFanOut {
 		}
 
 		@Override
-		public void onError(Throwable ex) {
-			end(ex);
+		public void message(EngineMessage message) {
+			for (Group group : this.groups) {
+				group.offer(message);
+			}
 		}
 
 		@Override
-		public void onComplete() {
-			end(null);
+		public void ended(@Nullable Throwable error) {
+			end(error);
 		}
 
 		private void end(@Nullable Throwable error) {
+			Disposable listening;
 			synchronized (this) {
 				this.closed = true;
 				LocalFanOut.this.feeds.remove(this.channel, this);
 				for (Group group : this.groups) {
 					group.post(new End(error));
 				}
+				listening = this.listening;
+			}
+			if (listening != null) {
+				// the engine let go already; this releases what it holds for the listener
+				listening.dispose();
 			}
 		}
 
@@ -342,9 +407,9 @@ final class LocalFanOut {
 			if (this.overflowed) {
 				return;
 			}
-			if (WAITING.incrementAndGet(this) > LocalFanOut.this.capacity) {
+			if (WAITING.incrementAndGet(this) > LocalFanOut.this.loopBacklog) {
 				this.overflowed = true;
-				post(new End(new SlowSubscriberException(message.channel(), LocalFanOut.this.capacity)));
+				post(new End(new SlowSubscriberException(message.channel(), LocalFanOut.this.loopBacklog)));
 				return;
 			}
 			this.queue.offer(message);
@@ -403,14 +468,16 @@ final class LocalFanOut {
 
 		private void handle(Object command) {
 			if (command instanceof Join join) {
+				FanOutSubscriber subscriber = join.membership().subscriber;
+				subscriber.joined(join.membership());
 				End ended = this.ended;
 				if (ended != null) {
-					join.subscriber().ended(ended.error());
+					subscriber.ended(ended.error());
 					return;
 				}
-				this.subscribers = add(this.subscribers, join.subscriber());
+				this.subscribers = add(this.subscribers, subscriber);
 				if (this.live) {
-					join.subscriber().live();
+					subscriber.live();
 				}
 			}
 			else if (command instanceof Leave leave) {
@@ -497,7 +564,7 @@ final class LocalFanOut {
 
 	}
 
-	private record Join(FanOutSubscriber subscriber) {
+	private record Join(Membership membership) {
 	}
 
 	private record Leave(FanOutSubscriber subscriber) {

@@ -1,4 +1,4 @@
-package dev.realtime.server;
+package dev.realtime.delivery;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -10,9 +10,9 @@ import reactor.core.scheduler.Scheduler;
 /**
  * Where the state of some streams lives: a thread that runs their tasks one at a time, in
  * order. A transport whose server has event loops, as Reactor Netty has, puts streams on
- * their connection's event loop, so that writing needs no hand-off; other transports put
- * them on a {@link RealtimeHub#workerLoop() worker loop}. Two loops are equal when they
- * run on the same thread.
+ * their connection's event loop, so that writing needs no hand-off; other transports and
+ * Java subscribers put them on a worker's. Two loops are equal when they run on the same
+ * thread.
  *
  * @author Realtime team
  * @since 0.1.0

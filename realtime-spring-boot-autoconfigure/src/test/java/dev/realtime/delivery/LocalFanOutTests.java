@@ -1,4 +1,4 @@
-package dev.realtime.server;
+package dev.realtime.delivery;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.realtime.MessageKind;
+import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
@@ -25,17 +26,16 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.memory.InMemoryEngine;
 import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -313,8 +313,10 @@ class LocalFanOutTests {
 	}
 
 	@Test
-	void whenMoreMessagesWaitForALoopThanItsCapacityThenItsSubscribersEndAsSlowAndOtherLoopsGoOn() {
+	void whenMoreMessagesWaitForALoopThanItsBacklogThenItsSubscribersEndAsSlowAndOtherLoopsGoOn() {
+		// however small the subscribers' own queues, a loop may be a burst behind
 		this.fanOut = new LocalFanOut(this.engine, 8, WRITE_TIMEOUT);
+		int backlog = LocalFanOut.MIN_LOOP_BACKLOG;
 		TestLoop slow = loop("slow");
 		RecordingSubscriber first = join(slow);
 		RecordingSubscriber second = join(slow);
@@ -324,7 +326,7 @@ class LocalFanOutTests {
 		fast.awaitLive();
 		CountDownLatch release = block(slow);
 		List<MessageId> published = new ArrayList<>();
-		for (int i = 0; i < 12; i++) {
+		for (int i = 0; i < backlog + 4; i++) {
 			published.add(publish(CHANNEL, i).id());
 			// one at a time, so that nothing piles up for the loop that keeps up
 			fast.awaitMessages(i + 1);
@@ -333,13 +335,13 @@ class LocalFanOutTests {
 		for (RecordingSubscriber subscriber : List.of(first, second)) {
 			subscriber.awaitEnded();
 			assertThat(subscriber.error()).isInstanceOf(SlowSubscriberException.class)
-				.hasMessage("Subscriber of 'test:1' fell more than 8 messages behind");
-			assertThat(subscriber.ids()).isEqualTo(published.subList(0, 8));
+				.hasMessage("Subscriber of 'test:1' fell more than " + backlog + " messages behind");
+			assertThat(subscriber.ids()).isEqualTo(published.subList(0, backlog));
 			assertThat(subscriber.calls()).last().isEqualTo("ended SlowSubscriberException");
 		}
 		assertThat(fast.ids()).isEqualTo(published);
-		EngineMessage later = publish(CHANNEL, 12);
-		fast.awaitMessages(13);
+		EngineMessage later = publish(CHANNEL, backlog + 4);
+		fast.awaitMessages(backlog + 5);
 		assertThat(fast.messages()).last().isSameAs(later);
 		assertThat(fast.endedCount()).isZero();
 		assertThat(first.endedCount()).isOne();
@@ -353,22 +355,22 @@ class LocalFanOutTests {
 		RecordingSubscriber slow = join(loop);
 		slow.awaitLive();
 		CountDownLatch release = block(loop);
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i <= LocalFanOut.MIN_LOOP_BACKLOG; i++) {
 			publish(CHANNEL, i);
 		}
 		release.countDown();
 		slow.awaitEnded();
 		RecordingSubscriber next = join(loop);
 		next.awaitLive();
-		EngineMessage message = publish(CHANNEL, 5);
+		EngineMessage message = publish(CHANNEL, -1);
 		next.awaitMessages(1);
 		assertThat(next.messages()).containsExactly(message);
 		assertThat(this.engine.subscribed()).isOne();
 		slow.leave();
-		EngineMessage after = publish(CHANNEL, 6);
+		EngineMessage after = publish(CHANNEL, -2);
 		next.awaitMessages(2);
 		assertThat(next.messages()).containsExactly(message, after);
-		assertThat(slow.ids()).hasSize(4);
+		assertThat(slow.ids()).hasSize(LocalFanOut.MIN_LOOP_BACKLOG);
 	}
 
 	@Test
@@ -388,8 +390,65 @@ class LocalFanOutTests {
 		assertThat(this.engine.open()).isZero();
 	}
 
+	@Test
+	void whenAJavaSubscriberRequestsLittleThenMessagesWaitForItInOrderWithoutLoss() {
+		List<EngineMessage> published = new ArrayList<>();
+		StepVerifier.create(this.fanOut.subscribe(CHANNEL, Set.of("status"), Replay.none()), 1)
+			.expectNext(new EngineEvent.Subscribed(null))
+			.then(() -> {
+				for (int i = 0; i < 20; i++) {
+					published.add(publish(CHANNEL, i));
+				}
+			})
+			.expectNoEvent(Duration.ofMillis(50))
+			.thenRequest(5)
+			.expectNextCount(5)
+			.thenRequest(15)
+			.expectNextCount(15)
+			.thenCancel()
+			.verify(TIMEOUT);
+		assertThat(this.engine.subscribed()).isOne();
+	}
+
+	@Test
+	void whenAJavaSubscriberJoinsThenEveryMessagePublishedAfterTheSubscriptionReachesIt() {
+		List<EngineEvent> events = new CopyOnWriteArrayList<>();
+		Disposable subscription = this.fanOut.subscribe(CHANNEL, Set.of("status"), Replay.none())
+			.subscribe(events::add);
+		this.memberships.add(subscription);
+		EngineMessage message = publish(CHANNEL, 1);
+		awaitAtMost()
+			.untilAsserted(() -> assertThat(events).containsExactly(new EngineEvent.Subscribed(null), message));
+	}
+
+	@Test
+	void whenAJavaSubscriberCancelsThenItGetsNothingMoreAndTheChannelIsReleased() {
+		List<EngineEvent> events = new CopyOnWriteArrayList<>();
+		Disposable subscription = this.fanOut.subscribe(CHANNEL, Set.of("status"), Replay.none())
+			.subscribe(events::add);
+		publish(CHANNEL, 1);
+		awaitAtMost().untilAsserted(() -> assertThat(events).hasSize(2));
+		subscription.dispose();
+		awaitAtMost().untilAsserted(() -> assertThat(this.engine.open()).isZero());
+		assertThat(this.fanOut.channelCount()).isZero();
+		publish(CHANNEL, 2);
+		assertThat(events).hasSize(2);
+	}
+
+	@Test
+	void whenAJavaSubscriberFiltersTopicsThenRunMessagesStillPass() {
+		List<EngineEvent> events = new CopyOnWriteArrayList<>();
+		this.memberships.add(this.fanOut.subscribe(CHANNEL, Set.of("other"), Replay.none()).subscribe(events::add));
+		publish(CHANNEL, 1);
+		EngineMessage run = this.memory
+			.publish(new PublishRequest(CHANNEL, "$run", "{}".getBytes(StandardCharsets.UTF_8), "run-1",
+					MessageKind.RUN, true))
+			.block(TIMEOUT);
+		awaitAtMost().untilAsserted(() -> assertThat(events).containsExactly(new EngineEvent.Subscribed(null), run));
+	}
+
 	private InMemoryEngine engine(int historySize) {
-		InMemoryEngine engine = new InMemoryEngine(historySize, TTL, 1024, Clock.systemUTC());
+		InMemoryEngine engine = new InMemoryEngine(historySize, TTL, Clock.systemUTC());
 		this.engines.add(engine);
 		return engine;
 	}
@@ -640,11 +699,14 @@ class LocalFanOutTests {
 		}
 
 		@Override
-		public Flux<EngineEvent> subscribe(String channel, Replay replay) {
-			return this.engine.subscribe(channel, replay).doOnSubscribe((subscription) -> {
-				this.subscribed.incrementAndGet();
-				this.open.incrementAndGet();
-			}).doFinally((signal) -> this.open.decrementAndGet());
+		public Disposable listen(String channel, ChannelListener listener) {
+			this.subscribed.incrementAndGet();
+			this.open.incrementAndGet();
+			Disposable listening = this.engine.listen(channel, listener);
+			return () -> {
+				listening.dispose();
+				this.open.decrementAndGet();
+			};
 		}
 
 		@Override

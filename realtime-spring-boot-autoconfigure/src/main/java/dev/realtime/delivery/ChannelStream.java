@@ -1,16 +1,16 @@
-package dev.realtime.server;
+package dev.realtime.delivery;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.realtime.MessageKind;
+import dev.realtime.RealtimeException;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
-import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
-import dev.realtime.engine.SlowSubscriberException;
 import dev.realtime.engine.SubscriptionLostException;
 import org.jspecify.annotations.Nullable;
 
@@ -21,10 +21,14 @@ import org.jspecify.annotations.Nullable;
  * while the client is not ready for them, up to the subscriber buffer plus the replay the
  * client asked for; beyond it the client is ended as too slow. Everything happens on the
  * client's loop.
+ * <p>
+ * This is the one place where history and live messages meet: every transport's streams
+ * and every Java subscription are channel streams.
  *
  * @author Realtime team
+ * @since 0.1.0
  */
-final class ChannelStream implements LocalFanOut.FanOutSubscriber {
+public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	private final Client client;
 
@@ -35,7 +39,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	private final Replay replay;
 
-	private final RealtimeEngine engine;
+	private final LocalFanOut fanOut;
 
 	private final int capacity;
 
@@ -73,36 +77,41 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 * @param channel the channel
 	 * @param topics the topics the client may read
 	 * @param replay what to replay first
-	 * @param engine the engine to read the history from
-	 * @param capacity how many messages may wait for the client
+	 * @param fanOut the fan-out to join, which tells how many messages may wait
 	 */
-	ChannelStream(Client client, String channel, Set<String> topics, Replay replay, RealtimeEngine engine,
-			int capacity) {
+	public ChannelStream(Client client, String channel, Set<String> topics, Replay replay, LocalFanOut fanOut) {
 		this.client = client;
 		this.channel = channel;
 		this.topics = topics;
 		this.replay = replay;
-		this.engine = engine;
-		this.capacity = capacity;
-		this.bound = capacity;
+		this.fanOut = fanOut;
+		this.capacity = fanOut.capacity();
+		this.bound = this.capacity;
 	}
 
 	/**
-	 * Join the channel's fan-out. Called on the loop.
-	 * @param fanOut the fan-out
+	 * Join the channel's fan-out, once; may be called from any thread. Every message
+	 * published once this returns is delivered, or is in the history read after it.
 	 */
-	void join(LocalFanOut fanOut) {
-		if (this.state == State.WAITING && this.membership == null) {
-			LocalFanOut.Membership membership = fanOut.join(this);
-			this.membership = membership;
-			this.channel = membership.channel();
+	public void join() {
+		this.fanOut.join(this);
+	}
+
+	@Override
+	public void joined(LocalFanOut.Membership membership) {
+		if (this.state == State.CLOSED) {
+			// closed before it knew its place
+			membership.dispose();
+			return;
 		}
+		this.membership = membership;
+		this.channel = membership.channel();
 	}
 
 	/**
 	 * Stop: leave the channel and drop what waits. Called on the loop.
 	 */
-	void close() {
+	public void close() {
 		this.state = State.CLOSED;
 		this.waiting = null;
 		LocalFanOut.Membership membership = this.membership;
@@ -116,7 +125,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 * Return the topics the client may read.
 	 * @return the topics
 	 */
-	Set<String> topics() {
+	public Set<String> topics() {
 		return this.topics;
 	}
 
@@ -124,7 +133,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 * Change the topics the client may read, after a token refresh.
 	 * @param topics the topics
 	 */
-	void topics(Set<String> topics) {
+	public void topics(Set<String> topics) {
 		this.topics = topics;
 	}
 
@@ -150,8 +159,12 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			return;
 		}
 		this.state = State.REPLAYING;
-		this.engine.history(this.channel, this.replay)
-			.subscribe((history) -> loop().execute(() -> replayed(history)), (ex) -> loop().execute(() -> fail(ex)));
+		this.fanOut.engine()
+			.history(this.channel, this.replay)
+			.subscribe((history) -> loop().execute(() -> replayed(history)),
+					(ex) -> loop()
+						.execute(() -> fail((ex instanceof RealtimeException) ? ex : new SubscriptionLostException(
+								"Could not read the history of '" + this.channel + "': " + ex.getMessage(), ex))));
 	}
 
 	private void replayed(History history) {
@@ -162,6 +175,15 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		ArrayDeque<EngineMessage> live = this.waiting;
 		this.waiting = null;
 		this.bound = this.capacity + history.messages().size();
+		if (Boolean.TRUE.equals(history.recovered())) {
+			// the client saw everything up to its id: a later message of another epoch
+			// means the history was lost meanwhile
+			MessageId lastId = MessageId.parse(Objects.requireNonNull(this.replay.lastId()));
+			if (lastId != null) {
+				this.epoch = lastId.epoch();
+				this.offset = lastId.offset();
+			}
+		}
 		this.client.subscribed(history.recovered());
 		for (EngineMessage message : history.messages()) {
 			deliver(message);
@@ -300,7 +322,7 @@ final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	/**
 	 * Where a stream's messages go. Every method is called on the client's loop.
 	 */
-	interface Client {
+	public interface Client {
 
 		/**
 		 * Return the loop of the client.

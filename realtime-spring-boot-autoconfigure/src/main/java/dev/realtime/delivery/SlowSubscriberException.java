@@ -1,4 +1,4 @@
-package dev.realtime.engine;
+package dev.realtime.delivery;
 
 import java.time.Duration;
 
