@@ -107,6 +107,19 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void statisticsDependOnNothingOfOurs() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.metrics..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime", "dev.realtime.engine..", "dev.realtime.delivery..",
+					"dev.realtime.server..", "dev.realtime.support..", "dev.realtime.run..", "dev.realtime.token..",
+					"dev.realtime.catalog..", "dev.realtime.autoconfigure..", "dev.realtime.actuate..",
+					"io.micrometer..")
+			.check(library);
+	}
+
+	@Test
 	void deliveryDependsOnlyOnTheEngineSpi() {
 		noClasses().that()
 			.resideInAPackage("dev.realtime.delivery..")

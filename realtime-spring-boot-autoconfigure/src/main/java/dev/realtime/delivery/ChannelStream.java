@@ -12,6 +12,7 @@ import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.metrics.RealtimeStatistics;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +43,11 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	private final LocalFanOut fanOut;
 
 	private final int capacity;
+
+	private final RealtimeStatistics statistics;
+
+	/** Whether it joined the fan-out and counts as a subscription. */
+	private boolean joined;
 
 	private LocalFanOut.@Nullable Membership membership;
 
@@ -86,6 +92,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		this.replay = replay;
 		this.fanOut = fanOut;
 		this.capacity = fanOut.capacity();
+		this.statistics = fanOut.statistics();
 		this.bound = this.capacity;
 	}
 
@@ -94,6 +101,8 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 * published once this returns is delivered, or is in the history read after it.
 	 */
 	public void join() {
+		this.joined = true;
+		this.statistics.subscriptionOpened();
 		this.fanOut.join(this);
 	}
 
@@ -112,6 +121,9 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 * Stop: leave the channel and drop what waits. Called on the loop.
 	 */
 	public void close() {
+		if (this.joined && this.state != State.CLOSED) {
+			this.statistics.subscriptionClosed();
+		}
 		this.state = State.CLOSED;
 		this.waiting = null;
 		LocalFanOut.Membership membership = this.membership;
@@ -154,6 +166,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		}
 		if (this.replay.mode() == Replay.Mode.NONE) {
 			this.state = State.LIVE;
+			this.statistics.replayed(null, 0);
 			this.client.subscribed(null);
 			this.client.flush();
 			return;
@@ -184,6 +197,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 				this.offset = lastId.offset();
 			}
 		}
+		this.statistics.replayed(history.recovered(), history.messages().size());
 		this.client.subscribed(history.recovered());
 		for (EngineMessage message : history.messages()) {
 			deliver(message);
@@ -242,6 +256,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			return;
 		}
 		this.client.write(message);
+		this.statistics.delivered();
 		this.written = true;
 	}
 
@@ -276,6 +291,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		EngineMessage message;
 		while (this.client.isWritable() && (message = waiting.poll()) != null) {
 			this.client.write(message);
+			this.statistics.delivered();
 			this.written = true;
 		}
 		if (waiting.isEmpty()) {
@@ -300,23 +316,25 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	@Override
 	public void ended(@Nullable Throwable error) {
-		if (this.state == State.CLOSED) {
-			return;
-		}
-		close();
 		if (error != null) {
-			this.client.failed(error);
+			fail(error);
 		}
-		else {
+		else if (this.state != State.CLOSED) {
+			close();
 			this.client.completed();
 		}
 	}
 
 	private void fail(Throwable error) {
-		if (this.state != State.CLOSED) {
-			close();
-			this.client.failed(error);
+		if (this.state == State.CLOSED) {
+			return;
 		}
+		if (error instanceof SlowSubscriberException) {
+			ArrayDeque<EngineMessage> waiting = this.waiting;
+			this.statistics.slowSubscriberCut((waiting != null) ? waiting.size() : 0);
+		}
+		close();
+		this.client.failed(error);
 	}
 
 	/**

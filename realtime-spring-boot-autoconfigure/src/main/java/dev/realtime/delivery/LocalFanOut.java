@@ -12,6 +12,7 @@ import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeStatistics;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -65,6 +66,8 @@ public final class LocalFanOut {
 
 	private final Duration writeTimeout;
 
+	private final RealtimeStatistics statistics;
+
 	private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
 
 	/**
@@ -75,13 +78,27 @@ public final class LocalFanOut {
 	 * it
 	 */
 	public LocalFanOut(RealtimeEngine engine, int capacity, Duration writeTimeout) {
+		this(engine, capacity, writeTimeout, new RealtimeStatistics());
+	}
+
+	/**
+	 * Create a new instance that counts its subscriptions and deliveries.
+	 * @param engine the engine
+	 * @param capacity how many messages may wait for one subscriber
+	 * @param writeTimeout how long a subscriber may take nothing while messages wait for
+	 * it
+	 * @param statistics where to count
+	 */
+	public LocalFanOut(RealtimeEngine engine, int capacity, Duration writeTimeout, RealtimeStatistics statistics) {
 		Assert.notNull(engine, "'engine' must not be null");
+		Assert.notNull(statistics, "'statistics' must not be null");
 		Assert.isTrue(capacity > 0, "'capacity' must be positive");
 		Assert.isTrue(!writeTimeout.isNegative() && !writeTimeout.isZero(), "'writeTimeout' must be positive");
 		this.engine = engine;
 		this.capacity = capacity;
 		this.loopBacklog = Math.max(capacity, MIN_LOOP_BACKLOG);
 		this.writeTimeout = writeTimeout;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -112,6 +129,14 @@ public final class LocalFanOut {
 	 */
 	public RealtimeEngine engine() {
 		return this.engine;
+	}
+
+	/**
+	 * Return where this fan-out counts its subscriptions and deliveries.
+	 * @return the statistics
+	 */
+	public RealtimeStatistics statistics() {
+		return this.statistics;
 	}
 
 	/**

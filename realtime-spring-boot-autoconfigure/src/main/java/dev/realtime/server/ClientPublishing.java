@@ -6,6 +6,7 @@ import dev.realtime.MessageKind;
 import dev.realtime.TopicDefinition;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
+import dev.realtime.metrics.RealtimeStatistics.PublishSource;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.TokenClaims;
@@ -40,9 +41,11 @@ final class ClientPublishing {
 			}
 			Channel channel = this.catalog.resolve(channelName);
 			TopicDefinition topic = channel.definition().topic(topicName);
-			byte[] payload = this.codec.encodeClientPayload(channelName + "/" + topicName, topic, data);
-			return this.template
-				.publish(new PublishRequest(channelName, topicName, payload, null, MessageKind.DATA, topic.history()));
+			byte[] payload = this.template.encoded(PublishSource.CLIENT,
+					() -> this.codec.encodeClientPayload(channelName + "/" + topicName, topic, data));
+			return this.template.publish(
+					new PublishRequest(channelName, topicName, payload, null, MessageKind.DATA, topic.history()),
+					PublishSource.CLIENT);
 		});
 	}
 

@@ -3,6 +3,8 @@ package dev.realtime.server;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.realtime.metrics.RealtimeStatistics;
+import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -23,6 +25,8 @@ public final class ConnectionLimits {
 
 	private final int connectionsPerPrincipal;
 
+	private final RealtimeStatistics statistics;
+
 	private final ConcurrentHashMap<String, Integer> streams = new ConcurrentHashMap<>();
 
 	private final ConcurrentHashMap<String, Integer> connections = new ConcurrentHashMap<>();
@@ -31,12 +35,14 @@ public final class ConnectionLimits {
 	 * Create a new instance.
 	 * @param streamsPerToken how many streams one token may hold open
 	 * @param connectionsPerPrincipal how many connections one principal may hold open
+	 * @param statistics where to count what the limits refuse
 	 */
-	ConnectionLimits(int streamsPerToken, int connectionsPerPrincipal) {
+	ConnectionLimits(int streamsPerToken, int connectionsPerPrincipal, RealtimeStatistics statistics) {
 		Assert.isTrue(streamsPerToken > 0, "'streamsPerToken' must be positive");
 		Assert.isTrue(connectionsPerPrincipal > 0, "'connectionsPerPrincipal' must be positive");
 		this.streamsPerToken = streamsPerToken;
 		this.connectionsPerPrincipal = connectionsPerPrincipal;
+		this.statistics = statistics;
 	}
 
 	/**
@@ -47,6 +53,7 @@ public final class ConnectionLimits {
 	 */
 	Permit stream(String tokenId) {
 		if (!take(this.streams, tokenId, this.streamsPerToken)) {
+			this.statistics.subscriptionRejected(Rejection.CAP);
 			throw new TooManyConnectionsException("too_many_streams",
 					"At most " + this.streamsPerToken + " streams per token (realtime.limits.streams-per-token)");
 		}
@@ -64,6 +71,7 @@ public final class ConnectionLimits {
 			return Permit.NONE;
 		}
 		if (!take(this.connections, principal, this.connectionsPerPrincipal)) {
+			this.statistics.subscriptionRejected(Rejection.CAP);
 			throw new TooManyConnectionsException("too_many_connections", "At most " + this.connectionsPerPrincipal
 					+ " connections per user (realtime.limits.connections-per-principal)");
 		}

@@ -16,6 +16,8 @@ import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeStatistics;
+import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.support.PayloadCodec;
@@ -112,7 +114,8 @@ public final class RealtimeHub {
 		this.fanOut = builder.fanOut;
 		this.streams = new OpenStreams(tick(builder.sseKeepAlive, builder.webSocketKeepAlive), builder.clock,
 				builder.shutdown);
-		this.limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal);
+		this.limits = new ConnectionLimits(builder.streamsPerToken, builder.connectionsPerPrincipal,
+				builder.fanOut.statistics());
 		this.assets = new ClientAssets(builder.classLoader);
 		this.sseKeepAlive = builder.sseKeepAlive;
 		this.sseRetryField = "retry: " + builder.sseRetry.toMillis() + "\n";
@@ -183,7 +186,24 @@ public final class RealtimeHub {
 								"Authentication is required for channel '" + channelName + "'");
 				case NO_RULE -> throw new ForbiddenException(ChannelAuthorization.NO_RULE_MESSAGE);
 			});
-		});
+		}).doOnSuccess((token) -> statistics().tokenMinted()).doOnError(this::countDenial);
+	}
+
+	private void countDenial(Throwable ex) {
+		Rejection reason;
+		if (ex instanceof AuthenticationRequiredException) {
+			reason = Rejection.UNAUTHENTICATED;
+		}
+		else if (ex instanceof ForbiddenException) {
+			reason = Rejection.FORBIDDEN;
+		}
+		else if (ex instanceof IllegalArgumentException || ex instanceof InvalidChannelException) {
+			reason = Rejection.INVALID;
+		}
+		else {
+			return;
+		}
+		statistics().tokenDenied(reason);
 	}
 
 	// the catalog's message lists every declared channel: for the logs, not for callers
@@ -447,6 +467,15 @@ public final class RealtimeHub {
 
 	LocalFanOut fanOut() {
 		return this.fanOut;
+	}
+
+	/**
+	 * Return where the hub counts connections, subscriptions and deliveries: its
+	 * fan-out's.
+	 * @return the statistics
+	 */
+	public RealtimeStatistics statistics() {
+		return this.fanOut.statistics();
 	}
 
 	OpenStreams streams() {

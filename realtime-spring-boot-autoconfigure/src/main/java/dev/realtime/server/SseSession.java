@@ -8,6 +8,8 @@ import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.metrics.RealtimeStatistics.CloseReason;
+import dev.realtime.metrics.RealtimeStatistics.Transport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,6 +41,9 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	private boolean ended;
 
+	/** Whether the session was counted as an open connection. */
+	private boolean opened;
+
 	/** Whether a frame was sent since the last keep-alive check. */
 	private boolean active;
 
@@ -69,6 +74,8 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 				return;
 			}
 			this.keepAliveAt = this.hub.clock().millis() + this.hub.sseKeepAlive().toMillis();
+			this.hub.statistics().connectionOpened(Transport.SSE);
+			this.opened = true;
 			this.hub.streams().add(this);
 			if (!this.ended) {
 				this.stream.join();
@@ -81,7 +88,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	 */
 	public void cancel() {
 		loop().execute(() -> {
-			this.ended = true;
+			closed(CloseReason.CLIENT);
 			this.stream.close();
 		});
 	}
@@ -121,12 +128,12 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	@Override
 	public void failed(Throwable error) {
-		end(errorFrame(error));
+		end(errorFrame(error), closeReason(error));
 	}
 
 	@Override
 	public void completed() {
-		end(null);
+		end(null, CloseReason.SHUTDOWN);
 	}
 
 	@Override
@@ -135,7 +142,8 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 			return false;
 		}
 		if (now >= this.expiresAt) {
-			end(this.hub.frames().event("event: expired", new Frames.ExpiredEvent(this.stream.channel())));
+			end(this.hub.frames().event("event: expired", new Frames.ExpiredEvent(this.stream.channel())),
+					CloseReason.EXPIRED);
 			return false;
 		}
 		if (now >= this.keepAliveAt) {
@@ -151,20 +159,38 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	@Override
 	public void shutdown() {
-		end(this.hub.sseRetryFrame());
+		end(this.hub.sseRetryFrame(), CloseReason.SHUTDOWN);
 	}
 
-	private void end(byte @Nullable [] frame) {
+	private void end(byte @Nullable [] frame, CloseReason reason) {
 		if (this.ended) {
 			return;
 		}
-		this.ended = true;
+		closed(reason);
 		this.stream.close();
 		if (frame != null) {
 			this.output.write(frame);
 		}
 		this.output.flush();
 		this.output.complete();
+	}
+
+	// ends the session, counting it closed if it was counted open
+	private void closed(CloseReason reason) {
+		if (this.opened && !this.ended) {
+			this.hub.statistics().connectionClosed(Transport.SSE, reason);
+		}
+		this.ended = true;
+	}
+
+	static CloseReason closeReason(Throwable error) {
+		if (error instanceof SlowSubscriberException) {
+			return CloseReason.SLOW_CONSUMER;
+		}
+		if (error instanceof SubscriptionLostException) {
+			return CloseReason.SUBSCRIPTION_LOST;
+		}
+		return CloseReason.ERROR;
 	}
 
 	private byte[] errorFrame(Throwable ex) {

@@ -19,6 +19,9 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.metrics.RealtimeStatistics.CloseReason;
+import dev.realtime.metrics.RealtimeStatistics.Rejection;
+import dev.realtime.metrics.RealtimeStatistics.Transport;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.TokenClaims;
@@ -58,6 +61,9 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 	private boolean closed;
 
+	/** Whether the connection was counted as open. */
+	private boolean opened;
+
 	/** Whether a frame was sent since the last ping check. */
 	private boolean active;
 
@@ -74,6 +80,10 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	public void start() {
 		loop().execute(() -> {
 			this.pingAt = this.hub.clock().millis() + this.hub.webSocketKeepAlive().toMillis();
+			if (!this.closed) {
+				this.hub.statistics().connectionOpened(Transport.WEBSOCKET);
+				this.opened = true;
+			}
 			this.hub.streams().add(this);
 		});
 	}
@@ -138,7 +148,10 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	 * connection closed.
 	 */
 	public void disconnected() {
-		loop().execute(this::leaveAll);
+		loop().execute(() -> {
+			counted(CloseReason.CLIENT);
+			leaveAll();
+		});
 	}
 
 	private Mono<Void> onFrame(@Nullable String text) {
@@ -217,6 +230,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		int max = this.hub.subscriptionsPerConnection();
 		if (this.subscriptions.size() >= max) {
+			this.hub.statistics().subscriptionRejected(Rejection.CAP);
 			reply(new Frames.ErrorFrame("too_many_subscriptions",
 					"At most " + max + " subscriptions per connection (realtime.limits.subscriptions-per-connection)",
 					null));
@@ -398,9 +412,28 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 	private void closeOnLoop(RealtimeCloseStatus status) {
 		if (!this.closed) {
+			counted(closeReason(status));
 			leaveAll();
 			this.output.close(status);
 		}
+	}
+
+	// counts the connection closed, once, if it was counted open
+	private void counted(CloseReason reason) {
+		if (this.opened && !this.closed) {
+			this.hub.statistics().connectionClosed(Transport.WEBSOCKET, reason);
+		}
+	}
+
+	private static CloseReason closeReason(RealtimeCloseStatus status) {
+		return switch (status.code()) {
+			case 1001 -> CloseReason.SHUTDOWN;
+			case 4408 -> CloseReason.EXPIRED;
+			case 4429 -> CloseReason.SLOW_CONSUMER;
+			case 1012 -> CloseReason.SUBSCRIPTION_LOST;
+			case 1011 -> CloseReason.ERROR;
+			default -> CloseReason.PROTOCOL;
+		};
 	}
 
 	private void leaveAll() {

@@ -7,9 +7,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import dev.realtime.Channel;
+import dev.realtime.InvalidPayloadException;
 import dev.realtime.MessageKind;
+import dev.realtime.MessageTooLargeException;
 import dev.realtime.PublishException;
 import dev.realtime.PublishResult;
 import dev.realtime.RealtimeException;
@@ -23,6 +26,9 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeStatistics;
+import dev.realtime.metrics.RealtimeStatistics.PublishOutcome;
+import dev.realtime.metrics.RealtimeStatistics.PublishSource;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -48,6 +54,8 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 
 	private final LocalFanOut fanOut;
 
+	private final RealtimeStatistics statistics;
+
 	private final PayloadCodec codec;
 
 	private final Duration publishTimeout;
@@ -64,6 +72,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		Assert.isTrue(!publishTimeout.isNegative() && !publishTimeout.isZero(), "'publishTimeout' must be positive");
 		this.engine = fanOut.engine();
 		this.fanOut = fanOut;
+		this.statistics = fanOut.statistics();
 		this.codec = codec;
 		this.publishTimeout = publishTimeout;
 	}
@@ -91,10 +100,33 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		Assert.notNull(topic, "'topic' must not be null");
 		Assert.notNull(payload, "'payload' must not be null");
 		return Mono.defer(() -> {
-			byte[] data = this.codec.encode(topic.toString(), payload);
+			PublishSource source = (runId != null) ? PublishSource.RUN : PublishSource.SERVER;
+			byte[] data = encoded(source, () -> this.codec.encode(topic.toString(), payload));
 			return publish(new PublishRequest(topic.channel().name(), topic.name(), data, runId, MessageKind.DATA,
-					durable || topic.definition().history()));
+					durable || topic.definition().history()), source);
 		});
+	}
+
+	/**
+	 * Encode a payload, counting a publish that its payload failed.
+	 * @param source who publishes
+	 * @param encoding encodes and validates the payload
+	 * @return the encoded payload
+	 * @throws InvalidPayloadException if the payload is not valid
+	 * @throws MessageTooLargeException if the payload is too large
+	 */
+	public byte[] encoded(PublishSource source, Supplier<byte[]> encoding) {
+		try {
+			return encoding.get();
+		}
+		catch (InvalidPayloadException ex) {
+			this.statistics.published(source, PublishOutcome.INVALID, 0);
+			throw ex;
+		}
+		catch (MessageTooLargeException ex) {
+			this.statistics.published(source, PublishOutcome.TOO_LARGE, 0);
+			throw ex;
+		}
 	}
 
 	/**
@@ -104,17 +136,36 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	 * @return the published message
 	 */
 	public Mono<EngineMessage> publish(PublishRequest request) {
+		return publish(request, (request.runId() != null) ? PublishSource.RUN : PublishSource.SERVER);
+	}
+
+	/**
+	 * Publish an encoded message for a source, failing with {@link PublishException} when
+	 * the engine does not accept it within the publish timeout.
+	 * @param request the message
+	 * @param source who publishes, for the statistics
+	 * @return the published message
+	 */
+	public Mono<EngineMessage> publish(PublishRequest request, PublishSource source) {
 		Mono<EngineMessage> publish = this.engine.publish(request);
 		if (!(publish instanceof Callable)) {
 			// a publish that completes as it is subscribed (the in-memory engine's)
-			// cannot
-			// time out, and a timer per publish would cost more than the publish itself
+			// cannot time out, and a timer per publish would cost more than the publish
+			// itself
 			publish = publish.timeout(this.publishTimeout);
 		}
-		return publish.onErrorMap((ex) -> !(ex instanceof RealtimeException),
-				(ex) -> new PublishException(
-						"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
-						ex));
+		Mono<EngineMessage> engine = publish;
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return engine.doOnSuccess(
+					(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
+		})
+			.doOnError((ex) -> this.statistics.published(source,
+					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0))
+			.onErrorMap((ex) -> !(ex instanceof RealtimeException),
+					(ex) -> new PublishException(
+							"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
+							ex));
 	}
 
 	/**

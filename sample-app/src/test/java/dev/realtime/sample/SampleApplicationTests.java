@@ -1,8 +1,16 @@
 package dev.realtime.sample;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.run.RealtimeRuns;
@@ -127,6 +135,39 @@ class SampleApplicationTests {
 			.thenCancel()
 			.verify(Duration.ofSeconds(5));
 		openStream(changeOneCharacterOfSignature(token)).expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void whenPrometheusIsScrapedAfterARunThenItHasEveryMeterTheDashboardQueries() throws IOException {
+		String token = token("alice", startRun("alice"));
+		FluxExchangeResult<String> stream = openStream(token).expectStatus().isOk().returnResult(String.class);
+		StepVerifier.create(stream.getResponseBody())
+			.expectNextMatches((data) -> data.contains("\"channel\""))
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+		String scrape = this.client.get()
+			.uri("/actuator/prometheus")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(scrape).contains("realtime_connections_opened_total{application=\"realtime-sample\"");
+		Set<String> scraped = scrape.lines()
+			.filter((line) -> !line.startsWith("#") && !line.isBlank())
+			.map((line) -> line.split("[{ ]", 2)[0])
+			.collect(Collectors.toSet());
+		String dashboard = Files.readString(Path.of("../grafana/realtime-dashboard.json"));
+		Set<String> queried = Pattern.compile("realtime_[a-z_]+")
+			.matcher(dashboard)
+			.results()
+			.map(MatchResult::group)
+			.collect(Collectors.toCollection(TreeSet::new));
+		assertThat(queried).hasSizeGreaterThan(10);
+		assertThat(scraped).containsAll(queried);
 	}
 
 	@Test
