@@ -46,6 +46,8 @@ public class RealtimeProperties {
 
 	private final Security security = new Security();
 
+	private final Actuator actuator = new Actuator();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -96,6 +98,10 @@ public class RealtimeProperties {
 
 	public Security getSecurity() {
 		return this.security;
+	}
+
+	public Actuator getActuator() {
+		return this.actuator;
 	}
 
 	public static class Engine {
@@ -744,6 +750,37 @@ public class RealtimeProperties {
 				this.maxBackoff = maxBackoff;
 			}
 
+		}
+
+	}
+
+	public static class Actuator {
+
+		/**
+		 * Whether the realtime Actuator endpoint shows the names of the busiest channels,
+		 * which may name users or documents.
+		 */
+		private boolean showChannels;
+
+		/**
+		 * How many of the busiest channels the realtime Actuator endpoint describes.
+		 */
+		private int busiestChannels = 10;
+
+		public boolean isShowChannels() {
+			return this.showChannels;
+		}
+
+		public void setShowChannels(boolean showChannels) {
+			this.showChannels = showChannels;
+		}
+
+		public int getBusiestChannels() {
+			return this.busiestChannels;
+		}
+
+		public void setBusiestChannels(int busiestChannels) {
+			this.busiestChannels = busiestChannels;
 		}
 
 	}

@@ -1,7 +1,10 @@
 package dev.realtime.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -183,6 +186,39 @@ public final class LocalFanOut {
 	}
 
 	/**
+	 * Return the channels with the most subscribers on this node.
+	 * @param limit how many channels at most
+	 * @return the channels, most subscribers first
+	 */
+	public List<ChannelSubscribers> busiestChannels(int limit) {
+		Assert.isTrue(limit >= 0, "'limit' must not be negative");
+		List<ChannelSubscribers> channels = new ArrayList<>(this.feeds.size());
+		for (Feed feed : this.feeds.values()) {
+			channels.add(new ChannelSubscribers(feed.channel, feed.subscriberCount()));
+		}
+		channels.sort(Comparator.comparingInt(ChannelSubscribers::subscribers).reversed());
+		return List.copyOf(channels.subList(0, Math.min(limit, channels.size())));
+	}
+
+	/**
+	 * End every subscription of a channel on this node with
+	 * {@link ChannelClosedException}, as after revoking access to it. Subscribers that
+	 * come later are not refused: that is up to the tokens.
+	 * @param channel the channel name
+	 * @return how many subscriptions ended
+	 */
+	public int close(String channel) {
+		Assert.notNull(channel, "'channel' must not be null");
+		Feed feed = this.feeds.get(channel);
+		if (feed == null) {
+			return 0;
+		}
+		int subscribers = feed.subscriberCount();
+		feed.end(new ChannelClosedException(channel));
+		return subscribers;
+	}
+
+	/**
 	 * A subscriber of the fan-out. Every method is called on its loop.
 	 */
 	interface FanOutSubscriber {
@@ -243,7 +279,8 @@ public final class LocalFanOut {
 		/** Copy-on-write, so that a message is handed on without a lock. */
 		private volatile Group[] groups = NO_GROUPS;
 
-		private int subscribers;
+		/** Written under the lock; read without it for monitoring. */
+		private volatile int subscribers;
 
 		private boolean started;
 
@@ -259,6 +296,10 @@ public final class LocalFanOut {
 
 		Duration writeTimeout() {
 			return LocalFanOut.this.writeTimeout;
+		}
+
+		int subscriberCount() {
+			return this.subscribers;
 		}
 
 		@Nullable Membership add(FanOutSubscriber subscriber) {
@@ -355,7 +396,7 @@ public final class LocalFanOut {
 			end(error);
 		}
 
-		private void end(@Nullable Throwable error) {
+		void end(@Nullable Throwable error) {
 			Disposable listening;
 			synchronized (this) {
 				this.closed = true;
@@ -587,6 +628,15 @@ public final class LocalFanOut {
 			this.feed.remove(this);
 		}
 
+	}
+
+	/**
+	 * A channel and how many subscribers it has on this node.
+	 *
+	 * @param channel the channel name
+	 * @param subscribers the number of subscribers
+	 */
+	public record ChannelSubscribers(String channel, int subscribers) {
 	}
 
 	private record Join(Membership membership) {

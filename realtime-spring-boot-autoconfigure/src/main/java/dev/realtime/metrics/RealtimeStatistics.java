@@ -343,6 +343,9 @@ public final class RealtimeStatistics {
 		/** The application shut down, or its engine stopped. */
 		SHUTDOWN,
 
+		/** The server closed the channel, as after revoking access. */
+		CLOSED,
+
 		/** The client broke the protocol or sent a token that does not verify. */
 		PROTOCOL,
 

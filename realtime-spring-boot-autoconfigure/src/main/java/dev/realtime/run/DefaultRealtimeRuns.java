@@ -317,6 +317,14 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 		return execution;
 	}
 
+	/**
+	 * Return how many runs execute on this node now.
+	 * @return the number of active runs
+	 */
+	public int activeCount() {
+		return this.active.size();
+	}
+
 	@Override
 	public @Nullable RunHandle<?> find(String runId) {
 		Assert.notNull(runId, "'runId' must not be null");

@@ -2,6 +2,7 @@ package dev.realtime.server;
 
 import java.util.Set;
 
+import dev.realtime.delivery.ChannelClosedException;
 import dev.realtime.delivery.ChannelStream;
 import dev.realtime.delivery.SlowSubscriberException;
 import dev.realtime.delivery.StreamLoop;
@@ -190,6 +191,9 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 		if (error instanceof SubscriptionLostException) {
 			return CloseReason.SUBSCRIPTION_LOST;
 		}
+		if (error instanceof ChannelClosedException) {
+			return CloseReason.CLOSED;
+		}
 		return CloseReason.ERROR;
 	}
 
@@ -200,6 +204,10 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 		}
 		else if (ex instanceof SubscriptionLostException) {
 			code = "subscription_lost";
+		}
+		else if (ex instanceof ChannelClosedException) {
+			// the client stops, as when a token is refused
+			code = "forbidden";
 		}
 		else {
 			code = "internal";

@@ -12,6 +12,7 @@ import java.util.Map;
 import dev.realtime.InvalidPayloadException;
 import dev.realtime.PublishException;
 import dev.realtime.RealtimeException;
+import dev.realtime.delivery.ChannelClosedException;
 import dev.realtime.delivery.ChannelStream;
 import dev.realtime.delivery.SlowSubscriberException;
 import dev.realtime.delivery.StreamLoop;
@@ -411,8 +412,12 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void closeOnLoop(RealtimeCloseStatus status) {
+		closeOnLoop(status, closeReason(status));
+	}
+
+	private void closeOnLoop(RealtimeCloseStatus status, CloseReason reason) {
 		if (!this.closed) {
-			counted(closeReason(status));
+			counted(reason);
 			leaveAll();
 			this.output.close(status);
 		}
@@ -453,6 +458,9 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		if (ex instanceof SubscriptionLostException) {
 			return RealtimeCloseStatus.SUBSCRIPTION_LOST;
+		}
+		if (ex instanceof ChannelClosedException) {
+			return RealtimeCloseStatus.FORBIDDEN.withReason(String.valueOf(ex.getMessage()));
 		}
 		logger.error(LogMessage.format("Realtime WebSocket subscription to '%s' failed", channel), ex);
 		return RealtimeCloseStatus.SERVER_ERROR;
@@ -568,7 +576,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		@Override
 		public void failed(Throwable error) {
-			closeOnLoop(closeStatus(this.stream.channel(), error));
+			closeOnLoop(closeStatus(this.stream.channel(), error), SseSession.closeReason(error));
 		}
 
 		@Override

@@ -171,6 +171,24 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenTheRealtimeEndpointIsRequestedThenItDescribesTheNodeToSignedInUsersOnly() {
+		this.client.get().uri("/actuator/realtime").exchange().expectStatus().isUnauthorized();
+		this.client.get()
+			.uri("/actuator/realtime")
+			.headers((headers) -> headers.setBasicAuth("alice", "alice"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.engine")
+			.isEqualTo("memory")
+			.jsonPath("$.connections.sse")
+			.exists()
+			.jsonPath("$.activeRuns")
+			.exists();
+	}
+
+	@Test
 	void whenDeclarationsRequestedThenPipelineChannelIsTyped() {
 		this.client.get()
 			.uri("/realtime/channels.d.ts")
