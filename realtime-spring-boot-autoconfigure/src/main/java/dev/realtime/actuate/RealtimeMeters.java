@@ -10,12 +10,15 @@ import dev.realtime.metrics.RealtimeStatistics.PublishOutcome;
 import dev.realtime.metrics.RealtimeStatistics.PublishSource;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.metrics.RealtimeStatistics.Resume;
+import dev.realtime.metrics.RealtimeStatistics.RunEvent;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
+import dev.realtime.run.DefaultRealtimeRuns;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -32,13 +35,25 @@ public class RealtimeMeters implements MeterBinder {
 
 	private final LocalFanOut fanOut;
 
+	private final @Nullable DefaultRealtimeRuns runs;
+
 	/**
-	 * Create an instance.
+	 * Create an instance for a node without runs.
 	 * @param fanOut the node's fan-out, with its statistics and channels
 	 */
 	public RealtimeMeters(LocalFanOut fanOut) {
+		this(fanOut, null);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param fanOut the node's fan-out, with its statistics and channels
+	 * @param runs the node's runs, if runs are enabled
+	 */
+	public RealtimeMeters(LocalFanOut fanOut, @Nullable DefaultRealtimeRuns runs) {
 		Assert.notNull(fanOut, "'fanOut' must not be null");
 		this.fanOut = fanOut;
+		this.runs = runs;
 	}
 
 	@Override
@@ -118,6 +133,24 @@ public class RealtimeMeters implements MeterBinder {
 					.register(registry);
 			}
 		}
+		if (this.runs != null) {
+			bindRuns(registry, statistics, this.runs);
+		}
+	}
+
+	private void bindRuns(MeterRegistry registry, RealtimeStatistics statistics, DefaultRealtimeRuns runs) {
+		for (RunEvent event : RunEvent.values()) {
+			counter(registry, "realtime.runs", "Events of runs executing on this node", statistics,
+					(s) -> s.runs(event))
+				.tag("event", event.tag())
+				.register(registry);
+		}
+		Gauge.builder("realtime.runs.active", runs, DefaultRealtimeRuns::activeCount)
+			.description("Runs executing on this node now")
+			.register(registry);
+		Gauge.builder("realtime.runs.reply.waits", statistics, RealtimeStatistics::replyWaits)
+			.description("Runs waiting for a reply from a browser now")
+			.register(registry);
 	}
 
 	private static FunctionCounter.Builder<RealtimeStatistics> counter(MeterRegistry registry, String name,

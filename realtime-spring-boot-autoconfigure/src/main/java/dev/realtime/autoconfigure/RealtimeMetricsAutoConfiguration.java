@@ -2,8 +2,10 @@ package dev.realtime.autoconfigure;
 
 import dev.realtime.actuate.RealtimeMeters;
 import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.run.DefaultRealtimeRuns;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,15 +20,16 @@ import org.springframework.context.annotation.Bean;
  * @author Realtime team
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRedisAutoConfiguration.class })
+@AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRedisAutoConfiguration.class,
+		RealtimeRunsAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean(LocalFanOut.class)
 public final class RealtimeMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeMeters realtimeMeters(LocalFanOut fanOut) {
-		return new RealtimeMeters(fanOut);
+	RealtimeMeters realtimeMeters(LocalFanOut fanOut, ObjectProvider<DefaultRealtimeRuns> runs) {
+		return new RealtimeMeters(fanOut, runs.getIfAvailable());
 	}
 
 }

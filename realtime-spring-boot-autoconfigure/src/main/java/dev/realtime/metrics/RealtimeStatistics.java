@@ -46,6 +46,10 @@ public final class RealtimeStatistics {
 
 	private final LongAdder[] denied = adders(Rejection.values().length);
 
+	private final LongAdder[] runs = adders(RunEvent.values().length);
+
+	private final AtomicLong replyWaits = new AtomicLong();
+
 	/**
 	 * Create counts that start at zero.
 	 */
@@ -157,6 +161,28 @@ public final class RealtimeStatistics {
 	 */
 	public void tokenDenied(Rejection reason) {
 		this.denied[reason.ordinal()].increment();
+	}
+
+	/**
+	 * Count an event of a run executing on this node.
+	 * @param event the event
+	 */
+	public void run(RunEvent event) {
+		this.runs[event.ordinal()].increment();
+	}
+
+	/**
+	 * Count a run that starts waiting for a reply.
+	 */
+	public void replyWaitStarted() {
+		this.replyWaits.incrementAndGet();
+	}
+
+	/**
+	 * Count a run that stops waiting for a reply, once for each that started.
+	 */
+	public void replyWaitEnded() {
+		this.replyWaits.decrementAndGet();
 	}
 
 	/**
@@ -280,6 +306,23 @@ public final class RealtimeStatistics {
 	 */
 	public long denied(Rejection reason) {
 		return this.denied[reason.ordinal()].sum();
+	}
+
+	/**
+	 * Return the events of runs so far.
+	 * @param event the event
+	 * @return the count
+	 */
+	public long runs(RunEvent event) {
+		return this.runs[event.ordinal()].sum();
+	}
+
+	/**
+	 * Return the runs waiting for a reply now.
+	 * @return the number of waits
+	 */
+	public long replyWaits() {
+		return this.replyWaits.get();
 	}
 
 	private static AtomicLong[] atomics(int size) {
@@ -463,6 +506,36 @@ public final class RealtimeStatistics {
 
 		/**
 		 * Return the value of the {@code outcome} tag.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return RealtimeStatistics.tag(this);
+		}
+
+	}
+
+	/**
+	 * What happened to a run executing on this node.
+	 */
+	public enum RunEvent {
+
+		/** It started executing here: started, or taken over. */
+		STARTED,
+
+		/** It completed with a result. */
+		COMPLETED,
+
+		/** It failed for good. */
+		FAILED,
+
+		/** It was cancelled. */
+		CANCELLED,
+
+		/** An attempt failed and another was scheduled. */
+		RETRIED;
+
+		/**
+		 * Return the value of the {@code event} tag.
 		 * @return the tag value
 		 */
 		public String tag() {

@@ -35,6 +35,7 @@ import dev.realtime.engine.Replay;
 import dev.realtime.engine.RunLease;
 import dev.realtime.engine.RunLeases;
 import dev.realtime.engine.memory.InMemoryRunLeases;
+import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import org.apache.commons.logging.Log;
@@ -605,6 +606,10 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	String nodeId() {
 		return this.nodeId;
+	}
+
+	RealtimeStatistics statistics() {
+		return this.fanOut.statistics();
 	}
 
 	LocalFanOut fanOut() {

@@ -13,6 +13,7 @@ import dev.realtime.PublishResult;
 import dev.realtime.RealtimeException;
 import dev.realtime.Topic;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.metrics.RealtimeStatistics;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -151,7 +152,15 @@ final class RunAttempt implements Run {
 		Assert.notNull(topic, "'topic' must not be null");
 		Assert.notNull(timeout, "'timeout' must not be null");
 		this.execution.checkTopic(topic);
-		EngineMessage reply = this.execution.replies().take(topic.name(), timeout);
+		RealtimeStatistics statistics = this.execution.runs().statistics();
+		EngineMessage reply;
+		statistics.replyWaitStarted();
+		try {
+			reply = this.execution.replies().take(topic.name(), timeout);
+		}
+		finally {
+			statistics.replyWaitEnded();
+		}
 		if (reply == null) {
 			throw new ReplyTimeoutException(runId(), topic.name(), timeout);
 		}

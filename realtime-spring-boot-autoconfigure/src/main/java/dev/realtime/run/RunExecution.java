@@ -24,6 +24,8 @@ import dev.realtime.engine.LeaseToken;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RunLease;
 import dev.realtime.engine.RunLeases;
+import dev.realtime.metrics.RealtimeStatistics.PublishSource;
+import dev.realtime.metrics.RealtimeStatistics.RunEvent;
 import dev.realtime.run.RunStatus.State;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -138,6 +140,7 @@ final class RunExecution<R> implements RunHandle<R> {
 			this.replies.stop();
 			throw ex;
 		}
+		this.runs.statistics().run(RunEvent.STARTED);
 	}
 
 	@Override
@@ -371,6 +374,7 @@ final class RunExecution<R> implements RunHandle<R> {
 					LogMessage.format("Attempt %d of run '%s' failed; retrying in %s", attempt, this.runId, backoff),
 					ex);
 			if (scheduleAttempt(attempt + 1, backoff)) {
+				this.runs.statistics().run(RunEvent.RETRIED);
 				return;
 			}
 		}
@@ -442,6 +446,11 @@ final class RunExecution<R> implements RunHandle<R> {
 				return false;
 			}
 			this.status = new RunStatus(state, this.status.attempt());
+			this.runs.statistics().run(switch (state) {
+				case COMPLETED -> RunEvent.COMPLETED;
+				case CANCELLED -> RunEvent.CANCELLED;
+				default -> RunEvent.FAILED;
+			});
 			stopWork();
 			published = fenced(request).toFuture();
 		}
@@ -466,9 +475,9 @@ final class RunExecution<R> implements RunHandle<R> {
 		if (current == null) {
 			return this.runs.template().publish(request);
 		}
-		return this.runs.leases()
-			.publish(current, request)
-			.timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT)
+		return this.runs.template()
+			.counted(this.runs.leases().publish(current, request).timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT),
+					PublishSource.RUN)
 			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
 					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + ex.getMessage(),
 					ex));

@@ -154,18 +154,27 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			// itself
 			publish = publish.timeout(this.publishTimeout);
 		}
-		Mono<EngineMessage> engine = publish;
+		return counted(publish, source).onErrorMap((ex) -> !(ex instanceof RealtimeException),
+				(ex) -> new PublishException(
+						"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
+						ex));
+	}
+
+	/**
+	 * Count a publish in the statistics: its outcome, and how long the engine took to
+	 * accept it.
+	 * @param publish the publish, not started yet
+	 * @param source who publishes
+	 * @return the publish, counted when it ends
+	 */
+	public Mono<EngineMessage> counted(Mono<EngineMessage> publish, PublishSource source) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
-			return engine.doOnSuccess(
+			return publish.doOnSuccess(
 					(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
 		})
 			.doOnError((ex) -> this.statistics.published(source,
-					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0))
-			.onErrorMap((ex) -> !(ex instanceof RealtimeException),
-					(ex) -> new PublishException(
-							"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
-							ex));
+					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0));
 	}
 
 	/**

@@ -7,7 +7,10 @@ import java.util.stream.Stream;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.RealtimePublisher;
+import dev.realtime.Topic;
 import dev.realtime.catalog.DefaultChannelCatalog;
+import dev.realtime.run.RealtimeRuns;
+import dev.realtime.run.RunHandle;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -56,6 +59,9 @@ class RealtimeMetersIntegrationTests {
 
 	@Autowired
 	private MeterRegistry registry;
+
+	@Autowired
+	private RealtimeRuns runs;
 
 	@Test
 	void whenStreamsOpenAndCloseThenConnectionsSubscriptionsAndDeliveriesAreCounted() throws Exception {
@@ -135,6 +141,27 @@ class RealtimeMetersIntegrationTests {
 		assertThat(counter("realtime.resumes", Map.of("recovered", "false")) - notRecovered).isOne();
 		// one after the first id, and both for the resume that is not recovered
 		assertThat(counter("realtime.messages.replayed", Map.of()) - replayed).isEqualTo(3);
+	}
+
+	@Test
+	void whenRunsExecuteThenTheirEventsAndReplyWaitsAreCounted() throws Exception {
+		TestPipelineChannel channel = TestPipelineChannel.of("open-meters-runs");
+		Topic<TestPipeline.Approval> approval = channel.channel().topic("approval", TestPipeline.Approval.class);
+		double started = counter("realtime.runs", Map.of("event", "started"));
+		double completed = counter("realtime.runs", Map.of("event", "completed"));
+		RunHandle<Boolean> waiting = this.runs.start(channel.channel(),
+				(run) -> run.awaitReply(approval, Duration.ofSeconds(10)).approved());
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(gauge("realtime.runs.reply.waits", Map.of())).isOne());
+		assertThat(gauge("realtime.runs.active", Map.of())).isOne();
+		this.publisher.publish(approval, new TestPipeline.Approval(true));
+		assertThat(waiting.await(TIMEOUT)).isTrue();
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(gauge("realtime.runs.reply.waits", Map.of())).isZero();
+			assertThat(gauge("realtime.runs.active", Map.of())).isZero();
+		});
+		assertThat(counter("realtime.runs", Map.of("event", "started")) - started).isOne();
+		assertThat(counter("realtime.runs", Map.of("event", "completed")) - completed).isOne();
+		assertThat(counter("realtime.publishes", Map.of("source", "run", "outcome", "ok"))).isPositive();
 	}
 
 	private StatusAssertions publish(String token, String channel, String data) {
