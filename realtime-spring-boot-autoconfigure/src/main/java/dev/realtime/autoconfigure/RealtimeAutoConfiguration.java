@@ -21,6 +21,7 @@ import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.StreamTickets;
 import dev.realtime.token.TicketStore;
 import dev.realtime.token.TokenKeys;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.validation.Validator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -82,15 +83,21 @@ public final class RealtimeAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LocalFanOut realtimeFanOut(RealtimeEngine engine, RealtimeProperties properties) {
-		return new LocalFanOut(engine, properties.getLimits().getSubscriberBuffer(),
+	LocalFanOut realtimeFanOut(RealtimeEngine engine, RealtimeProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		LocalFanOut fanOut = new LocalFanOut(engine, properties.getLimits().getSubscriberBuffer(),
 				properties.getLimits().getWriteTimeout());
+		fanOut.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		return fanOut;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RealtimeTemplate realtimeTemplate(LocalFanOut fanOut, PayloadCodec codec, RealtimeProperties properties) {
-		return new RealtimeTemplate(fanOut, codec, properties.getEngine().getPublishTimeout());
+	RealtimeTemplate realtimeTemplate(LocalFanOut fanOut, PayloadCodec codec, RealtimeProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		RealtimeTemplate template = new RealtimeTemplate(fanOut, codec, properties.getEngine().getPublishTimeout());
+		template.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		return template;
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.StreamTickets;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,7 +48,8 @@ public final class RealtimeServerAutoConfiguration {
 	RealtimeHub realtimeHub(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog,
 			ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template, JsonMapper jsonMapper,
 			ShutdownSignal shutdown, RealtimeProperties properties, ResourceLoader resourceLoader,
-			ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs) {
+			ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		return RealtimeHub.builder(fanOut, tokens, catalog, template)
 			.authorization(authorization)
 			.tickets(tickets.getIfAvailable())
@@ -65,6 +67,7 @@ public final class RealtimeServerAutoConfiguration {
 			.maxMessageSize(bytes(properties.getLimits().getMaxMessageSize()))
 			.classLoader(resourceLoader.getClassLoader())
 			.clock(Clock.systemUTC())
+			.observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
 			.build();
 	}
 

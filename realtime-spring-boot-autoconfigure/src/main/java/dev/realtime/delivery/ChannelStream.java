@@ -12,7 +12,10 @@ import dev.realtime.engine.History;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +51,9 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 
 	/** Whether it joined the fan-out and counts as a subscription. */
 	private boolean joined;
+
+	/** The observation of the opening, until the client is told it is subscribed. */
+	private @Nullable Observation opening;
 
 	private LocalFanOut.@Nullable Membership membership;
 
@@ -103,6 +109,10 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	public void join() {
 		this.joined = true;
 		this.statistics.subscriptionOpened();
+		ObservationRegistry registry = this.fanOut.observationRegistry();
+		if (!registry.isNoop()) {
+			this.opening = RealtimeObservation.SUBSCRIPTION_OPEN.create(registry, this.channel, null).start();
+		}
 		this.fanOut.join(this);
 	}
 
@@ -124,6 +134,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (this.joined && this.state != State.CLOSED) {
 			this.statistics.subscriptionClosed();
 		}
+		opened(null, null);
 		this.state = State.CLOSED;
 		this.waiting = null;
 		LocalFanOut.Membership membership = this.membership;
@@ -167,6 +178,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (this.replay.mode() == Replay.Mode.NONE) {
 			this.state = State.LIVE;
 			this.statistics.replayed(null, 0);
+			opened(null, null);
 			this.client.subscribed(null);
 			this.client.flush();
 			return;
@@ -198,6 +210,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			}
 		}
 		this.statistics.replayed(history.recovered(), history.messages().size());
+		opened(history.recovered(), null);
 		this.client.subscribed(history.recovered());
 		for (EngineMessage message : history.messages()) {
 			deliver(message);
@@ -329,12 +342,28 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (this.state == State.CLOSED) {
 			return;
 		}
+		opened(null, error);
 		if (error instanceof SlowSubscriberException) {
 			ArrayDeque<EngineMessage> waiting = this.waiting;
 			this.statistics.slowSubscriberCut((waiting != null) ? waiting.size() : 0);
 		}
 		close();
 		this.client.failed(error);
+	}
+
+	// ends the observation of the opening, if it is still open
+	private void opened(@Nullable Boolean recovered, @Nullable Throwable error) {
+		Observation observation = this.opening;
+		if (observation == null) {
+			return;
+		}
+		this.opening = null;
+		if (error != null) {
+			observation.error(error);
+		}
+		observation.lowCardinalityKeyValue(RealtimeObservation.Keys.RECOVERED.asString(),
+				(recovered != null) ? recovered.toString() : "none");
+		observation.stop();
 	}
 
 	/**

@@ -16,6 +16,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.metrics.RealtimeStatistics;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -70,6 +71,8 @@ public final class LocalFanOut {
 	private final Duration writeTimeout;
 
 	private final RealtimeStatistics statistics;
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
 
@@ -132,6 +135,21 @@ public final class LocalFanOut {
 	 */
 	public RealtimeEngine engine() {
 		return this.engine;
+	}
+
+	/**
+	 * Set the registry of the observations of subscriptions opening, from joining a
+	 * channel until the replay was read.
+	 * @param observationRegistry the registry, {@link ObservationRegistry#NOOP} by
+	 * default
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.observationRegistry = observationRegistry;
+	}
+
+	ObservationRegistry observationRegistry() {
+		return this.observationRegistry;
 	}
 
 	/**

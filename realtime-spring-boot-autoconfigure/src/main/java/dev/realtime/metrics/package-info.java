@@ -1,8 +1,9 @@
 /**
  * What the starter counts as it works, kept in plain counters whatever the application's
- * metrics system: connections, subscriptions, deliveries, resumes, publishes and tokens.
- * Depends on nothing of ours, so that every part of the starter can count; Micrometer
- * meters read the counters when Micrometer is present.
+ * metrics system: connections, subscriptions, deliveries, resumes, publishes, tokens and
+ * runs; and its Micrometer observations (the Observation API comes with Spring). Depends
+ * on nothing of ours, so that every part of the starter can count and observe; meters
+ * read the counters when Micrometer's meter support is present.
  */
 @NullMarked
 package dev.realtime.metrics;

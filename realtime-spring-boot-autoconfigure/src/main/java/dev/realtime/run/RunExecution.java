@@ -476,7 +476,7 @@ final class RunExecution<R> implements RunHandle<R> {
 			return this.runs.template().publish(request);
 		}
 		return this.runs.template()
-			.counted(this.runs.leases().publish(current, request).timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT),
+			.counted(request, this.runs.leases().publish(current, request).timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT),
 					PublishSource.RUN)
 			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
 					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + ex.getMessage(),

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
@@ -16,6 +17,7 @@ import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.run.RealtimeRuns;
@@ -31,6 +33,7 @@ import dev.realtime.token.StreamTickets;
 import dev.realtime.token.SubscriptionToken;
 import dev.realtime.token.TokenClaims;
 import dev.realtime.token.TokenRequest;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +105,8 @@ public final class RealtimeHub {
 
 	private final Clock clock;
 
+	private final ObservationRegistry observationRegistry;
+
 	private RealtimeHub(Builder builder, ChannelAuthorization authorization, PayloadCodec codec, JsonMapper mapper) {
 		this.tokens = builder.tokens;
 		this.catalog = builder.catalog;
@@ -128,6 +133,7 @@ public final class RealtimeHub {
 		this.maxPublishRequestSize = (int) Math.min(Integer.MAX_VALUE,
 				(long) builder.maxRequestSize + builder.maxMessageSize);
 		this.clock = builder.clock;
+		this.observationRegistry = builder.observationRegistry;
 	}
 
 	// how often open streams are checked for token expiry and keep-alives: every second,
@@ -167,7 +173,7 @@ public final class RealtimeHub {
 	 * for a malformed request
 	 */
 	public Mono<SubscriptionToken> mintToken(JsonNode body, @Nullable Principal principal) {
-		return Mono.defer(() -> {
+		Mono<SubscriptionToken> mint = Mono.defer(() -> {
 			Authentication authentication = authentication(principal);
 			String channelName = RequestBodies.text(body, "channel");
 			Set<String> topics = RequestBodies.names(body, "topics");
@@ -187,6 +193,9 @@ public final class RealtimeHub {
 				case NO_RULE -> throw new ForbiddenException(ChannelAuthorization.NO_RULE_MESSAGE);
 			});
 		}).doOnSuccess((token) -> statistics().tokenMinted()).doOnError(this::countDenial);
+		JsonNode channel = body.path("channel");
+		return RealtimeObservation.TOKEN_MINT.observe(this.observationRegistry,
+				channel.isString() ? channel.asString() : "", mint, UnaryOperator.identity());
 	}
 
 	private void countDenial(Throwable ex) {
@@ -555,6 +564,8 @@ public final class RealtimeHub {
 
 		private Clock clock = Clock.systemUTC();
 
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 		private Builder(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog, RealtimeTemplate template) {
 			Assert.notNull(fanOut, "'fanOut' must not be null");
 			Assert.notNull(tokens, "'tokens' must not be null");
@@ -716,6 +727,19 @@ public final class RealtimeHub {
 		public Builder maxMessageSize(int maxMessageSize) {
 			Assert.isTrue(maxMessageSize > 0, "'maxMessageSize' must be positive");
 			this.maxMessageSize = maxMessageSize;
+			return this;
+		}
+
+		/**
+		 * Set the registry of the observations of token mints, which with Micrometer
+		 * Tracing are spans, children of the token request.
+		 * @param observationRegistry the registry, {@link ObservationRegistry#NOOP} by
+		 * default
+		 * @return this builder
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+			this.observationRegistry = observationRegistry;
 			return this;
 		}
 

@@ -26,9 +26,11 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.PublishOutcome;
 import dev.realtime.metrics.RealtimeStatistics.PublishSource;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -55,6 +57,8 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	private final LocalFanOut fanOut;
 
 	private final RealtimeStatistics statistics;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final PayloadCodec codec;
 
@@ -154,27 +158,43 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			// itself
 			publish = publish.timeout(this.publishTimeout);
 		}
-		return counted(publish, source).onErrorMap((ex) -> !(ex instanceof RealtimeException),
+		return counted(request, publish, source).onErrorMap((ex) -> !(ex instanceof RealtimeException),
 				(ex) -> new PublishException(
 						"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
 						ex));
 	}
 
 	/**
-	 * Count a publish in the statistics: its outcome, and how long the engine took to
-	 * accept it.
+	 * Count and observe a publish: its outcome, and how long the engine took to accept
+	 * it.
+	 * @param request what is published
 	 * @param publish the publish, not started yet
 	 * @param source who publishes
 	 * @return the publish, counted when it ends
 	 */
-	public Mono<EngineMessage> counted(Mono<EngineMessage> publish, PublishSource source) {
-		return Mono.defer(() -> {
+	public Mono<EngineMessage> counted(PublishRequest request, Mono<EngineMessage> publish, PublishSource source) {
+		Mono<EngineMessage> counted = Mono.defer(() -> {
 			long start = System.nanoTime();
 			return publish.doOnSuccess(
 					(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
 		})
 			.doOnError((ex) -> this.statistics.published(source,
 					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0));
+		return RealtimeObservation.PUBLISH.observe(this.observationRegistry, request.channel(), counted,
+				(observation) -> observation
+					.lowCardinalityKeyValue(RealtimeObservation.Keys.SOURCE.asString(), source.tag())
+					.lowCardinalityKeyValue(RealtimeObservation.Keys.TOPIC.asString(), request.topic()));
+	}
+
+	/**
+	 * Set the registry of the observations of publishes, which with Micrometer Tracing
+	 * are spans, children of the request that published.
+	 * @param observationRegistry the registry, {@link ObservationRegistry#NOOP} by
+	 * default
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
