@@ -36,7 +36,9 @@ class RealtimeShutdownTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ShutdownApplication.class).web(stack)
 			.properties("server.port=0", "spring.main.banner-mode=off", "server.shutdown=graceful",
 					"spring.autoconfigure.exclude=org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration,"
-							+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration")
+							+ "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration,"
+							+ "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration")
 			.run();
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		String token = context.getBean(RealtimeTokens.class).mint(TokenRequest.read("notes:alice")).token();
