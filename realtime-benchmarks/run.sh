@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs them: ./realtime-benchmarks/run.sh [--smoke] [--jmh [JMH options]] [runner options]
-# Runner options: --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter] --scenarios s1,s1ws,s2,s2h,s3,s4,s4ws,s5
+# (starter-before: the starter from the class path in STARTER_BEFORE_CLASSPATH, another build to compare with)
+# Runner options: --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before] --scenarios s1,s1ws,s2,s2h,s3,s4,s4ws,s5
 #                 --rounds 2 | --repeat 3 --jvm warm|fresh|both --warmup-seconds 5
 #                 --history on|off|both --token header|query|both
 #                 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md

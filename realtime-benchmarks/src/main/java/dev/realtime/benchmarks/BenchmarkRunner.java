@@ -62,6 +62,14 @@ public final class BenchmarkRunner {
 	private static final String SSE_EMITTER = "sseemitter";
 
 	/**
+	 * The starter built from another commit, from the class path in
+	 * {@link #STARTER_BEFORE_CLASSPATH}.
+	 */
+	private static final String STARTER_BEFORE = "starter-before";
+
+	private static final String STARTER_BEFORE_CLASSPATH = "STARTER_BEFORE_CLASSPATH";
+
+	/**
 	 * Further Spring Boot arguments of the hand-written Spring MVC baseline: the Servlet
 	 * API does not tell it when a client leaves (its heartbeat finds out within 30 s), so
 	 * a graceful shutdown would wait its 30 s for the subscriptions the load generator
@@ -110,7 +118,7 @@ public final class BenchmarkRunner {
 	/**
 	 * Run the benchmarks.
 	 * @param args {@code --smoke},
-	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter]},
+	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before]},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
 	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --rounds 2},
 	 * {@code --repeat 3}, {@code --jvm warm|fresh|both}, {@code --warmup-seconds 5},
@@ -228,6 +236,9 @@ public final class BenchmarkRunner {
 				javaSystem(name, Kind.STARTER, StarterServer.class, directory, jfr, WebStack.SERVLET, extraArgs);
 			case SSE_EMITTER ->
 				javaSystem(name, Kind.EMITTER, EmitterServer.class, directory, jfr, WebStack.SERVLET, SSE_EMITTER_ARGS);
+			// the starter as another build made it, to compare a change in one run
+			case STARTER_BEFORE -> new SystemUnderTest(name, Kind.STARTER, List.of(javaServer(name,
+					StarterServer.class.getName(), beforeClasspath(), directory, jfr, WebStack.REACTIVE, extraArgs)));
 			default -> throw new IllegalArgumentException("Unknown system '" + name + "'");
 		};
 	}
@@ -238,8 +249,22 @@ public final class BenchmarkRunner {
 				List.of(javaServer(name, mainClass.getName(), directory, jfr, stack, extraArgs)));
 	}
 
+	private static String beforeClasspath() {
+		String classpath = System.getenv(STARTER_BEFORE_CLASSPATH);
+		if (classpath == null || classpath.isBlank()) {
+			throw new IllegalArgumentException("The system '" + STARTER_BEFORE
+					+ "' runs the starter from the class path in " + STARTER_BEFORE_CLASSPATH + ", which is not set");
+		}
+		return classpath;
+	}
+
 	private static ServerProcess javaServer(String name, String mainClass, Path directory, boolean jfr, WebStack stack,
 			List<String> extraArgs) throws IOException {
+		return javaServer(name, mainClass, System.getProperty("java.class.path"), directory, jfr, stack, extraArgs);
+	}
+
+	private static ServerProcess javaServer(String name, String mainClass, String classpath, Path directory,
+			boolean jfr, WebStack stack, List<String> extraArgs) throws IOException {
 		int port = ServerProcess.freePort();
 		String extraJvmOptions = System.getenv("SERVER_JAVA_OPTS");
 		List<String> extra = (extraJvmOptions != null && !extraJvmOptions.isBlank())
@@ -260,7 +285,7 @@ public final class BenchmarkRunner {
 				"--realtime.limits.streams-per-token=1000000", "--realtime.limits.connections-per-principal=1000000"));
 		args.addAll(stack.args());
 		args.addAll(extraArgs);
-		return ServerProcess.java(name + "-" + port, mainClass, port, directory, jvm, args,
+		return ServerProcess.java(name + "-" + port, mainClass, classpath, port, directory, jvm, args,
 				directory.resolve(name + "-" + port + "-gc.log"));
 	}
 

@@ -79,6 +79,7 @@ public final class ServerProcess implements AutoCloseable {
 	 * port.
 	 * @param name the name
 	 * @param mainClass the main class
+	 * @param classpath its class path
 	 * @param port the port it listens on
 	 * @param directory where its log goes
 	 * @param jvmOptions options of the JVM
@@ -88,14 +89,14 @@ public final class ServerProcess implements AutoCloseable {
 	 * @return the started server
 	 * @throws IOException when it cannot be started
 	 */
-	static ServerProcess java(String name, String mainClass, int port, Path directory, List<String> jvmOptions,
-			List<String> args, Path gcLog) throws IOException {
+	static ServerProcess java(String name, String mainClass, String classpath, int port, Path directory,
+			List<String> jvmOptions, List<String> args, Path gcLog) throws IOException {
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.addAll(jvmOptions);
 		command.add(GcLog.jvmOption(gcLog));
 		command.add("-cp");
-		command.add(System.getProperty("java.class.path"));
+		command.add(classpath);
 		command.add(mainClass);
 		command.addAll(args);
 		return start(name, port, directory, command, gcLog);
