@@ -71,6 +71,9 @@ final class LiveChannel {
 
 	private boolean started;
 
+	/** Whether Redis confirmed the subscription once already. */
+	private boolean confirmed;
+
 	private boolean active;
 
 	private boolean syncing = true;
@@ -180,10 +183,17 @@ final class LiveChannel {
 	}
 
 	/**
-	 * Handle Redis confirming the subscription again after the connection was
-	 * re-established: messages published meanwhile were not received.
+	 * Handle Redis confirming the subscription: the first confirmation is the
+	 * subscription itself, which {@link #start()} waits for; any later one follows a
+	 * re-established connection, and messages published meanwhile were not received.
 	 */
-	synchronized void onResubscribed() {
+	synchronized void onSubscriptionConfirmed() {
+		if (!this.confirmed) {
+			// not a re-subscription: reading the history now could skip a message that is
+			// not retained and still on its way
+			this.confirmed = true;
+			return;
+		}
 		if (this.active && !this.closing && !this.syncing) {
 			logger.debug(LogMessage.format("Channel '%s' re-subscribed, reading what it missed", this.name));
 			sync();

@@ -316,7 +316,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	private void resubscribed(String key) {
 		LiveChannel channel = this.channels.get(key);
 		if (channel != null) {
-			channel.onResubscribed();
+			channel.onSubscriptionConfirmed();
 		}
 		else if (!this.destroyed) {
 			// restored by the client on reconnection, but nobody needs it any more
