@@ -4,6 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.engine.redis.RedisEngine;
+import dev.realtime.engine.redis.RedisEngineStatistics;
+import dev.realtime.engine.redis.RedisEngineStatistics.CatchUp;
+import dev.realtime.engine.redis.RedisEngineStatistics.Command;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.CloseReason;
 import dev.realtime.metrics.RealtimeStatistics.PublishOutcome;
@@ -25,8 +29,9 @@ import org.springframework.util.Assert;
 /**
  * Publishes a node's {@link RealtimeStatistics} as Micrometer meters, all named
  * {@code realtime.*} and tagged with low-cardinality values only (never a channel or a
- * user). The meters read the counters when they are scraped, so that counting costs the
- * hot path an uncontended add and nothing more.
+ * user), and those of the {@link RedisEngine} when the node runs on it. The meters read
+ * the counters when they are scraped, so that counting costs the hot path an uncontended
+ * add and nothing more.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -90,6 +95,10 @@ public class RealtimeMeters implements MeterBinder {
 		Gauge.builder("realtime.channels", this.fanOut, LocalFanOut::channelCount)
 			.description("Channels with subscribers on this node, each one engine subscription")
 			.register(registry);
+		Gauge.builder("realtime.queue.depth", this.fanOut, LocalFanOut::maxQueueDepth)
+			.description("The most messages waiting for one subscriber on this node now, "
+					+ "in its queue and its loop's hand-off")
+			.register(registry);
 		counter(registry, "realtime.deliveries", "Messages handed to subscribers", statistics,
 				RealtimeStatistics::deliveries)
 			.register(registry);
@@ -135,6 +144,39 @@ public class RealtimeMeters implements MeterBinder {
 		}
 		if (this.runs != null) {
 			bindRuns(registry, statistics, this.runs);
+		}
+		if (this.fanOut.engine() instanceof RedisEngine redis) {
+			bindRedis(registry, redis);
+		}
+	}
+
+	private void bindRedis(MeterRegistry registry, RedisEngine redis) {
+		RedisEngineStatistics statistics = redis.statistics();
+		for (Command command : Command.values()) {
+			FunctionTimer
+				.builder("realtime.redis.commands", statistics, (s) -> s.commands(command),
+						(s) -> s.commandNanos(command), TimeUnit.NANOSECONDS)
+				.description("Round trips of the commands Redis answered")
+				.tag("command", command.tag())
+				.register(registry);
+		}
+		Gauge.builder("realtime.redis.subscriptions", redis, RedisEngine::channelCount)
+			.description("Channels this node listens to in Redis pub/sub")
+			.register(registry);
+		FunctionCounter.builder("realtime.redis.resubscriptions", statistics, RedisEngineStatistics::resubscriptions)
+			.description("Channel subscriptions Redis confirmed again after the pub/sub connection was re-established")
+			.register(registry);
+		FunctionCounter.builder("realtime.redis.pubsub.lost", statistics, RedisEngineStatistics::pubSubLost)
+			.description("Times the pub/sub connection ended, ending every channel's subscribers on this node")
+			.register(registry);
+		FunctionCounter.builder("realtime.redis.gaps", statistics, RedisEngineStatistics::gaps)
+			.description("Messages whose id showed that this node had missed some of a channel")
+			.register(registry);
+		for (CatchUp result : CatchUp.values()) {
+			FunctionCounter.builder("realtime.redis.catchups", statistics, (s) -> s.catchUps(result))
+				.description("Reads of the messages a channel missed, by result")
+				.tag("result", result.tag())
+				.register(registry);
 		}
 	}
 

@@ -1,7 +1,7 @@
 package dev.realtime.autoconfigure;
 
 import dev.realtime.actuate.RealtimeHealthIndicator;
-import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.delivery.LocalFanOut;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -21,14 +21,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = { RealtimeAutoConfiguration.class, RealtimeRedisAutoConfiguration.class })
 @ConditionalOnClass({ ReactiveHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(RealtimeEngine.class)
+@ConditionalOnBean(LocalFanOut.class)
 @ConditionalOnEnabledHealthIndicator("realtime")
 public final class RealtimeHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "realtimeHealthIndicator", "realtimeHealthContributor" })
-	RealtimeHealthIndicator realtimeHealthIndicator(RealtimeEngine engine) {
-		return new RealtimeHealthIndicator(engine);
+	RealtimeHealthIndicator realtimeHealthIndicator(LocalFanOut fanOut) {
+		return new RealtimeHealthIndicator(fanOut);
 	}
 
 }

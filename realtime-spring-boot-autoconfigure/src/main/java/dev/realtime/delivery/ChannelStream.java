@@ -65,6 +65,9 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 */
 	private @Nullable ArrayDeque<EngineMessage> waiting;
 
+	/** The size of {@link #waiting}, for monitoring from other threads. */
+	private volatile int queued;
+
 	/** Epoch of the last message of the stream, to skip what the history held. */
 	private @Nullable String epoch;
 
@@ -137,6 +140,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		opened(null, null);
 		this.state = State.CLOSED;
 		this.waiting = null;
+		this.queued = 0;
 		LocalFanOut.Membership membership = this.membership;
 		if (membership != null) {
 			this.membership = null;
@@ -199,6 +203,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		this.state = State.LIVE;
 		ArrayDeque<EngineMessage> live = this.waiting;
 		this.waiting = null;
+		this.queued = 0;
 		this.bound = this.capacity + history.messages().size();
 		if (Boolean.TRUE.equals(history.recovered())) {
 			// the client saw everything up to its id: a later message of another epoch
@@ -294,6 +299,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			}
 		}
 		waiting.add(message);
+		this.queued = waiting.size();
 	}
 
 	private void writable() {
@@ -307,6 +313,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			this.statistics.delivered();
 			this.written = true;
 		}
+		this.queued = waiting.size();
 		if (waiting.isEmpty()) {
 			this.waiting = null;
 		}
@@ -317,6 +324,11 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (this.waiting != null) {
 			this.client.whenWritable(this::writable);
 		}
+	}
+
+	@Override
+	public int queued() {
+		return this.queued;
 	}
 
 	@Override

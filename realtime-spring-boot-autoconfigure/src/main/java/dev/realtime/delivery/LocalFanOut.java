@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -75,6 +76,8 @@ public final class LocalFanOut {
 	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private final ConcurrentHashMap<String, Feed> feeds = new ConcurrentHashMap<>();
+
+	private final String nodeId = UUID.randomUUID().toString();
 
 	/**
 	 * Create a new instance.
@@ -196,6 +199,36 @@ public final class LocalFanOut {
 	}
 
 	/**
+	 * Return the id of this node, random for each fan-out, which health details and run
+	 * leases name the node by.
+	 * @return the node id
+	 */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/**
+	 * Return how many messages wait now in the longest queue of this node: the hand-off
+	 * of a channel to a loop plus the queue of one of its subscribers, the most of all.
+	 * It grows when a subscriber or a loop cannot keep up, and costs a pass over every
+	 * subscriber, so call it to monitor, not on every message.
+	 * @return the most messages waiting for one subscriber
+	 */
+	public int maxQueueDepth() {
+		int max = 0;
+		for (Feed feed : this.feeds.values()) {
+			for (Group group : feed.groups) {
+				int subscriberMax = 0;
+				for (FanOutSubscriber subscriber : group.subscribers) {
+					subscriberMax = Math.max(subscriberMax, subscriber.queued());
+				}
+				max = Math.max(max, group.waiting + subscriberMax);
+			}
+		}
+		return max;
+	}
+
+	/**
 	 * Return how many channels have subscribers on this node.
 	 * @return the number of channels
 	 */
@@ -277,6 +310,15 @@ public final class LocalFanOut {
 		 * Send what the messages taken since the last call wrote.
 		 */
 		void flush();
+
+		/**
+		 * Return how many messages wait for this subscriber now. Read from any thread,
+		 * for monitoring.
+		 * @return the number of waiting messages
+		 */
+		default int queued() {
+			return 0;
+		}
 
 		/**
 		 * Called when the channel's subscription ended: the subscriber must end too.
@@ -470,8 +512,11 @@ public final class LocalFanOut {
 		/** Subscribers counted under the feed's lock. */
 		private int members;
 
-		/** The subscribers the drain hands messages to. */
-		private FanOutSubscriber[] subscribers = NO_SUBSCRIBERS;
+		/**
+		 * The subscribers the drain hands messages to; written on the loop, read by
+		 * {@link LocalFanOut#maxQueueDepth()} too.
+		 */
+		private volatile FanOutSubscriber[] subscribers = NO_SUBSCRIBERS;
 
 		private boolean live;
 

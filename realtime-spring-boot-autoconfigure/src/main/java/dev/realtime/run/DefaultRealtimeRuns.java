@@ -108,8 +108,6 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	private final RunLeases leases;
 
-	private final String nodeId = UUID.randomUUID().toString();
-
 	private volatile Map<String, RunDefinition<?, ?>> definitions = Map.of();
 
 	private volatile @Nullable ChannelCatalog channelCatalog;
@@ -417,7 +415,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 		if (this.executor.isShutdown()) {
 			return;
 		}
-		this.leases.takeOver(this.nodeId, this.definitions.keySet(), this.leaseTtl)
+		this.leases.takeOver(this.fanOut.nodeId(), this.definitions.keySet(), this.leaseTtl)
 			.timeout(this.leaseTtl)
 			.subscribe(this::takeOver, (ex) -> logger.debug("Could not look for runs to take over", ex));
 	}
@@ -605,7 +603,7 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	}
 
 	String nodeId() {
-		return this.nodeId;
+		return this.fanOut.nodeId();
 	}
 
 	RealtimeStatistics statistics() {

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import dev.realtime.MessageKind;
+import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
@@ -34,16 +36,26 @@ class RealtimeHealthIndicatorTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
 	@Test
-	void whenEngineIsInMemoryThenUpWithItsChannels() {
+	void whenEngineIsInMemoryThenUpWithTheNodeAndItsSubscriptions() {
 		InMemoryEngine engine = new InMemoryEngine(10, Duration.ofMinutes(1), Clock.systemUTC());
 		try {
 			engine
 				.publish(new PublishRequest("pipeline:1", "status", "{}".getBytes(StandardCharsets.UTF_8), null,
 						MessageKind.DATA, true))
 				.block(TIMEOUT);
-			Health health = new RealtimeHealthIndicator(engine).health().block(TIMEOUT);
-			assertThat(health.getStatus()).isEqualTo(Status.UP);
-			assertThat(health.getDetails()).containsExactly(Map.entry("engine", "memory"), Map.entry("channels", 1));
+			LocalFanOut fanOut = new LocalFanOut(engine, 16, TIMEOUT);
+			Disposable subscription = fanOut.subscribe("pipeline:2", Set.of("status"), Replay.none()).subscribe();
+			try {
+				Health health = new RealtimeHealthIndicator(fanOut).health().block(TIMEOUT);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsExactly(Map.entry("engine", "memory"),
+						Map.entry("node", fanOut.nodeId()),
+						Map.entry("connections", Map.of("sse", 0L, "websocket", 0L)), Map.entry("subscriptions", 1L),
+						Map.entry("subscribedChannels", 1), Map.entry("channels", 2));
+			}
+			finally {
+				subscription.dispose();
+			}
 		}
 		finally {
 			engine.destroy();
@@ -53,17 +65,19 @@ class RealtimeHealthIndicatorTests {
 	@Test
 	void whenEngineReportsAProblemThenDownWithTheProblem() {
 		Health health = new RealtimeHealthIndicator(
-				engine(Mono.just(EngineHealth.down("redis", "Redis does not answer", Map.of("channels", 3)))))
+				fanOut(Mono.just(EngineHealth.down("redis", "Redis does not answer", Map.of("channelsCatchingUp", 3)))))
 			.health()
 			.block(TIMEOUT);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails()).containsExactly(Map.entry("engine", "redis"), Map.entry("channels", 3),
-				Map.entry("problem", "Redis does not answer"));
+		assertThat(health.getDetails()).containsKeys("node", "connections", "subscriptions", "subscribedChannels")
+			.containsEntry("engine", "redis")
+			.containsEntry("channelsCatchingUp", 3)
+			.containsEntry("problem", "Redis does not answer");
 	}
 
 	@Test
 	void whenTheHealthCheckFailsThenDownWithTheError() {
-		Health health = new RealtimeHealthIndicator(engine(Mono.error(new IllegalStateException("boom")))).health()
+		Health health = new RealtimeHealthIndicator(fanOut(Mono.error(new IllegalStateException("boom")))).health()
 			.block(TIMEOUT);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails()).containsEntry("error", "java.lang.IllegalStateException: boom");
@@ -71,20 +85,21 @@ class RealtimeHealthIndicatorTests {
 
 	@Test
 	void whenEngineDoesNotCheckItsHealthThenUpNamingItsType() {
-		Health health = new RealtimeHealthIndicator(new StubEngine()).health().block(TIMEOUT);
+		Health health = new RealtimeHealthIndicator(new LocalFanOut(new StubEngine(), 16, TIMEOUT)).health()
+			.block(TIMEOUT);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).containsExactly(Map.entry("engine", "StubEngine"));
+		assertThat(health.getDetails()).containsEntry("engine", "StubEngine");
 	}
 
-	private static RealtimeEngine engine(Mono<EngineHealth> health) {
-		return new StubEngine() {
+	private static LocalFanOut fanOut(Mono<EngineHealth> health) {
+		return new LocalFanOut(new StubEngine() {
 
 			@Override
 			public Mono<EngineHealth> health() {
 				return health;
 			}
 
-		};
+		}, 16, TIMEOUT);
 	}
 
 	static class StubEngine implements RealtimeEngine {

@@ -24,6 +24,8 @@ import dev.realtime.engine.redis.EnabledIfRedis;
 import dev.realtime.engine.redis.RedisServerProcess;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +60,8 @@ import static org.assertj.core.api.Assertions.assertThatException;
  * An application on the Redis engine whose {@code redis-server}, the test's own, is
  * killed: a client's publish then fails as unavailable, over WebSocket as over HTTP, so
  * that clients can tell it from their own mistakes and retry; once it is restarted, the
- * engine publishes and delivers again within about a second.
+ * engine publishes and delivers again within about a second. Health and meters tell
+ * operators what happened.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class RealtimeRedisOutageTests {
@@ -81,6 +84,8 @@ class RealtimeRedisOutageTests {
 
 	private ConfigurableApplicationContext application;
 
+	private MeterRegistry registry;
+
 	@BeforeEach
 	void start() throws Exception {
 		this.redis = RedisServerProcess.start(this.directory);
@@ -89,6 +94,7 @@ class RealtimeRedisOutageTests {
 					"realtime.engine.publish-timeout=1s", "spring.data.redis.host=" + EnabledIfRedis.HOST,
 					"spring.data.redis.port=" + this.redis.port())
 			.run();
+		this.registry = this.application.getBean(MeterRegistry.class);
 	}
 
 	@AfterEach
@@ -124,6 +130,8 @@ class RealtimeRedisOutageTests {
 			assertThat(error.path("ref").asString()).isEqualTo("r2");
 		}
 		publish(http, channel, token).isEqualTo(503);
+		assertThat(count("realtime.publishes", "source", "client", "outcome", "ok")).isOne();
+		assertThat(count("realtime.publishes", "source", "client", "outcome", "unavailable")).isEqualTo(2);
 		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") && line.contains(" d.r.")))
 			.isEmpty();
 	}
@@ -178,6 +186,16 @@ class RealtimeRedisOutageTests {
 			assertThat(error.get()).isNull();
 			assertThat(deliveredInTime).isTrue();
 			assertThat(delivering).isLessThan(RECOVERY);
+			// the node's subscription outlived the outage: Redis confirmed it again and
+			// the channel read what it missed
+			assertThat(gauge("realtime.subscriptions")).isOne();
+			assertThat(gauge("realtime.redis.subscriptions")).isOne();
+			assertThat(count("realtime.redis.resubscriptions")).isPositive();
+			assertThat(count("realtime.redis.catchups", "result", "recovered")).isPositive();
+			assertThat(count("realtime.redis.catchups", "result", "lost")).isZero();
+			assertThat(count("realtime.redis.pubsub.lost")).isZero();
+			assertThat(this.registry.get("realtime.redis.commands").tags("command", "publish").functionTimer().count())
+				.isGreaterThanOrEqualTo(2);
 		}
 		finally {
 			subscription.dispose();
@@ -208,6 +226,7 @@ class RealtimeRedisOutageTests {
 		Health down = indicator.health().block(Duration.ofSeconds(5));
 		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(down.getDetails()).containsEntry("engine", "redis")
+			.containsKeys("node", "connections", "subscriptions", "subscribedChannels")
 			.hasEntrySatisfying("problem",
 					(problem) -> assertThat(problem).asString().startsWith("Redis does not answer"));
 		this.redis.restart();
@@ -219,8 +238,18 @@ class RealtimeRedisOutageTests {
 		}
 		assertThat(back.getStatus()).isEqualTo(Status.UP);
 		ticket(http, token).isOk();
+		assertThat(this.registry.get("realtime.redis.commands").tags("command", "ping").functionTimer().count())
+			.isGreaterThanOrEqualTo(2);
 		assertThat(output.getOut().lines().filter((line) -> line.contains(" ERROR ") && line.contains(" d.r.")))
 			.isEmpty();
+	}
+
+	private double count(String name, String... tags) {
+		return this.registry.get(name).tags(tags).functionCounter().count();
+	}
+
+	private double gauge(String name) {
+		return this.registry.get(name).gauge().value();
 	}
 
 	private static StatusAssertions ticket(WebTestClient http, String token) {
@@ -279,6 +308,11 @@ class RealtimeRedisOutageTests {
 		@Bean
 		ChannelCatalog channelCatalog() {
 			return DefaultChannelCatalog.of(TestPipeline.class);
+		}
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
 		}
 
 	}

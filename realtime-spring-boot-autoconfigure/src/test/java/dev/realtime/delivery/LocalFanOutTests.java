@@ -411,6 +411,24 @@ class LocalFanOutTests {
 	}
 
 	@Test
+	void whenMessagesWaitForASubscriberThenTheQueueDepthCountsThemUntilItTakesThem() {
+		assertThat(this.fanOut.maxQueueDepth()).isZero();
+		StepVerifier.create(this.fanOut.subscribe(CHANNEL, Set.of("status"), Replay.none()), 1)
+			.expectNext(new EngineEvent.Subscribed(null))
+			.then(() -> {
+				for (int i = 0; i < 20; i++) {
+					publish(CHANNEL, i);
+				}
+				awaitAtMost().untilAsserted(() -> assertThat(this.fanOut.maxQueueDepth()).isEqualTo(20));
+			})
+			.thenRequest(20)
+			.expectNextCount(20)
+			.then(() -> awaitAtMost().untilAsserted(() -> assertThat(this.fanOut.maxQueueDepth()).isZero()))
+			.thenCancel()
+			.verify(TIMEOUT);
+	}
+
+	@Test
 	void whenAJavaSubscriberJoinsThenEveryMessagePublishedAfterTheSubscriptionReachesIt() {
 		List<EngineEvent> events = new CopyOnWriteArrayList<>();
 		Disposable subscription = this.fanOut.subscribe(CHANNEL, Set.of("status"), Replay.none())

@@ -83,7 +83,10 @@ final class RunNodes implements AutoCloseable {
 	 * Start a node with a lease of the given time to live, scanning four times as often.
 	 */
 	DefaultRealtimeRuns node(Duration leaseTtl, RunDefinition<?, ?>... definitions) {
-		DefaultRealtimeRuns runs = new DefaultRealtimeRuns(this.fanOut, this.template, this.codec, this.mapper,
+		// a fan-out of its own, as each node has, which names the node in its leases
+		LocalFanOut fanOut = new LocalFanOut(this.engine, 1024, Duration.ofSeconds(5));
+		DefaultRealtimeRuns runs = new DefaultRealtimeRuns(fanOut,
+				new RealtimeTemplate(fanOut, this.codec, Duration.ofSeconds(5)), this.codec, this.mapper,
 				this.memoStore, this.leases, 4, 16);
 		runs.setLeaseTtl(leaseTtl);
 		runs.setScanInterval(leaseTtl.dividedBy(4));

@@ -161,10 +161,13 @@ class SampleApplicationTests {
 			.map((line) -> line.split("[{ ]", 2)[0])
 			.collect(Collectors.toSet());
 		String dashboard = Files.readString(Path.of("../grafana/realtime-dashboard.json"));
+		// the sample runs on the memory engine: RealtimeMetersPrometheusTests checks the
+		// Redis engine's meters
 		Set<String> queried = Pattern.compile("realtime_[a-z_]+")
 			.matcher(dashboard)
 			.results()
 			.map(MatchResult::group)
+			.filter((name) -> !name.startsWith("realtime_redis_"))
 			.collect(Collectors.toCollection(TreeSet::new));
 		assertThat(queried).hasSizeGreaterThan(10);
 		assertThat(scraped).containsAll(queried);

@@ -11,6 +11,7 @@ import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.MessageId;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.engine.redis.RedisEngineStatistics.CatchUp;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +60,8 @@ final class LiveChannel {
 
 	private final int capacity;
 
+	private final RedisEngineStatistics statistics;
+
 	private final Sinks.Empty<Void> ready = Sinks.empty();
 
 	private final Sinks.Empty<Void> released = Sinks.empty();
@@ -94,6 +97,7 @@ final class LiveChannel {
 		this.name = name;
 		this.key = key;
 		this.capacity = capacity;
+		this.statistics = engine.statistics();
 	}
 
 	String name() {
@@ -186,18 +190,20 @@ final class LiveChannel {
 	 * Handle Redis confirming the subscription: the first confirmation is the
 	 * subscription itself, which {@link #start()} waits for; any later one follows a
 	 * re-established connection, and messages published meanwhile were not received.
+	 * @return whether it was a re-subscription
 	 */
-	synchronized void onSubscriptionConfirmed() {
+	synchronized boolean onSubscriptionConfirmed() {
 		if (!this.confirmed) {
 			// not a re-subscription: reading the history now could skip a message that is
 			// not retained and still on its way
 			this.confirmed = true;
-			return;
+			return false;
 		}
 		if (this.active && !this.closing && !this.syncing) {
 			logger.debug(LogMessage.format("Channel '%s' re-subscribed, reading what it missed", this.name));
 			sync();
 		}
+		return true;
 	}
 
 	private void accept(EngineMessage message) {
@@ -211,6 +217,7 @@ final class LiveChannel {
 			return;
 		}
 		if (id.offset() > this.offset + 1) {
+			this.statistics.gapDetected();
 			this.pending.add(message);
 			sync();
 			return;
@@ -225,6 +232,7 @@ final class LiveChannel {
 		}
 		else {
 			this.pending.clear();
+			this.statistics.caughtUp(CatchUp.LOST);
 			endAll(new SubscriptionLostException(
 					"Too many messages of '" + this.name + "' arrived while reading the ones this node missed", null));
 		}
@@ -266,6 +274,7 @@ final class LiveChannel {
 			this.offset = snapshot.offset();
 			this.pending.clear();
 			this.syncing = false;
+			this.statistics.caughtUp(CatchUp.LOST);
 			endAll(new SubscriptionLostException(
 					"Messages of '" + this.name + "' were missed and are no longer in history", null));
 			return;
@@ -293,6 +302,7 @@ final class LiveChannel {
 			}
 		}
 		this.offset = Math.max(this.offset, snapshot.offset());
+		this.statistics.caughtUp(CatchUp.RECOVERED);
 		drain(later);
 	}
 
@@ -303,6 +313,7 @@ final class LiveChannel {
 		Duration doubled = SYNC_RETRY.multipliedBy(1L << this.syncFailures);
 		Duration delay = (doubled.compareTo(SYNC_RETRY_MAX) < 0) ? doubled : SYNC_RETRY_MAX;
 		this.syncFailures = Math.min(this.syncFailures + 1, 5);
+		this.statistics.caughtUp(CatchUp.FAILED);
 		logger.debug(LogMessage.format("Could not read the missed messages of '%s', retrying in %d ms", this.name,
 				delay.toMillis()), ex);
 		Mono.delay(delay).subscribe((tick) -> retrySync());

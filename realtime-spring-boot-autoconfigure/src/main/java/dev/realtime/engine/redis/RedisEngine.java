@@ -19,6 +19,7 @@ import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.engine.redis.RedisEngineStatistics.Command;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -115,6 +116,8 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	/** Channels this node listens to, by pub/sub channel. */
 	private final ConcurrentHashMap<String, LiveChannel> channels = new ConcurrentHashMap<>();
 
+	private final RedisEngineStatistics statistics = new RedisEngineStatistics();
+
 	private final AtomicReference<@Nullable Mono<PubSub>> pubSub = new AtomicReference<>();
 
 	private final SubscriptionListener subscriptionListener = new SubscriptionListener() {
@@ -171,8 +174,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 				this.historyTtlMillis, bytes(liveKey(request.channel())), bytes(request.kind().wireName()),
 				bytes(request.topic()), (runId != null) ? ONE : ZERO, (runId != null) ? bytes(runId) : EMPTY,
 				request.data());
-		return this.redis.execute(PUBLISH, keys(request.channel()), arguments)
-			.next()
+		return timed(Command.PUBLISH, this.redis.execute(PUBLISH, keys(request.channel()), arguments).next())
 			.map((result) -> EngineMessage.of(
 					new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
 					Frames.micros(string(result.get(2))), request));
@@ -226,10 +228,17 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	Mono<Snapshot> read(String channel, String mode, long after, @Nullable String epoch) {
 		List<byte[]> arguments = List.of(bytes(mode), this.historyTtlMicros, bytes(Long.toString(after)),
 				(epoch != null) ? bytes(epoch) : EMPTY);
-		return this.redis.execute(HISTORY, keys(channel), arguments)
-			.next()
+		return timed(Command.HISTORY, this.redis.execute(HISTORY, keys(channel), arguments).next())
 			.map((result) -> snapshot(channel, result))
 			.timeout(this.timeout);
+	}
+
+	// counts the round trip of a command that Redis answered
+	private <T> Mono<T> timed(Command command, Mono<T> execution) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return execution.doOnNext((result) -> this.statistics.roundTrip(command, System.nanoTime() - start));
+		});
 	}
 
 	private static Snapshot snapshot(String channel, List<?> result) {
@@ -316,7 +325,9 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	private void resubscribed(String key) {
 		LiveChannel channel = this.channels.get(key);
 		if (channel != null) {
-			channel.onSubscriptionConfirmed();
+			if (channel.onSubscriptionConfirmed()) {
+				this.statistics.resubscribed();
+			}
 		}
 		else if (!this.destroyed) {
 			// restored by the client on reconnection, but nobody needs it any more
@@ -333,6 +344,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			return;
 		}
 		logger.warn("The Redis pub/sub connection of the realtime engine ended", ex);
+		this.statistics.pubSubEnded();
 		Mono<PubSub> ended = this.pubSub.getAndSet(null);
 		if (ended != null) {
 			ended.subscribe(PubSub::close, (closeEx) -> {
@@ -357,8 +369,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("channels", this.channels.size());
 			details.put("channelsCatchingUp", catchingUp);
-			return this.redis.execute((connection) -> connection.ping())
-				.next()
+			return timed(Command.PING, this.redis.execute((connection) -> connection.ping()).next())
 				.timeout(this.timeout)
 				.map((pong) -> (catchingUp == 0) ? EngineHealth.up(TYPE, details)
 						: EngineHealth.down(TYPE, catchingUp + " channel(s) cannot read what they missed from Redis",
@@ -366,6 +377,14 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 				.onErrorResume((ex) -> Mono
 					.just(EngineHealth.down(TYPE, "Redis does not answer: " + ex.getMessage(), details)));
 		});
+	}
+
+	/**
+	 * Return what this engine counted for monitoring.
+	 * @return the statistics
+	 */
+	public RedisEngineStatistics statistics() {
+		return this.statistics;
 	}
 
 	/**

@@ -22,6 +22,7 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
+import dev.realtime.engine.redis.RedisEngineStatistics.CatchUp;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.PayloadValidator;
 import dev.realtime.support.RealtimeTemplate;
@@ -130,6 +131,11 @@ class RedisEngineFaultTests {
 			assertStrictlyIncreasing(received.ids());
 			assertThat(received.ids()).containsAll(acknowledged);
 		}
+		RedisEngineStatistics statistics = this.subscriberNode.statistics();
+		assertThat(statistics.resubscriptions()).isPositive();
+		assertThat(statistics.catchUps(CatchUp.RECOVERED)).isPositive();
+		assertThat(statistics.catchUps(CatchUp.LOST)).isZero();
+		assertThat(statistics.pubSubLost()).isZero();
 	}
 
 	@Test
@@ -171,6 +177,7 @@ class RedisEngineFaultTests {
 		this.server.restart();
 		await(() -> received.error() != null);
 		assertThat(received.error()).isInstanceOf(SubscriptionLostException.class);
+		assertThat(this.subscriberNode.statistics().catchUps(CatchUp.LOST)).isOne();
 		report("Redis restarted without its data", acknowledged, received);
 		MessageId last = received.ids().get(received.ids().size() - 1);
 		EngineMessage next = publishWhenBack(50);
