@@ -48,8 +48,10 @@ class RunRepliesTests {
 		CountDownLatch replied = new CountDownLatch(1);
 		RunHandle<String> handle = this.fixture.runs.start(channel, (run) -> {
 			replied.await(5, TimeUnit.SECONDS);
-			Approval first = run.awaitReply(channel.approval(), Duration.ZERO);
-			Approval second = run.awaitReply(channel.approval(), Duration.ZERO);
+			// both were published before the run waits, and reach this node a loop hop
+			// later: one that was not kept would never come
+			Approval first = run.awaitReply(channel.approval(), WAIT);
+			Approval second = run.awaitReply(channel.approval(), WAIT);
 			return first.comment() + ", " + second.comment();
 		});
 		this.fixture.reply(channel, "approval", "{\"approved\":false,\"comment\":\"first\"}");
