@@ -53,6 +53,11 @@ interface EnvelopeBase {
   createdAt: string;
   /** The run that published the message, if any. */
   runId?: string | null;
+  /**
+   * W3C trace context of the publish (`00-<trace id>-<span id>-<flags>`), present only when the server sets
+   * `realtime.tracing.traceparent=true` and traced the publish: correlates a delivery with the request that published it.
+   */
+  traceparent?: string;
 }
 
 /**

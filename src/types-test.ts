@@ -31,7 +31,7 @@ export function hookTypes(): void {
     topics: ['status', 'tokens'],
     token: async () => ({ token: 't', expiresAt: '2030-01-01T00:00:00Z' }),
   });
-  assert<Equals<typeof messages.byTopic.status, { id: string; channel: string; createdAt: string; runId?: string | null } & { kind: 'data'; topic: 'status'; data: Status } | undefined>>();
+  assert<Equals<typeof messages.byTopic.status, { id: string; channel: string; createdAt: string; runId?: string | null; traceparent?: string } & { kind: 'data'; topic: 'status'; data: Status } | undefined>>();
   expectType<string | undefined>(messages.byTopic.status?.data.message);
   expectType<string | undefined>(messages.byTopic.tokens?.data.token);
   expectType<string | undefined>(result?.summary);

@@ -40,6 +40,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -56,6 +57,10 @@ import org.springframework.util.StringUtils;
 public final class RealtimeAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RealtimeAutoConfiguration.class);
+
+	private static final boolean MICROMETER_TRACING_PRESENT = ClassUtils.isPresent(
+			"io.micrometer.tracing.handler.TracingObservationHandler",
+			RealtimeAutoConfiguration.class.getClassLoader());
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -97,6 +102,12 @@ public final class RealtimeAutoConfiguration {
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		RealtimeTemplate template = new RealtimeTemplate(fanOut, codec, properties.getEngine().getPublishTimeout());
 		template.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		boolean traceparents = properties.getTracing().isTraceparent();
+		if (traceparents && !MICROMETER_TRACING_PRESENT) {
+			logger.warn("realtime.tracing.traceparent is set, but Micrometer Tracing is not on the class path: "
+					+ "messages carry no traceparent");
+		}
+		template.setTraceparents(traceparents && MICROMETER_TRACING_PRESENT);
 		return template;
 	}
 

@@ -48,6 +48,8 @@ public class RealtimeProperties {
 
 	private final Actuator actuator = new Actuator();
 
+	private final Tracing tracing = new Tracing();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -102,6 +104,10 @@ public class RealtimeProperties {
 
 	public Actuator getActuator() {
 		return this.actuator;
+	}
+
+	public Tracing getTracing() {
+		return this.tracing;
 	}
 
 	public static class Engine {
@@ -781,6 +787,24 @@ public class RealtimeProperties {
 
 		public void setBusiestChannels(int busiestChannels) {
 			this.busiestChannels = busiestChannels;
+		}
+
+	}
+
+	public static class Tracing {
+
+		/**
+		 * Whether a traced publish carries its trace context to subscribers, as a W3C
+		 * "traceparent" field of the message's envelope. Needs Micrometer Tracing.
+		 */
+		private boolean traceparent;
+
+		public boolean isTraceparent() {
+			return this.traceparent;
+		}
+
+		public void setTraceparent(boolean traceparent) {
+			this.traceparent = traceparent;
 		}
 
 	}

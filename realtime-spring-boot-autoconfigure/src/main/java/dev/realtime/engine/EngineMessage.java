@@ -31,6 +31,8 @@ public final class EngineMessage implements EngineEvent {
 
 	private final MessageKind kind;
 
+	private final @Nullable String traceparent;
+
 	private final byte[] envelope;
 
 	private volatile Object @Nullable [] frames;
@@ -47,6 +49,22 @@ public final class EngineMessage implements EngineEvent {
 	 */
 	public EngineMessage(MessageId id, String channel, String topic, byte[] data, Instant createdAt,
 			@Nullable String runId, MessageKind kind) {
+		this(id, channel, topic, data, createdAt, runId, kind, null);
+	}
+
+	/**
+	 * Create a new message with the trace context of its publish and encode its envelope.
+	 * @param id the id the engine assigned
+	 * @param channel the channel name
+	 * @param topic the topic name
+	 * @param data the payload as a JSON value
+	 * @param createdAt when the message was published
+	 * @param runId the run that published the message, if any
+	 * @param kind what the message carries
+	 * @param traceparent the W3C trace context of the publish, if it was traced
+	 */
+	public EngineMessage(MessageId id, String channel, String topic, byte[] data, Instant createdAt,
+			@Nullable String runId, MessageKind kind, @Nullable String traceparent) {
 		this.id = id;
 		this.channel = channel;
 		this.topic = topic;
@@ -54,6 +72,7 @@ public final class EngineMessage implements EngineEvent {
 		this.createdAt = createdAt;
 		this.runId = runId;
 		this.kind = kind;
+		this.traceparent = traceparent;
 		this.envelope = encodeEnvelope();
 	}
 
@@ -66,7 +85,7 @@ public final class EngineMessage implements EngineEvent {
 	 */
 	public static EngineMessage of(MessageId id, Instant createdAt, PublishRequest request) {
 		return new EngineMessage(id, request.channel(), request.topic(), request.data(), createdAt, request.runId(),
-				request.kind());
+				request.kind(), request.traceparent());
 	}
 
 	private byte[] encodeEnvelope() {
@@ -85,7 +104,12 @@ public final class EngineMessage implements EngineEvent {
 			tail.append(",\"runId\":");
 			appendJsonString(tail, this.runId);
 		}
-		tail.append(",\"kind\":\"").append(this.kind.wireName()).append("\"}");
+		tail.append(",\"kind\":\"").append(this.kind.wireName()).append('"');
+		if (this.traceparent != null) {
+			tail.append(",\"traceparent\":");
+			appendJsonString(tail, this.traceparent);
+		}
+		tail.append('}');
 		byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
 		byte[] tailBytes = tail.toString().getBytes(StandardCharsets.UTF_8);
 		byte[] result = new byte[headBytes.length + this.data.length + tailBytes.length];
@@ -111,6 +135,15 @@ public final class EngineMessage implements EngineEvent {
 			}
 		}
 		return out.append('"');
+	}
+
+	/**
+	 * Return the W3C trace context of the publish, when it was traced and the application
+	 * propagates it to subscribers.
+	 * @return the {@code traceparent}, or {@code null}
+	 */
+	public @Nullable String traceparent() {
+		return this.traceparent;
 	}
 
 	/**

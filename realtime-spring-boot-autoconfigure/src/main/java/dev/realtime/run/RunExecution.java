@@ -476,7 +476,10 @@ final class RunExecution<R> implements RunHandle<R> {
 			return this.runs.template().publish(request);
 		}
 		return this.runs.template()
-			.counted(request, this.runs.leases().publish(current, request).timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT),
+			.counted(request,
+					(traced) -> this.runs.leases()
+						.publish(current, traced)
+						.timeout(DefaultRealtimeRuns.BACKEND_TIMEOUT),
 					PublishSource.RUN)
 			.onErrorMap((ex) -> !(ex instanceof RealtimeException), (ex) -> new PublishException(
 					"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + ex.getMessage(),

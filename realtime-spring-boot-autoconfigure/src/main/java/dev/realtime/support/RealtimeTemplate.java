@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.realtime.Channel;
@@ -30,11 +31,15 @@ import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.PublishOutcome;
 import dev.realtime.metrics.RealtimeStatistics.PublishSource;
+import dev.realtime.metrics.Traceparents;
+import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.ContextView;
 
 import org.springframework.util.Assert;
 
@@ -59,6 +64,8 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	private final RealtimeStatistics statistics;
 
 	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private boolean traceparents;
 
 	private final PayloadCodec codec;
 
@@ -151,32 +158,35 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 	 * @return the published message
 	 */
 	public Mono<EngineMessage> publish(PublishRequest request, PublishSource source) {
-		Mono<EngineMessage> publish = this.engine.publish(request);
-		if (!(publish instanceof Callable)) {
-			// a publish that completes as it is subscribed (the in-memory engine's)
-			// cannot time out, and a timer per publish would cost more than the publish
-			// itself
-			publish = publish.timeout(this.publishTimeout);
-		}
-		return counted(request, publish, source).onErrorMap((ex) -> !(ex instanceof RealtimeException),
+		return counted(request, this::send, source).onErrorMap((ex) -> !(ex instanceof RealtimeException),
 				(ex) -> new PublishException(
 						"Could not publish to '" + request.channel() + "/" + request.topic() + "': " + describe(ex),
 						ex));
 	}
 
+	private Mono<EngineMessage> send(PublishRequest request) {
+		Mono<EngineMessage> publish = this.engine.publish(request);
+		// a publish that completes as it is subscribed (the in-memory engine's) cannot
+		// time out, and a timer per publish would cost more than the publish itself
+		return (publish instanceof Callable) ? publish : publish.timeout(this.publishTimeout);
+	}
+
 	/**
 	 * Count and observe a publish: its outcome, and how long the engine took to accept
-	 * it.
+	 * it. With {@link #setTraceparents traceparents} on, the request the publish gets
+	 * carries the trace context of its observation.
 	 * @param request what is published
-	 * @param publish the publish, not started yet
+	 * @param publish publishes the request it is given
 	 * @param source who publishes
 	 * @return the publish, counted when it ends
 	 */
-	public Mono<EngineMessage> counted(PublishRequest request, Mono<EngineMessage> publish, PublishSource source) {
-		Mono<EngineMessage> counted = Mono.defer(() -> {
+	public Mono<EngineMessage> counted(PublishRequest request, Function<PublishRequest, Mono<EngineMessage>> publish,
+			PublishSource source) {
+		Mono<EngineMessage> counted = Mono.deferContextual((context) -> {
 			long start = System.nanoTime();
-			return publish.doOnSuccess(
-					(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
+			return publish.apply(traced(request, context))
+				.doOnSuccess(
+						(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
 		})
 			.doOnError((ex) -> this.statistics.published(source,
 					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0));
@@ -184,6 +194,27 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 				(observation) -> observation
 					.lowCardinalityKeyValue(RealtimeObservation.Keys.SOURCE.asString(), source.tag())
 					.lowCardinalityKeyValue(RealtimeObservation.Keys.TOPIC.asString(), request.topic()));
+	}
+
+	private PublishRequest traced(PublishRequest request, ContextView context) {
+		if (!this.traceparents || request.traceparent() != null) {
+			return request;
+		}
+		Observation observation = context.getOrDefault(ObservationThreadLocalAccessor.KEY, null);
+		String traceparent = (observation != null) ? Traceparents.of(observation) : null;
+		return (traceparent != null) ? request.withTraceparent(traceparent) : request;
+	}
+
+	/**
+	 * Set whether a traced publish carries its trace context to subscribers, as the
+	 * {@code traceparent} of the message's envelope: the id of the publish's span, so
+	 * that a delivery can be correlated with the request that published it. Needs
+	 * Micrometer Tracing on the class path and an {@link #setObservationRegistry
+	 * observation registry} that makes spans; off by default.
+	 * @param traceparents whether to propagate trace context
+	 */
+	public void setTraceparents(boolean traceparents) {
+		this.traceparents = traceparents;
 	}
 
 	/**

@@ -1,15 +1,19 @@
 package dev.realtime.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.InvalidChannelDefinitionException;
+import dev.realtime.MessageKind;
 import dev.realtime.RealtimeChannel;
 import dev.realtime.RealtimePublisher;
 import dev.realtime.RealtimeSubscriber;
 import dev.realtime.Topic;
 import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
 import dev.realtime.support.BeanValidationPayloadValidator;
@@ -19,6 +23,9 @@ import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.JwsRealtimeTokens;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.test.simple.SimpleTracer;
 import jakarta.validation.Validator;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
@@ -58,6 +65,30 @@ class RealtimeAutoConfigurationTests {
 			assertThat(context).hasSingleBean(PayloadCodec.class);
 			assertThat(context).hasSingleBean(BeanValidationPayloadValidator.class);
 		});
+	}
+
+	@Test
+	void whenTraceparentIsEnabledThenATracedPublishCarriesItsTraceContext() {
+		SimpleTracer tracer = new SimpleTracer();
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry).run((context) -> {
+			EngineMessage untraced = context.getBean(RealtimeTemplate.class)
+				.publish(new PublishRequest("pipeline:1", "status", "{}".getBytes(StandardCharsets.UTF_8), null,
+						MessageKind.DATA, true))
+				.block(Duration.ofSeconds(5));
+			assertThat(untraced.traceparent()).isNull();
+		});
+		this.contextRunner.withBean(ObservationRegistry.class, () -> registry)
+			.withPropertyValues("realtime.tracing.traceparent=true")
+			.run((context) -> {
+				EngineMessage traced = context.getBean(RealtimeTemplate.class)
+					.publish(new PublishRequest("pipeline:1", "status", "{}".getBytes(StandardCharsets.UTF_8), null,
+							MessageKind.DATA, true))
+					.block(Duration.ofSeconds(5));
+				assertThat(traced.traceparent())
+					.matches("00-[0-9a-f]{32}-" + tracer.lastSpan().context().spanId() + "-0[01]");
+			});
 	}
 
 	@Test

@@ -267,6 +267,26 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 	}
 
 	@Test
+	void whenARequestCarriesATraceparentThenLiveAndReplayedMessagesCarryItInTheirEnvelope() {
+		String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+		List<EngineMessage> live = new CopyOnWriteArrayList<>();
+		subscribeLive(nodeB(), Replay.none(), live::add);
+		EngineMessage published = publish(nodeA(),
+				request(this.channel, "status", 1, true).withTraceparent(traceparent));
+		EngineMessage untraced = publish(nodeA(), "status", 2, true);
+		assertThat(published.traceparent()).isEqualTo(traceparent);
+		assertThat(new String(published.envelope(), StandardCharsets.UTF_8))
+			.endsWith(",\"kind\":\"data\",\"traceparent\":\"" + traceparent + "\"}");
+		assertThat(untraced.traceparent()).isNull();
+		assertThat(new String(untraced.envelope(), StandardCharsets.UTF_8)).doesNotContain("traceparent");
+		assertEventually(() -> assertThat(live).hasSize(2));
+		assertThat(live.get(0).envelope()).isEqualTo(published.envelope());
+		assertThat(live.get(1).envelope()).isEqualTo(untraced.envelope());
+		assertThat(history(nodeB(), Replay.all()).messages()).extracting(EngineMessage::envelope)
+			.containsExactly(published.envelope(), untraced.envelope());
+	}
+
+	@Test
 	void whenManyThreadsPublishThenEverySubscriberSeesEachMessageOnceInIdOrder() throws Exception {
 		int publishers = concurrentPublishers();
 		int perPublisher = messagesPerConcurrentPublisher();

@@ -11,8 +11,9 @@ import dev.realtime.engine.MessageId;
 /**
  * Decodes the frames that {@code publish.lua} writes to the history stream and publishes
  * to the nodes: an ASCII header {@code <offset> <epoch> <createdAt micros> <kind>
- * <topic length> <run id length or -1>}, a line feed, then the topic, the run id and the
- * payload bytes.
+ * <topic length> <run id length or -1>}, followed by {@code <traceparent length>} only
+ * when the publish carries a trace context, a line feed, then the topic, the run id, the
+ * traceparent and the payload bytes.
  *
  * @author Realtime team
  */
@@ -40,7 +41,7 @@ final class Frames {
 		byte[] headerBytes = new byte[end - start];
 		frame.get(start, headerBytes);
 		String[] header = new String(headerBytes, StandardCharsets.US_ASCII).split(" ");
-		if (header.length != 6) {
+		if (header.length != 6 && header.length != 7) {
 			throw new IllegalArgumentException("Malformed frame header '" + String.join(" ", header) + "'");
 		}
 		MessageId id = new MessageId(Long.parseLong(header[0]), header[1]);
@@ -53,9 +54,15 @@ final class Frames {
 		position += topicLength;
 		String runId = (runIdLength >= 0) ? string(frame, position, runIdLength) : null;
 		position += Math.max(runIdLength, 0);
+		String traceparent = null;
+		if (header.length == 7) {
+			int traceparentLength = Integer.parseInt(header[6]);
+			traceparent = string(frame, position, traceparentLength);
+			position += traceparentLength;
+		}
 		byte[] data = new byte[frame.limit() - position];
 		frame.get(position, data);
-		return new EngineMessage(id, channel, topic, data, createdAt, runId, kind);
+		return new EngineMessage(id, channel, topic, data, createdAt, runId, kind, traceparent);
 	}
 
 	/**

@@ -173,7 +173,7 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		List<byte[]> arguments = List.of(bytes(MessageId.newEpoch()), retain ? ONE : ZERO, this.historySizeArgument,
 				this.historyTtlMillis, bytes(liveKey(request.channel())), bytes(request.kind().wireName()),
 				bytes(request.topic()), (runId != null) ? ONE : ZERO, (runId != null) ? bytes(runId) : EMPTY,
-				request.data());
+				request.data(), traceparent(request));
 		return timed(Command.PUBLISH, this.redis.execute(PUBLISH, keys(request.channel()), arguments).next())
 			.map((result) -> EngineMessage.of(
 					new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
@@ -406,6 +406,16 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 			current.subscribe(PubSub::close, (ex) -> {
 			});
 		}
+	}
+
+	/**
+	 * Return the {@code publish.lua} argument for a request's trace context.
+	 * @param request the request
+	 * @return its traceparent, or nothing
+	 */
+	static byte[] traceparent(PublishRequest request) {
+		String traceparent = request.traceparent();
+		return (traceparent != null) ? bytes(traceparent) : EMPTY;
 	}
 
 	private List<String> keys(String channel) {

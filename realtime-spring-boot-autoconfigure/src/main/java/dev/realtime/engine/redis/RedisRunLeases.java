@@ -154,7 +154,7 @@ public final class RedisRunLeases implements RunLeases {
 		List<byte[]> arguments = List.of(bytes(MessageId.newEpoch()), retain ? ONE : ZERO, this.historySizeArgument,
 				this.historyTtlMillis, bytes(tag + ":live"), bytes(request.kind().wireName()), bytes(request.topic()),
 				(runId != null) ? ONE : ZERO, (runId != null) ? bytes(runId) : EMPTY, request.data(),
-				bytes(token.claim()));
+				RedisEngine.traceparent(request), bytes(token.claim()));
 		return this.redis.execute(FENCED_PUBLISH, List.of(tag + ":meta", tag + ":history", leaseKey(token)), arguments)
 			.next()
 			.handle((result, sink) -> {

@@ -3,7 +3,8 @@
 -- channel's keys and publishes the frame to the nodes that listen.
 -- KEYS[1] meta hash (epoch, offset, floor), KEYS[2] history stream
 -- ARGV: epoch to use if the channel has none, retain (1/0), history size, history ttl (ms),
---       pub/sub channel, kind, topic, run id flag (1/0), run id, data
+--       pub/sub channel, kind, topic, run id flag (1/0), run id, data, traceparent (empty for
+--       none: the header then keeps its six fields)
 local meta, stream = KEYS[1], KEYS[2]
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
@@ -19,8 +20,11 @@ local runIdLength = -1
 if ARGV[8] == '1' then
 	runIdLength = #ARGV[9]
 end
-local frame = offset .. ' ' .. epoch .. ' ' .. micros .. ' ' .. ARGV[6] .. ' ' .. #ARGV[7] .. ' ' .. runIdLength
-	.. '\n' .. ARGV[7] .. ARGV[9] .. ARGV[10]
+local header = offset .. ' ' .. epoch .. ' ' .. micros .. ' ' .. ARGV[6] .. ' ' .. #ARGV[7] .. ' ' .. runIdLength
+if #ARGV[11] > 0 then
+	header = header .. ' ' .. #ARGV[11]
+end
+local frame = header .. '\n' .. ARGV[7] .. ARGV[9] .. ARGV[11] .. ARGV[10]
 if ARGV[2] == '1' then
 	redis.call('XADD', stream, offset .. '-0', 'f', frame)
 	local excess = redis.call('XLEN', stream) - tonumber(ARGV[3])
