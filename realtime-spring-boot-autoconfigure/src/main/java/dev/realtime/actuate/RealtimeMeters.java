@@ -15,6 +15,7 @@ import dev.realtime.metrics.RealtimeStatistics.PublishSource;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.metrics.RealtimeStatistics.Resume;
 import dev.realtime.metrics.RealtimeStatistics.RunEvent;
+import dev.realtime.metrics.RealtimeStatistics.TokenFailure;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
 import dev.realtime.run.DefaultRealtimeRuns;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -141,6 +142,13 @@ public class RealtimeMeters implements MeterBinder {
 					.tag("reason", reason.tag())
 					.register(registry);
 			}
+		}
+		for (TokenFailure reason : TokenFailure.values()) {
+			counter(registry, "realtime.tokens.rejected",
+					"Tokens and stream tickets presented to stream, publish or cancel that did not verify, by reason",
+					statistics, (s) -> s.tokenFailures(reason))
+				.tag("reason", reason.tag())
+				.register(registry);
 		}
 		if (this.runs != null) {
 			bindRuns(registry, statistics, this.runs);

@@ -46,6 +46,8 @@ public final class RealtimeStatistics {
 
 	private final LongAdder[] denied = adders(Rejection.values().length);
 
+	private final LongAdder[] tokenFailures = adders(TokenFailure.values().length);
+
 	private final LongAdder[] runs = adders(RunEvent.values().length);
 
 	private final AtomicLong replyWaits = new AtomicLong();
@@ -161,6 +163,15 @@ public final class RealtimeStatistics {
 	 */
 	public void tokenDenied(Rejection reason) {
 		this.denied[reason.ordinal()].increment();
+	}
+
+	/**
+	 * Count a token or stream ticket presented to open a stream, publish or cancel that
+	 * did not verify.
+	 * @param reason why
+	 */
+	public void tokenRejected(TokenFailure reason) {
+		this.tokenFailures[reason.ordinal()].increment();
 	}
 
 	/**
@@ -309,6 +320,15 @@ public final class RealtimeStatistics {
 	}
 
 	/**
+	 * Return the tokens and tickets that did not verify so far for a reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long tokenFailures(TokenFailure reason) {
+		return this.tokenFailures[reason.ordinal()].sum();
+	}
+
+	/**
 	 * Return the events of runs so far.
 	 * @param event the event
 	 * @return the count
@@ -421,6 +441,30 @@ public final class RealtimeStatistics {
 
 		/** A connection limit was reached. */
 		CAP;
+
+		/**
+		 * Return the value of the {@code reason} tag.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return RealtimeStatistics.tag(this);
+		}
+
+	}
+
+	/**
+	 * Why a token or stream ticket did not verify.
+	 */
+	public enum TokenFailure {
+
+		/** Malformed, not signed by this application's key, or not a token at all. */
+		INVALID,
+
+		/** Valid, but past its expiry. */
+		EXPIRED,
+
+		/** A stream ticket that is unknown, used already or expired. */
+		TICKET;
 
 		/**
 		 * Return the value of the {@code reason} tag.

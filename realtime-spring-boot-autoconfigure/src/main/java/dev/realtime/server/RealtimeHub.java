@@ -20,6 +20,7 @@ import dev.realtime.engine.Replay;
 import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
+import dev.realtime.metrics.RealtimeStatistics.TokenFailure;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.support.PayloadCodec;
@@ -273,7 +274,7 @@ public final class RealtimeHub {
 			if (cancelling == null) {
 				throw new ForbiddenException("Runs are not enabled");
 			}
-			TokenClaims claims = this.tokens.verify(token);
+			TokenClaims claims = verify(token);
 			return cancelling.cancel(claims, claims.channel(), runId).map((outcome) -> switch (outcome) {
 				case CANCELLED, REQUESTED -> cancelAnswer(runId, outcome);
 				case ALREADY_ENDED ->
@@ -309,7 +310,9 @@ public final class RealtimeHub {
 		if (tickets == null) {
 			return Mono.error(new InvalidTokenException("Stream tickets are not enabled"));
 		}
-		return tickets.issue(token);
+		return tickets.issue(token)
+			.doOnError(InvalidTokenException.class,
+					(ex) -> statistics().tokenRejected(ex.isExpired() ? TokenFailure.EXPIRED : TokenFailure.INVALID));
 	}
 
 	/**
@@ -319,7 +322,13 @@ public final class RealtimeHub {
 	 * @throws InvalidTokenException if it is not valid
 	 */
 	public TokenClaims verify(String token) {
-		return this.tokens.verify(token);
+		try {
+			return this.tokens.verify(token);
+		}
+		catch (InvalidTokenException ex) {
+			statistics().tokenRejected(ex.isExpired() ? TokenFailure.EXPIRED : TokenFailure.INVALID);
+			throw ex;
+		}
 	}
 
 	/**
@@ -332,7 +341,8 @@ public final class RealtimeHub {
 		if (tickets == null) {
 			return Mono.error(new InvalidTokenException("Stream tickets are not enabled"));
 		}
-		return tickets.redeem(ticket);
+		return tickets.redeem(ticket)
+			.doOnError(InvalidTokenException.class, (ex) -> statistics().tokenRejected(TokenFailure.TICKET));
 	}
 
 	/**

@@ -222,7 +222,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void subscribe(JsonNode frame) {
-		TokenClaims claims = this.hub.tokens().verify(requiredText(frame, "token"));
+		TokenClaims claims = this.hub.verify(requiredText(frame, "token"));
 		Replay replay = replay(frame);
 		if (this.subscriptions.containsKey(claims.channel())) {
 			reply(new Frames.ErrorFrame("duplicate_subscription",
@@ -275,7 +275,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 	}
 
 	private void refresh(JsonNode frame) {
-		TokenClaims claims = this.hub.tokens().verify(requiredText(frame, "token"));
+		TokenClaims claims = this.hub.verify(requiredText(frame, "token"));
 		Subscription subscription = this.subscriptions.get(claims.channel());
 		if (subscription == null || !claims.topics().containsAll(subscription.claims.topics())) {
 			closeOnLoop(

@@ -26,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
@@ -121,6 +122,27 @@ class RealtimeMetersIntegrationTests {
 		assertThat(counter("realtime.tokens.minted", Map.of()) - minted).isOne();
 		assertThat(counter("realtime.tokens.denied", Map.of("reason", "unauthenticated")) - forbidden).isOne();
 		assertThat(counter("realtime.tokens.denied", Map.of("reason", "invalid")) - invalid).isOne();
+	}
+
+	@Test
+	void whenTokensOrTicketsDoNotVerifyThenTheyAreCountedByReason() throws Exception {
+		double invalid = counter("realtime.tokens.rejected", Map.of("reason", "invalid"));
+		double ticket = counter("realtime.tokens.rejected", Map.of("reason", "ticket"));
+		String token = this.tokens.mint(TokenRequest.read("pipeline:open-meters-rejected")).token();
+		this.client.get()
+			.uri("/realtime/sse")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token.substring(0, token.length() - 2) + "xx")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		this.client.get().uri("/realtime/sse?ticket=AAAAAAAAAAAAAAAAAAAAAA").exchange().expectStatus().isUnauthorized();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"not-a-token\"}");
+			assertThat(ws.closeStatus().getCode()).isEqualTo(4401);
+		}
+		assertThat(counter("realtime.tokens.rejected", Map.of("reason", "invalid")) - invalid).isEqualTo(2);
+		assertThat(counter("realtime.tokens.rejected", Map.of("reason", "ticket")) - ticket).isOne();
+		assertThat(counter("realtime.tokens.rejected", Map.of("reason", "expired"))).isZero();
 	}
 
 	@Test
