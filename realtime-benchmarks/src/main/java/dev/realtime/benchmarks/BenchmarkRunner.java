@@ -70,6 +70,18 @@ public final class BenchmarkRunner {
 	private static final String STARTER_BEFORE_CLASSPATH = "STARTER_BEFORE_CLASSPATH";
 
 	/**
+	 * The starter with Actuator, a Prometheus registry and the realtime meters and
+	 * observations, scraped every {@link #SCRAPE_INTERVAL}: the cost of metrics.
+	 */
+	private static final String STARTER_METRICS = "starter-metrics";
+
+	/** The class path of Actuator and the Prometheus registry, which run.sh sets. */
+	private static final String METRICS_CLASSPATH = "METRICS_CLASSPATH";
+
+	/** Three times as often as Prometheus scrapes by default. */
+	private static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(5);
+
+	/**
 	 * Further Spring Boot arguments of the hand-written Spring MVC baseline: the Servlet
 	 * API does not tell it when a client leaves (its heartbeat finds out within 30 s), so
 	 * a graceful shutdown would wait its 30 s for the subscriptions the load generator
@@ -118,7 +130,7 @@ public final class BenchmarkRunner {
 	/**
 	 * Run the benchmarks.
 	 * @param args {@code --smoke},
-	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before]},
+	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before,starter-metrics]},
 	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
 	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --rounds 2},
 	 * {@code --repeat 3}, {@code --jvm warm|fresh|both}, {@code --warmup-seconds 5},
@@ -239,6 +251,15 @@ public final class BenchmarkRunner {
 			// the starter as another build made it, to compare a change in one run
 			case STARTER_BEFORE -> new SystemUnderTest(name, Kind.STARTER, List.of(javaServer(name,
 					StarterServer.class.getName(), beforeClasspath(), directory, jfr, WebStack.REACTIVE, extraArgs)));
+			case STARTER_METRICS -> {
+				List<String> args = new ArrayList<>(extraArgs);
+				args.add("--management.endpoints.web.exposure.include=prometheus");
+				ServerProcess node = javaServer(name, StarterServer.class.getName(),
+						System.getProperty("java.class.path") + ":" + requiredEnvironment(METRICS_CLASSPATH), directory,
+						jfr, WebStack.REACTIVE, args);
+				PrometheusScraper.start(node, SCRAPE_INTERVAL);
+				yield new SystemUnderTest(name, Kind.STARTER, List.of(node));
+			}
 			default -> throw new IllegalArgumentException("Unknown system '" + name + "'");
 		};
 	}
@@ -250,10 +271,14 @@ public final class BenchmarkRunner {
 	}
 
 	private static String beforeClasspath() {
-		String classpath = System.getenv(STARTER_BEFORE_CLASSPATH);
+		return requiredEnvironment(STARTER_BEFORE_CLASSPATH);
+	}
+
+	private static String requiredEnvironment(String variable) {
+		String classpath = System.getenv(variable);
 		if (classpath == null || classpath.isBlank()) {
-			throw new IllegalArgumentException("The system '" + STARTER_BEFORE
-					+ "' runs the starter from the class path in " + STARTER_BEFORE_CLASSPATH + ", which is not set");
+			throw new IllegalArgumentException(
+					"The class path in the environment variable " + variable + " is not set");
 		}
 		return classpath;
 	}

@@ -226,6 +226,14 @@ public final class ServerProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Return whether the server's process runs; the runner's own process always does.
+	 * @return whether it runs
+	 */
+	boolean running() {
+		return this.process == null || this.process.isAlive();
+	}
+
+	/**
 	 * Return the GC log of a Java server.
 	 * @return the file written with {@link GcLog#jvmOption(Path)}, or {@code null}
 	 */
