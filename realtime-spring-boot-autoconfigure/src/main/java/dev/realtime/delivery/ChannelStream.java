@@ -180,10 +180,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 			return;
 		}
 		if (this.replay.mode() == Replay.Mode.NONE) {
-			this.state = State.LIVE;
-			this.statistics.replayed(null, 0);
-			opened(null, null);
-			this.client.subscribed(null);
+			subscribed(null, 0);
 			this.client.flush();
 			return;
 		}
@@ -200,7 +197,6 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		if (this.state != State.REPLAYING) {
 			return;
 		}
-		this.state = State.LIVE;
 		ArrayDeque<EngineMessage> live = this.waiting;
 		this.waiting = null;
 		this.queued = 0;
@@ -214,9 +210,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 				this.offset = lastId.offset();
 			}
 		}
-		this.statistics.replayed(history.recovered(), history.messages().size());
-		opened(history.recovered(), null);
-		this.client.subscribed(history.recovered());
+		subscribed(history.recovered(), history.messages().size());
 		for (EngineMessage message : history.messages()) {
 			deliver(message);
 		}
@@ -227,6 +221,14 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		}
 		this.written = false;
 		this.client.flush();
+	}
+
+	// goes live and tells the client, which then takes what was replayed
+	private void subscribed(@Nullable Boolean recovered, int replayed) {
+		this.state = State.LIVE;
+		this.statistics.replayed(recovered, replayed);
+		opened(recovered, null);
+		this.client.subscribed(recovered);
 	}
 
 	@Override
