@@ -31,7 +31,9 @@ import org.springframework.core.log.LogMessage;
  * history before it goes on, and ends its listeners with
  * {@link SubscriptionLostException} when some of it is gone, so that their subscribers
  * resume and learn {@code recovered: false}. Messages that are not retained cannot be
- * read back and are skipped, as they would be by a subscriber that connected later.
+ * read back: those published while the node was away are skipped, as they would be by a
+ * subscriber that connected later, and those published since that reach the node only
+ * after the read are still delivered, in order.
  * <p>
  * Every method runs under the instance's lock.
  *
@@ -89,8 +91,16 @@ final class LiveChannel {
 	/** Epoch of the messages delivered so far. */
 	private @Nullable String epoch;
 
-	/** Every message up to this offset was delivered or is not retrievable. */
+	/** The offset of the last message delivered. */
 	private long offset;
+
+	/**
+	 * The last offset a read of what the node missed covered. The offsets up to it that
+	 * were not delivered belong to messages that are not retained: those published before
+	 * the node re-subscribed are gone, those published since may still arrive (before any
+	 * later message, pub/sub keeping their order) and are delivered then.
+	 */
+	private long horizon;
 
 	LiveChannel(RedisEngine engine, String name, String key, int capacity) {
 		this.engine = engine;
@@ -212,11 +222,12 @@ final class LiveChannel {
 			// A new channel, or Redis lost it: its offsets start again
 			this.epoch = id.epoch();
 			this.offset = 0;
+			this.horizon = 0;
 		}
 		if (id.offset() <= this.offset) {
 			return;
 		}
-		if (id.offset() > this.offset + 1) {
+		if (id.offset() > Math.max(this.offset, this.horizon) + 1) {
 			this.statistics.gapDetected();
 			this.pending.add(message);
 			sync();
@@ -256,7 +267,7 @@ final class LiveChannel {
 	private void sync() {
 		this.syncing = true;
 		String epoch = this.epoch;
-		long after = this.offset;
+		long after = Math.max(this.offset, this.horizon);
 		this.engine.read(this.name, RedisEngine.RANGE, after, epoch)
 			// Not on the calling thread, which holds the lock
 			.publishOn(Schedulers.parallel())
@@ -272,6 +283,7 @@ final class LiveChannel {
 			logger.debug(LogMessage.format("Channel '%s' missed messages that are no longer in history", this.name));
 			this.epoch = snapshot.epoch();
 			this.offset = snapshot.offset();
+			this.horizon = 0;
 			this.pending.clear();
 			this.syncing = false;
 			this.statistics.caughtUp(CatchUp.LOST);
@@ -301,7 +313,7 @@ final class LiveChannel {
 				deliver(message);
 			}
 		}
-		this.offset = Math.max(this.offset, snapshot.offset());
+		this.horizon = snapshot.offset();
 		this.statistics.caughtUp(CatchUp.RECOVERED);
 		drain(later);
 	}
