@@ -11,6 +11,8 @@ import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
@@ -125,7 +127,10 @@ public final class RealtimeServerEndpoints {
 	 * @return the endpoint's handler mapping
 	 */
 	public WebSocketHandlerMapping webSocketHandlerMapping(String path, List<String> allowedOrigins, int order) {
-		WebSocketHttpRequestHandler handler = new WebSocketHttpRequestHandler(this.webSocketHandler);
+		// the Jakarta WebSocket upgrade on every container (Tomcat's default, and Jetty's
+		// Jakarta support rather than its native API), so that sessions are Jakarta ones
+		WebSocketHttpRequestHandler handler = new WebSocketHttpRequestHandler(this.webSocketHandler,
+				new DefaultHandshakeHandler(new StandardWebSocketUpgradeStrategy()));
 		OriginHandshakeInterceptor origins = new OriginHandshakeInterceptor(allowedOrigins);
 		handler.setHandshakeInterceptors(List.of(origins));
 		WebSocketHandlerMapping mapping = new WebSocketHandlerMapping();
