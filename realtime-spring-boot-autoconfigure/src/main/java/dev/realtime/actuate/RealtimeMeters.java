@@ -15,6 +15,7 @@ import dev.realtime.metrics.RealtimeStatistics.PublishSource;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.metrics.RealtimeStatistics.Resume;
 import dev.realtime.metrics.RealtimeStatistics.RunEvent;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import dev.realtime.metrics.RealtimeStatistics.TokenFailure;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
 import dev.realtime.run.DefaultRealtimeRuns;
@@ -70,25 +71,27 @@ public class RealtimeMeters implements MeterBinder {
 				.description("Connections open now")
 				.tag("transport", transport.tag())
 				.register(registry);
-			counter(registry, "realtime.connections.opened", "Connections opened", statistics,
-					(s) -> s.opened(transport))
+			counter("realtime.connections.opened", "Connections opened", statistics, (s) -> s.opened(transport))
 				.tag("transport", transport.tag())
 				.register(registry);
 			for (CloseReason reason : CloseReason.values()) {
-				counter(registry, "realtime.connections.closed", "Connections closed, by reason", statistics,
+				counter("realtime.connections.closed", "Connections closed, by reason", statistics,
 						(s) -> s.closed(transport, reason))
 					.tags("transport", transport.tag(), "reason", reason.tag())
 					.register(registry);
 			}
 		}
-		Gauge.builder("realtime.subscriptions", statistics, RealtimeStatistics::subscriptions)
-			.description("Subscriptions to channels open now: SSE streams, channels of WebSocket connections, "
-					+ "Java subscribers")
-			.register(registry);
+		for (Subscriber subscriber : Subscriber.values()) {
+			Gauge.builder("realtime.subscriptions", statistics, (s) -> s.subscriptions(subscriber))
+				.description("Subscriptions to channels open now: SSE streams, channels of WebSocket connections, "
+						+ "Java subscribers")
+				.tag("transport", subscriber.tag())
+				.register(registry);
+		}
 		for (Rejection reason : Rejection.values()) {
 			if (reason == Rejection.CAP) {
-				counter(registry, "realtime.subscriptions.rejected", "Subscriptions refused by a connection limit",
-						statistics, (s) -> s.rejected(reason))
+				counter("realtime.subscriptions.rejected", "Subscriptions refused by a connection limit", statistics,
+						(s) -> s.rejected(reason))
 					.tag("reason", reason.tag())
 					.register(registry);
 			}
@@ -100,27 +103,26 @@ public class RealtimeMeters implements MeterBinder {
 			.description("The most messages waiting for one subscriber on this node now, "
 					+ "in its queue and its loop's hand-off")
 			.register(registry);
-		counter(registry, "realtime.deliveries", "Messages handed to subscribers", statistics,
-				RealtimeStatistics::deliveries)
+		counter("realtime.deliveries", "Messages handed to subscribers", statistics, RealtimeStatistics::deliveries)
 			.register(registry);
-		counter(registry, "realtime.slow.subscribers", "Subscribers ended because they did not keep up", statistics,
+		counter("realtime.slow.subscribers", "Subscribers ended because they did not keep up", statistics,
 				RealtimeStatistics::slowSubscribers)
 			.register(registry);
-		counter(registry, "realtime.messages.dropped", "Messages dropped with the slow subscribers they waited for",
-				statistics, RealtimeStatistics::dropped)
+		counter("realtime.messages.dropped", "Messages dropped with the slow subscribers they waited for", statistics,
+				RealtimeStatistics::dropped)
 			.register(registry);
 		for (Resume resume : Resume.values()) {
-			counter(registry, "realtime.resumes", "Subscriptions by what their replay recovered", statistics,
+			counter("realtime.resumes", "Subscriptions by what their replay recovered", statistics,
 					(s) -> s.resumes(resume))
 				.tag("recovered", resume.tag())
 				.register(registry);
 		}
-		counter(registry, "realtime.messages.replayed", "Messages replayed from history", statistics,
+		counter("realtime.messages.replayed", "Messages replayed from history", statistics,
 				RealtimeStatistics::replayed)
 			.register(registry);
 		for (PublishSource source : PublishSource.values()) {
 			for (PublishOutcome outcome : PublishOutcome.values()) {
-				counter(registry, "realtime.publishes", "Publishes, by source and outcome", statistics,
+				counter("realtime.publishes", "Publishes, by source and outcome", statistics,
 						(s) -> s.publishes(source, outcome))
 					.tags("source", source.tag(), "outcome", outcome.tag())
 					.register(registry);
@@ -132,19 +134,18 @@ public class RealtimeMeters implements MeterBinder {
 				.tag("source", source.tag())
 				.register(registry);
 		}
-		counter(registry, "realtime.tokens.minted", "Subscription tokens minted", statistics,
-				RealtimeStatistics::minted)
+		counter("realtime.tokens.minted", "Subscription tokens minted", statistics, RealtimeStatistics::minted)
 			.register(registry);
 		for (Rejection reason : Rejection.values()) {
 			if (reason != Rejection.CAP) {
-				counter(registry, "realtime.tokens.denied", "Token requests refused, by reason", statistics,
+				counter("realtime.tokens.denied", "Token requests refused, by reason", statistics,
 						(s) -> s.denied(reason))
 					.tag("reason", reason.tag())
 					.register(registry);
 			}
 		}
 		for (TokenFailure reason : TokenFailure.values()) {
-			counter(registry, "realtime.tokens.rejected",
+			counter("realtime.tokens.rejected",
 					"Tokens and stream tickets presented to stream, publish or cancel that did not verify, by reason",
 					statistics, (s) -> s.tokenFailures(reason))
 				.tag("reason", reason.tag())
@@ -171,18 +172,20 @@ public class RealtimeMeters implements MeterBinder {
 		Gauge.builder("realtime.redis.subscriptions", redis, RedisEngine::channelCount)
 			.description("Channels this node listens to in Redis pub/sub")
 			.register(registry);
-		FunctionCounter.builder("realtime.redis.resubscriptions", statistics, RedisEngineStatistics::resubscriptions)
-			.description("Channel subscriptions Redis confirmed again after the pub/sub connection was re-established")
+		counter("realtime.redis.resubscriptions",
+				"Channel subscriptions Redis confirmed again after the pub/sub connection was re-established",
+				statistics, RedisEngineStatistics::resubscriptions)
 			.register(registry);
-		FunctionCounter.builder("realtime.redis.pubsub.lost", statistics, RedisEngineStatistics::pubSubLost)
-			.description("Times the pub/sub connection ended, ending every channel's subscribers on this node")
+		counter("realtime.redis.pubsub.lost",
+				"Times the pub/sub connection ended, ending every channel's subscribers on this node", statistics,
+				RedisEngineStatistics::pubSubLost)
 			.register(registry);
-		FunctionCounter.builder("realtime.redis.gaps", statistics, RedisEngineStatistics::gaps)
-			.description("Messages whose id showed that this node had missed some of a channel")
+		counter("realtime.redis.gaps", "Messages whose id showed that this node had missed some of a channel",
+				statistics, RedisEngineStatistics::gaps)
 			.register(registry);
 		for (CatchUp result : CatchUp.values()) {
-			FunctionCounter.builder("realtime.redis.catchups", statistics, (s) -> s.catchUps(result))
-				.description("Reads of the messages a channel missed, by result")
+			counter("realtime.redis.catchups", "Reads of the messages a channel missed, by result", statistics,
+					(s) -> s.catchUps(result))
 				.tag("result", result.tag())
 				.register(registry);
 		}
@@ -190,8 +193,7 @@ public class RealtimeMeters implements MeterBinder {
 
 	private void bindRuns(MeterRegistry registry, RealtimeStatistics statistics, DefaultRealtimeRuns runs) {
 		for (RunEvent event : RunEvent.values()) {
-			counter(registry, "realtime.runs", "Events of runs executing on this node", statistics,
-					(s) -> s.runs(event))
+			counter("realtime.runs", "Events of runs executing on this node", statistics, (s) -> s.runs(event))
 				.tag("event", event.tag())
 				.register(registry);
 		}
@@ -203,9 +205,9 @@ public class RealtimeMeters implements MeterBinder {
 			.register(registry);
 	}
 
-	private static FunctionCounter.Builder<RealtimeStatistics> counter(MeterRegistry registry, String name,
-			String description, RealtimeStatistics statistics, ToLongFunction<RealtimeStatistics> count) {
-		return FunctionCounter.builder(name, statistics, (s) -> count.applyAsLong(s)).description(description);
+	private static <T> FunctionCounter.Builder<T> counter(String name, String description, T source,
+			ToLongFunction<T> count) {
+		return FunctionCounter.builder(name, source, (s) -> count.applyAsLong(s)).description(description);
 	}
 
 }

@@ -14,6 +14,7 @@ import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -111,7 +112,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 */
 	public void join() {
 		this.joined = true;
-		this.statistics.subscriptionOpened();
+		this.statistics.subscriptionOpened(this.client.subscriber());
 		ObservationRegistry registry = this.fanOut.observationRegistry();
 		if (!registry.isNoop()) {
 			this.opening = RealtimeObservation.SUBSCRIPTION_OPEN.create(registry, this.channel, null).start();
@@ -135,7 +136,7 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 	 */
 	public void close() {
 		if (this.joined && this.state != State.CLOSED) {
-			this.statistics.subscriptionClosed();
+			this.statistics.subscriptionClosed(this.client.subscriber());
 		}
 		opened(null, null);
 		this.state = State.CLOSED;
@@ -390,6 +391,12 @@ public final class ChannelStream implements LocalFanOut.FanOutSubscriber {
 		 * @return the loop
 		 */
 		StreamLoop loop();
+
+		/**
+		 * Return who this client is, for the statistics.
+		 * @return the kind of subscriber
+		 */
+		Subscriber subscriber();
 
 		/**
 		 * Write the {@code subscribed} frame.

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.realtime.engine.EngineEvent;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -109,6 +110,11 @@ final class FluxSubscription extends Flux<EngineEvent> {
 				this.stream.close();
 				this.worker.dispose();
 			});
+		}
+
+		@Override
+		public Subscriber subscriber() {
+			return Subscriber.JAVA;
 		}
 
 		@Override

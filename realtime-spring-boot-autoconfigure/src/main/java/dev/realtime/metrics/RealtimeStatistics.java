@@ -24,7 +24,7 @@ public final class RealtimeStatistics {
 
 	private final LongAdder[][] closed = new LongAdder[Transport.values().length][];
 
-	private final AtomicLong subscriptions = new AtomicLong();
+	private final AtomicLong[] subscriptions = atomics(Subscriber.values().length);
 
 	private final LongAdder[] rejected = adders(Rejection.values().length);
 
@@ -86,16 +86,18 @@ public final class RealtimeStatistics {
 	/**
 	 * Count a subscription to a channel that started: one per SSE stream, one per channel
 	 * of a WebSocket connection, one per Java subscriber.
+	 * @param subscriber who subscribed
 	 */
-	public void subscriptionOpened() {
-		this.subscriptions.incrementAndGet();
+	public void subscriptionOpened(Subscriber subscriber) {
+		this.subscriptions[subscriber.ordinal()].incrementAndGet();
 	}
 
 	/**
 	 * Count a subscription that ended, once for each that started.
+	 * @param subscriber who had subscribed
 	 */
-	public void subscriptionClosed() {
-		this.subscriptions.decrementAndGet();
+	public void subscriptionClosed(Subscriber subscriber) {
+		this.subscriptions[subscriber.ordinal()].decrementAndGet();
 	}
 
 	/**
@@ -229,7 +231,20 @@ public final class RealtimeStatistics {
 	 * @return the number of subscriptions
 	 */
 	public long subscriptions() {
-		return this.subscriptions.get();
+		long subscriptions = 0;
+		for (AtomicLong count : this.subscriptions) {
+			subscriptions += count.get();
+		}
+		return subscriptions;
+	}
+
+	/**
+	 * Return the subscriptions of one kind of subscriber open now.
+	 * @param subscriber the kind of subscriber
+	 * @return the number of subscriptions
+	 */
+	public long subscriptions(Subscriber subscriber) {
+		return this.subscriptions[subscriber.ordinal()].get();
 	}
 
 	/**
@@ -363,6 +378,31 @@ public final class RealtimeStatistics {
 
 	private static String tag(Enum<?> value) {
 		return value.name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Who holds a subscription: a browser over one of the transports, or Java code in the
+	 * application.
+	 */
+	public enum Subscriber {
+
+		/** An SSE stream. */
+		SSE,
+
+		/** A channel of a WebSocket connection. */
+		WEBSOCKET,
+
+		/** A subscriber in the application, such as a run waiting for replies. */
+		JAVA;
+
+		/**
+		 * Return the value of the {@code transport} tag.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return RealtimeStatistics.tag(this);
+		}
+
 	}
 
 	/**

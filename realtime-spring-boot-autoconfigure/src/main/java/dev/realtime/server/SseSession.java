@@ -10,6 +10,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.metrics.RealtimeStatistics.CloseReason;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -92,6 +93,11 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 			closed(CloseReason.CLIENT);
 			this.stream.close();
 		});
+	}
+
+	@Override
+	public Subscriber subscriber() {
+		return Subscriber.SSE;
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import dev.realtime.engine.Replay;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.metrics.RealtimeStatistics.CloseReason;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
@@ -541,6 +542,11 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
 			this.stream.topics(claims.topics());
+		}
+
+		@Override
+		public Subscriber subscriber() {
+			return Subscriber.WEBSOCKET;
 		}
 
 		@Override

@@ -76,7 +76,9 @@ class RealtimeMetersIntegrationTests {
 			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
 			assertThat(gauge("realtime.connections", Map.of("transport", "sse"))).isOne();
 			assertThat(gauge("realtime.connections", Map.of("transport", "websocket"))).isOne();
-			assertThat(gauge("realtime.subscriptions", Map.of())).isEqualTo(2);
+			assertThat(gauge("realtime.subscriptions", Map.of("transport", "sse"))).isOne();
+			assertThat(gauge("realtime.subscriptions", Map.of("transport", "websocket"))).isOne();
+			assertThat(gauge("realtime.subscriptions", Map.of("transport", "java"))).isZero();
 			assertThat(gauge("realtime.channels", Map.of())).isOne();
 			this.publisher.publish(channel.status(), new TestPipeline.Status("one"));
 			sse.next("message");
@@ -91,7 +93,8 @@ class RealtimeMetersIntegrationTests {
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			assertThat(gauge("realtime.connections", Map.of("transport", "sse"))).isZero();
 			assertThat(gauge("realtime.connections", Map.of("transport", "websocket"))).isZero();
-			assertThat(gauge("realtime.subscriptions", Map.of())).isZero();
+			assertThat(gauge("realtime.subscriptions", Map.of("transport", "sse"))).isZero();
+			assertThat(gauge("realtime.subscriptions", Map.of("transport", "websocket"))).isZero();
 			assertThat(counter("realtime.connections.closed", Map.of("transport", "sse", "reason", "client"))).isOne();
 			assertThat(counter("realtime.connections.closed", Map.of("transport", "websocket", "reason", "client")))
 				.isOne();

@@ -188,7 +188,7 @@ class RealtimeRedisOutageTests {
 			assertThat(delivering).isLessThan(RECOVERY);
 			// the node's subscription outlived the outage: Redis confirmed it again and
 			// the channel read what it missed
-			assertThat(gauge("realtime.subscriptions")).isOne();
+			assertThat(gauge("realtime.subscriptions", "transport", "java")).isOne();
 			assertThat(gauge("realtime.redis.subscriptions")).isOne();
 			assertThat(count("realtime.redis.resubscriptions")).isPositive();
 			assertThat(count("realtime.redis.catchups", "result", "recovered")).isPositive();
@@ -248,8 +248,8 @@ class RealtimeRedisOutageTests {
 		return this.registry.get(name).tags(tags).functionCounter().count();
 	}
 
-	private double gauge(String name) {
-		return this.registry.get(name).gauge().value();
+	private double gauge(String name, String... tags) {
+		return this.registry.get(name).tags(tags).gauge().value();
 	}
 
 	private static StatusAssertions ticket(WebTestClient http, String token) {
