@@ -205,6 +205,9 @@ final class ServletWebSocketOutput implements WebSocketOutput {
 			cutOff.dispose();
 		}
 		try {
+			// a container that sends the close frame without blocking (Jetty) keeps the
+			// connection until it is idle this long, however slow the client
+			this.session.setMaxIdleTimeout(this.writeTimeout.toMillis());
 			this.session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(status.code()), status.reason()));
 		}
 		catch (IOException | RuntimeException ex) {
