@@ -17,6 +17,7 @@ import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.Replay;
 import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -86,6 +87,11 @@ public class FanOutBenchmark {
 		@Override
 		public StreamLoop loop() {
 			return InlineLoop.INSTANCE;
+		}
+
+		@Override
+		public Subscriber subscriber() {
+			return Subscriber.SSE;
 		}
 
 		@Override
