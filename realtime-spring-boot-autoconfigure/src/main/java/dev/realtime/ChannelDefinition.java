@@ -34,12 +34,15 @@ public final class ChannelDefinition {
 
 	private final @Nullable String authorize;
 
+	private final boolean presence;
+
 	private ChannelDefinition(Class<?> type, ChannelTemplate template, Map<String, TopicDefinition> topics,
-			@Nullable String authorize) {
+			@Nullable String authorize, boolean presence) {
 		this.type = type;
 		this.template = template;
 		this.topics = Collections.unmodifiableMap(topics);
 		this.authorize = authorize;
+		this.presence = presence;
 	}
 
 	/**
@@ -75,7 +78,8 @@ public final class ChannelDefinition {
 			throw new InvalidChannelDefinitionException(type, "it declares no Topic<T> method");
 		}
 		String authorize = annotation.getString("authorize");
-		return new ChannelDefinition(type, template, topics, authorize.isBlank() ? null : authorize);
+		return new ChannelDefinition(type, template, topics, authorize.isBlank() ? null : authorize,
+				annotation.getBoolean("presence"));
 	}
 
 	private static void readMethod(Class<?> type, ChannelTemplate template, Method method,
@@ -161,6 +165,15 @@ public final class ChannelDefinition {
 	 */
 	public @Nullable String authorize() {
 		return this.authorize;
+	}
+
+	/**
+	 * Return whether the channel tracks presence, as {@link RealtimeChannel#presence()}
+	 * declares.
+	 * @return whether the channel tracks presence
+	 */
+	public boolean presence() {
+		return this.presence;
 	}
 
 	@Override

@@ -52,11 +52,21 @@ public @interface RealtimeChannel {
 	 * SpEL expression deciding whether a subscription token may be issued for a channel
 	 * of this kind. It is evaluated against the current {@code authentication}, may refer
 	 * to each placeholder as a variable ({@code #runId}), to the requested topics as
-	 * {@code #topics} and {@code #publish}, and to beans ({@code @bean.method(...)}). It
-	 * must evaluate to a boolean. Empty means no rule: tokens are denied unless a
+	 * {@code #topics} and {@code #publish}, to the requested grants as {@code #cancel}
+	 * and {@code #presence}, and to beans ({@code @bean.method(...)}). It must evaluate
+	 * to a boolean. Empty means no rule: tokens are denied unless a
 	 * {@code ChannelAuthorizer} bean decides.
 	 * @return the authorization expression, or empty
 	 */
 	String authorize() default "";
+
+	/**
+	 * Whether the channel tracks presence: who is subscribed to it. The subject of each
+	 * subscriber's token is a member, announced with {@code join} and {@code leave}
+	 * events on the reserved {@code $presence} topic to subscribers whose token grants
+	 * presence, and listed by {@code RealtimePresence}.
+	 * @return whether the channel tracks presence
+	 */
+	boolean presence() default false;
 
 }

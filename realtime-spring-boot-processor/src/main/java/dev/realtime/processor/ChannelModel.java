@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param type the interface
  * @param template the channel name template
  * @param authorize the authorization expression, or {@code null}
+ * @param presence whether the channel tracks presence
  * @param placeholders the placeholder names, in template order
  * @param accessors the placeholder accessor methods the interface declares
  * @param topics the topics, in declaration order
@@ -21,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @author Realtime team
  * @since 0.1.0
  */
-record ChannelModel(TypeElement type, String template, @Nullable String authorize, List<String> placeholders,
-		List<String> accessors, List<TopicModel> topics, boolean valid) {
+record ChannelModel(TypeElement type, String template, @Nullable String authorize, boolean presence,
+		List<String> placeholders, List<String> accessors, List<TopicModel> topics, boolean valid) {
 
 	/**
 	 * One topic of a channel.

@@ -44,8 +44,10 @@ final class ChannelReader {
 
 	private static final String TOPIC_OPTIONS = "dev.realtime.TopicOptions";
 
-	private static final Set<String> VARIABLES = Set.of("topics", "publish", "cancel", "authentication", "root",
-			"this");
+	private static final String PRESENCE = "presence";
+
+	private static final Set<String> VARIABLES = Set.of("topics", "publish", "cancel", PRESENCE, "authentication",
+			"root", "this");
 
 	// methods of dev.realtime.Channel and members of the generated class
 	private static final Set<String> GENERATED_MEMBERS = Set.of("name", "definition", "parameters", "DEFINITION");
@@ -107,9 +109,11 @@ final class ChannelReader {
 			error(type, null, null, "it declares no Topic<T> method; add one such as Topic<Status> status()");
 			valid = false;
 		}
-		String authorize = authorize(type, annotation, template, placeholders);
+		AnnotationValue presenceValue = attribute(annotation, PRESENCE);
+		boolean presence = presenceValue != null && (Boolean) presenceValue.getValue();
+		String authorize = authorize(type, annotation, template, placeholders, presence);
 		valid &= authorize != null;
-		return new ChannelModel(type, template, (authorize == null || authorize.isEmpty()) ? null : authorize,
+		return new ChannelModel(type, template, (authorize == null || authorize.isEmpty()) ? null : authorize, presence,
 				placeholders, accessors, topics, valid);
 	}
 
@@ -135,7 +139,7 @@ final class ChannelReader {
 
 	// empty when there is no rule, null after an error
 	private @Nullable String authorize(TypeElement type, @Nullable AnnotationMirror annotation, String template,
-			List<String> placeholders) {
+			List<String> placeholders, boolean presence) {
 		AnnotationValue value = attribute(annotation, "authorize");
 		String authorize = (value != null) ? ((String) value.getValue()).strip() : "";
 		if (authorize.isEmpty()) {
@@ -156,7 +160,12 @@ final class ChannelReader {
 				error(type, annotation, value,
 						"unknown placeholder '#" + variable + "' in authorize: the template '" + template + "' has "
 								+ placeholders
-								+ "; other variables are #topics, #publish, #cancel and #authentication");
+								+ "; other variables are #topics, #publish, #cancel, #presence and #authentication");
+				valid = false;
+			}
+			else if (variable.equals(PRESENCE) && !presence) {
+				error(type, annotation, value, "authorize refers to #presence, but the channel does not track "
+						+ "presence: add presence = true");
 				valid = false;
 			}
 		}

@@ -37,6 +37,9 @@ final class ChannelSourceWriter {
 		out.append(" * Create one with {@link #of(")
 			.append(String.join(", ", channel.placeholders().stream().map((placeholder) -> "String").toList()))
 			.append(")}.\n");
+		if (channel.presence()) {
+			out.append(" * It tracks presence: members join and leave on the reserved {@code $presence} topic.\n");
+		}
 		out.append(" */\n");
 		out.append("@javax.annotation.processing.Generated(\"")
 			.append(RealtimeChannelProcessor.class.getName())

@@ -209,6 +209,9 @@ public final class RealtimeChannelProcessor extends AbstractProcessor {
 		entry.put("type", binaryName(channel.type()));
 		entry.put("template", channel.template());
 		entry.put("authorize", channel.authorize());
+		if (channel.presence()) {
+			entry.put("presence", true);
+		}
 		entry.put("topics", topics);
 		return entry;
 	}

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Writes TypeScript declarations for the frontend from the catalog entries: an interface
  * per payload object type, and per channel an interface of its topics and a
- * template-literal type of its names, gathered in {@code RealtimeChannels}.
+ * template-literal type of its names, gathered in {@code RealtimeChannels}. A channel
+ * that tracks presence also gets an interface of its reserved topics ({@code $presence}),
+ * and {@code presence: true} in its entry.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -21,6 +23,10 @@ final class TypeScriptWriter {
 	private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
 	private static final Pattern PACKAGE = Pattern.compile("\\b[a-z][a-z0-9_]*\\.");
+
+	// payload of the reserved $presence topic
+	private static final String PRESENCE_EVENT = "{ type: \"join\" | \"leave\"; user: string; "
+			+ "info: Record<string, string>; count: number }";
 
 	private final Set<String> usedNames = new HashSet<>();
 
@@ -63,6 +69,15 @@ final class TypeScriptWriter {
 					.append(";\n");
 			}
 			channelTypes.append("}\n\n");
+			boolean presence = Boolean.TRUE.equals(channel.get("presence"));
+			if (presence) {
+				channelTypes.append("/** Reserved topics of channel `")
+					.append(template)
+					.append("`: `$presence` messages (kind `presence`) reach tokens that grant presence. */\n");
+				channelTypes.append("export interface ").append(base).append("ReservedTopics {\n");
+				channelTypes.append("  $presence: ").append(PRESENCE_EVENT).append(";\n");
+				channelTypes.append("}\n\n");
+			}
 			channelTypes.append("/** Names of channel `").append(template).append("`. */\n");
 			channelTypes.append("export type ")
 				.append(base)
@@ -75,7 +90,11 @@ final class TypeScriptWriter {
 				.append(base)
 				.append("Name; topics: ")
 				.append(base)
-				.append("Topics };\n");
+				.append("Topics");
+			if (presence) {
+				map.append("; presence: true; reserved: ").append(base).append("ReservedTopics");
+			}
+			map.append(" };\n");
 		}
 		map.append("}\n\n");
 		StringBuilder out = new StringBuilder();

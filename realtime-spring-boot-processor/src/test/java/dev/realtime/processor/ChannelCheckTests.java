@@ -323,8 +323,10 @@ class ChannelCheckTests {
 					Topic<String> status();
 				}
 				""");
-		assertSingleError(compilation, "unknown placeholder '#user' in authorize: the template 'foo:{id}' has [id]; "
-				+ "other variables are #topics, #publish, #cancel and #authentication", "\"#user == #id\"");
+		assertSingleError(compilation,
+				"unknown placeholder '#user' in authorize: the template 'foo:{id}' has [id]; "
+						+ "other variables are #topics, #publish, #cancel, #presence and #authentication",
+				"\"#user == #id\"");
 	}
 
 	@Test
@@ -369,6 +371,55 @@ class ChannelCheckTests {
 	void whenAuthorizeRefersToTheCancelGrantThenItCompiles() {
 		TestCompiler.Compilation compilation = compile("""
 				@RealtimeChannel(value = "foo:{id}", authorize = "!#cancel or #id == authentication.name")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
+	void whenAuthorizeRefersToThePresenceGrantOfAPresenceChannelThenItCompiles() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", presence = true,
+						authorize = "!#presence or @members.isMember(authentication, #id)")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
+	void whenAuthorizeRefersToPresenceButChannelDoesNotTrackPresenceThenErrorPointsAtAuthorize() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "!#presence and #id == authentication.name")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertSingleError(compilation,
+				"authorize refers to #presence, but the channel does not track presence: add presence = true",
+				"\"!#presence and #id == authentication.name\"");
+	}
+
+	@Test
+	void whenAuthorizeRefersToPresenceAndChannelDeclaresPresenceFalseThenErrorPointsAtAuthorize() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", presence = false, authorize = "#presence and #id == 'a'")
+				public interface Foo {
+					Topic<String> status();
+				}
+				""");
+		assertSingleError(compilation,
+				"authorize refers to #presence, but the channel does not track presence: add presence = true",
+				"\"#presence and #id == 'a'\"");
+	}
+
+	@Test
+	void whenAuthorizeMentionsPresenceOnlyInAStringLiteralThenChannelNeedsNoPresence() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel(value = "foo:{id}", authorize = "#id != '#presence'")
 				public interface Foo {
 					Topic<String> status();
 				}

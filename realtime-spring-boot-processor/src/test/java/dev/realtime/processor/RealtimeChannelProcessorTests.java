@@ -57,6 +57,16 @@ class RealtimeChannelProcessorTests {
 			}
 			""";
 
+	static final String ROOM = """
+			package com.example;
+
+			@dev.realtime.RealtimeChannel(value = "room:{roomId}", presence = true,
+					authorize = "!#presence or @rooms.isMember(authentication, #roomId)")
+			public interface Room {
+				dev.realtime.Topic<String> lines();
+			}
+			""";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@TempDir
@@ -174,6 +184,69 @@ class RealtimeChannelProcessorTests {
 				}[keyof RealtimeChannels];
 				""";
 		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).isEqualTo(expected);
+	}
+
+	@Test
+	void whenChannelTracksPresenceThenCatalogAndTypeScriptSaySo() throws Exception {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, ROOM, CONTENT_PIPELINE);
+		assertThat(compilation.diagnostics()).noneMatch((diagnostic) -> diagnostic.getKind() != Diagnostic.Kind.NOTE);
+		JsonNode channels = json.readTree(compilation.read("META-INF/realtime/channels.json")).get("channels");
+		String expected = """
+				{
+				  "type": "com.example.Room",
+				  "template": "room:{roomId}",
+				  "authorize": "!#presence or @rooms.isMember(authentication, #roomId)",
+				  "presence": true,
+				  "topics": [
+				    {"name": "lines", "type": "java.lang.String", "history": true, "schema": {
+				      "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}}
+				  ]}
+				""";
+		assertThat(channels.get(0)).isEqualTo(json.readTree(expected));
+		assertThat(channels.get(1).has("presence")).isFalse();
+		assertThat(compilation.read("META-INF/realtime/channels.json")).containsOnlyOnce("\"presence\"");
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts"))
+			.contains(
+					"""
+							/** Topics of channel `room:{roomId}` (com.example.Room). */
+							export interface RoomTopics {
+							  lines: string;
+							}
+
+							/** Reserved topics of channel `room:{roomId}`: `$presence` messages (kind `presence`) reach tokens that grant presence. */
+							export interface RoomReservedTopics {
+							  $presence: { type: "join" | "leave"; user: string; info: Record<string, string>; count: number };
+							}
+
+							/** Names of channel `room:{roomId}`. */
+							export type RoomName = `room:${string}`;
+
+							""")
+			.contains(
+					"""
+							export interface RealtimeChannels {
+							  "room:{roomId}": { name: RoomName; topics: RoomTopics; presence: true; reserved: RoomReservedTopics };
+							  "pipeline:{runId}": { name: ContentPipelineName; topics: ContentPipelineTopics };
+							}
+							""")
+			.containsOnlyOnce("ReservedTopics {");
+		assertThat(compilation.generatedSource("com/example/RoomChannel.java"))
+			.contains(" * It tracks presence: members join and leave on the reserved {@code $presence} topic.\n */\n");
+		assertThat(compilation.generatedSource("com/example/ContentPipelineChannel.java")).doesNotContain("presence");
+		try (URLClassLoader classLoader = compilation.classLoader()) {
+			DefaultChannelCatalog catalog = new ChannelCatalogLoader(json).load(classLoader);
+			assertThat(catalog.resolve("room:lobby").definition().type().getName()).isEqualTo("com.example.Room");
+		}
+	}
+
+	@Test
+	void whenPresenceChannelIsKeptFromAnEarlierBuildThenTypeScriptStillSaysSo() {
+		TestCompiler.compile(this.directory, ROOM, CONTENT_PIPELINE);
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, CONTENT_PIPELINE);
+		assertThat(compilation.errors()).isEmpty();
+		assertThat(compilation.read("META-INF/realtime/channels.json")).contains("\"presence\": true");
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains(
+				"  \"room:{roomId}\": { name: RoomName; topics: RoomTopics; presence: true; reserved: RoomReservedTopics };");
 	}
 
 	@Test
