@@ -16,14 +16,39 @@ public enum MessageKind {
 	/**
 	 * A run lifecycle change on the reserved {@code $run} topic.
 	 */
-	RUN;
+	RUN,
+
+	/**
+	 * A member joining or leaving a presence channel, on the reserved {@code $presence}
+	 * topic.
+	 */
+	PRESENCE;
 
 	/**
 	 * Return the name used on the wire.
-	 * @return {@code "data"} or {@code "run"}
+	 * @return {@code "data"}, {@code "run"} or {@code "presence"}
 	 */
 	public String wireName() {
-		return (this == DATA) ? "data" : "run";
+		return switch (this) {
+			case DATA -> "data";
+			case RUN -> "run";
+			case PRESENCE -> "presence";
+		};
+	}
+
+	/**
+	 * Return the kind of a wire name.
+	 * @param wireName the name used on the wire
+	 * @return the kind
+	 * @throws IllegalArgumentException if no kind has that name
+	 */
+	public static MessageKind ofWireName(String wireName) {
+		return switch (wireName) {
+			case "data" -> DATA;
+			case "run" -> RUN;
+			case "presence" -> PRESENCE;
+			default -> throw new IllegalArgumentException("Unknown message kind '" + wireName + "'");
+		};
 	}
 
 }

@@ -21,6 +21,11 @@ public record TopicDefinition(String name, Type payloadType, boolean history) {
 	public static final String RUN_TOPIC = "$run";
 
 	/**
+	 * Name of the reserved topic that carries the joins and leaves of a presence channel.
+	 */
+	public static final String PRESENCE_TOPIC = "$presence";
+
+	/**
 	 * Create a new instance.
 	 * @param name the topic name, the name of the interface method
 	 * @param payloadType the payload type, the type argument of {@code Topic<T>}

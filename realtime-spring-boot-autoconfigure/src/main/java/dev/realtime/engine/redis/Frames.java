@@ -46,7 +46,7 @@ final class Frames {
 		}
 		MessageId id = new MessageId(Long.parseLong(header[0]), header[1]);
 		Instant createdAt = micros(header[2]);
-		MessageKind kind = header[3].equals("run") ? MessageKind.RUN : MessageKind.DATA;
+		MessageKind kind = MessageKind.ofWireName(header[3]);
 		int topicLength = Integer.parseInt(header[4]);
 		int runIdLength = Integer.parseInt(header[5]);
 		int position = end + 1;
