@@ -37,11 +37,11 @@ import org.springframework.util.Assert;
  * {@code authentication}, {@code principal} and {@code authenticated} are available),
  * each channel parameter is a variable ({@code #runId}), as are the requested topics
  * ({@code #topics}), publish topics ({@code #publish}) and whether the token should grant
- * cancelling the channel's runs ({@code #cancel}), and {@code @bean} refers to a bean.
- * Expressions run on {@link Schedulers#boundedElastic()} because bean methods may block.
- * Rules are parsed when the instance is created, so that a rule that is not valid SpEL
- * fails start-up; an expression that fails or does not return a boolean denies, with a
- * warning.
+ * cancelling the channel's runs ({@code #cancel}), seeing its members
+ * ({@code #presence}), and {@code @bean} refers to a bean. Expressions run on
+ * {@link Schedulers#boundedElastic()} because bean methods may block. Rules are parsed
+ * when the instance is created, so that a rule that is not valid SpEL fails start-up; an
+ * expression that fails or does not return a boolean denies, with a warning.
  * <p>
  * Otherwise the {@link ChannelAuthorizer} beans are asked in order until one decides.
  * When none does, the decision is {@link Decision#NO_RULE}, which callers treat as a
@@ -150,6 +150,7 @@ public class ChannelAuthorization {
 		context.setVariable("topics", request.topics());
 		context.setVariable("publish", request.publish());
 		context.setVariable("cancel", request.cancel());
+		context.setVariable("presence", request.presence());
 		Object result = expression.getValue(context);
 		if (result instanceof Boolean granted) {
 			return granted ? Decision.GRANTED : Decision.DENIED;

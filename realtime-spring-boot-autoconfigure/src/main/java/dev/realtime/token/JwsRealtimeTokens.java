@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
@@ -39,9 +41,11 @@ import org.springframework.util.StringUtils;
  * an id) and the claims {@code jti} (128 random bits), {@code iat}, {@code nbf},
  * {@code exp}, {@code ch} (the channel name), {@code tp} (the topics to read) and
  * {@code pub} (the topics to publish to), {@code cancel: true} when it may cancel the
- * channel's runs, and {@code sub} (who it is for) when the request names a subject. A
- * token is verified with the key its {@code kid} names and only with that key's
- * algorithm; its {@code alg} header never chooses the verifier.
+ * channel's runs, {@code prs: true} when it may see the channel's members, {@code inf}
+ * (what the members learn about its holder) when there is any, and {@code sub} (who it is
+ * for) when the request names a subject. A token is verified with the key its {@code kid}
+ * names and only with that key's algorithm; its {@code alg} header never chooses the
+ * verifier.
  * <p>
  * Verification also rejects a token whose lifetime ({@code exp - iat}) is longer than the
  * longest this instance mints plus the clock skew, so that a leaked key cannot mint
@@ -74,6 +78,10 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 	static final String PUBLISH_CLAIM = "pub";
 
 	static final String CANCEL_CLAIM = "cancel";
+
+	static final String PRESENCE_CLAIM = "prs";
+
+	static final String INFO_CLAIM = "inf";
 
 	// Far above any real token; keeps hostile input from being decoded and parsed
 	private static final int MAX_TOKEN_LENGTH = 8192;
@@ -151,6 +159,10 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> topics = request.topics().isEmpty() ? List.copyOf(definition.topicNames())
 				: declared(definition, request.topics());
 		List<String> publish = declared(definition, request.publish());
+		if (request.presence() && !definition.presence()) {
+			throw new IllegalArgumentException("Channel '" + definition.template()
+					+ "' does not track presence; declare it with @RealtimeChannel(presence = true)");
+		}
 		// JWT times are whole seconds: truncate so the returned expiry matches the claim
 		Instant issuedAt = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Duration requested = request.ttl();
@@ -170,6 +182,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			// absent rather than false, so that tokens without the grant stay as they
 			// were
 			.claim(CANCEL_CLAIM, request.cancel() ? Boolean.TRUE : null)
+			.claim(PRESENCE_CLAIM, request.presence() ? Boolean.TRUE : null)
+			.claim(INFO_CLAIM, request.info().isEmpty() ? null : request.info())
 			.subject(request.subject())
 			.build();
 		JWSHeader header = new JWSHeader.Builder(this.keys.signingKey().algorithm()).type(TOKEN_TYPE)
@@ -182,7 +196,8 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		catch (JOSEException ex) {
 			throw new IllegalStateException("Cannot sign token", ex);
 		}
-		return new SubscriptionToken(jwt.serialize(), expiresAt, channel.name(), topics, publish, request.cancel());
+		return new SubscriptionToken(jwt.serialize(), expiresAt, channel.name(), topics, publish, request.cancel(),
+				request.presence());
 	}
 
 	/**
@@ -230,13 +245,15 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 		List<String> publish = stringListClaim(claims, PUBLISH_CLAIM);
 		String subject = optionalStringClaim(claims, JWTClaimNames.SUBJECT);
 		boolean cancel = booleanClaim(claims, CANCEL_CLAIM);
+		boolean presence = booleanClaim(claims, PRESENCE_CLAIM);
+		Map<String, String> info = infoClaim(claims);
 		checkTimes(issuedAt, notBefore, expiresAt);
 		if (topics.isEmpty()) {
 			throw new InvalidTokenException("Token grants no topic");
 		}
 		ChannelDefinition definition = resolve(channelName).definition();
 		return new TokenClaims(id, channelName, declaredTopics(definition, topics), declaredTopics(definition, publish),
-				cancel, issuedAt, expiresAt, subject);
+				cancel, issuedAt, expiresAt, subject, presence && definition.presence(), info);
 	}
 
 	private static SignedJWT parse(String token) {
@@ -326,6 +343,31 @@ public class JwsRealtimeTokens implements RealtimeTokens {
 			throw new InvalidTokenException("Malformed claims");
 		}
 		return Boolean.TRUE.equals(value);
+	}
+
+	private static Map<String, String> infoClaim(JWTClaimsSet claims) {
+		Map<String, Object> values;
+		try {
+			values = claims.getJSONObjectClaim(INFO_CLAIM);
+		}
+		catch (ParseException ex) {
+			throw new InvalidTokenException("Malformed claims");
+		}
+		if (values == null) {
+			return Map.of();
+		}
+		if (values.size() > TokenRequest.MAX_INFO_ENTRIES) {
+			throw new InvalidTokenException("Malformed claims");
+		}
+		Map<String, String> info = new LinkedHashMap<>();
+		values.forEach((key, value) -> {
+			if (!(value instanceof String text) || key.isEmpty() || key.length() > TokenRequest.MAX_INFO_LENGTH
+					|| text.length() > TokenRequest.MAX_INFO_LENGTH) {
+				throw new InvalidTokenException("Malformed claims");
+			}
+			info.put(key, text);
+		});
+		return Collections.unmodifiableMap(info);
 	}
 
 	private static List<String> stringListClaim(JWTClaimsSet claims, String name) {
