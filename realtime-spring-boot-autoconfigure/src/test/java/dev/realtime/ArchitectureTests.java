@@ -107,6 +107,18 @@ class ArchitectureTests {
 	}
 
 	@Test
+	void presenceDependsOnTheEngineSpiAndNoWebStack() {
+		noClasses().that()
+			.resideInAPackage("dev.realtime.presence..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.realtime.engine.memory..", "dev.realtime.engine.redis..", "dev.realtime.server..",
+					"dev.realtime.delivery..", "dev.realtime.run..", "dev.realtime.token..",
+					"dev.realtime.autoconfigure..", "org.springframework.web..", "jakarta.servlet..", "reactor.netty..")
+			.check(library);
+	}
+
+	@Test
 	void statisticsAndObservationsDependOnNothingOfOursNorOnMicrometerMeters() {
 		noClasses().that()
 			.resideInAPackage("dev.realtime.metrics..")
@@ -115,7 +127,7 @@ class ArchitectureTests {
 			.resideInAnyPackage("dev.realtime", "dev.realtime.engine..", "dev.realtime.delivery..",
 					"dev.realtime.server..", "dev.realtime.support..", "dev.realtime.run..", "dev.realtime.token..",
 					"dev.realtime.catalog..", "dev.realtime.autoconfigure..", "dev.realtime.actuate..",
-					"io.micrometer.core..")
+					"dev.realtime.presence..", "io.micrometer.core..")
 			.check(library);
 	}
 

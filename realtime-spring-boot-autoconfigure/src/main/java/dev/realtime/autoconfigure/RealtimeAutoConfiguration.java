@@ -7,8 +7,11 @@ import java.util.List;
 import dev.realtime.ChannelCatalog;
 import dev.realtime.catalog.ChannelCatalogLoader;
 import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.engine.PresenceStore;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.memory.InMemoryEngine;
+import dev.realtime.engine.memory.InMemoryPresenceStore;
+import dev.realtime.presence.PresenceTracker;
 import dev.realtime.support.BeanValidationPayloadValidator;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.PayloadValidator;
@@ -84,6 +87,22 @@ public final class RealtimeAutoConfiguration {
 	InMemoryEngine realtimeEngine(RealtimeProperties properties) {
 		return new InMemoryEngine(properties.getHistory().getSize(), properties.getHistory().getTtl(),
 				Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(PresenceStore.class)
+	@ConditionalOnProperty(name = "realtime.engine.type", havingValue = "memory", matchIfMissing = true)
+	InMemoryPresenceStore realtimePresenceStore(RealtimeProperties properties) {
+		return new InMemoryPresenceStore(properties.getPresence().getMaxMembers());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PresenceTracker realtimePresence(PresenceStore store, RealtimeEngine engine, ChannelCatalog catalog,
+			JsonMapper jsonMapper, RealtimeProperties properties) {
+		RealtimeProperties.Presence presence = properties.getPresence();
+		return new PresenceTracker(store, engine, catalog, jsonMapper, presence.getLeaveDelay(),
+				presence.getTtl().dividedBy(3));
 	}
 
 	@Bean

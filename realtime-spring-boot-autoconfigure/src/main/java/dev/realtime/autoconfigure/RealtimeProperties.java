@@ -50,6 +50,8 @@ public class RealtimeProperties {
 
 	private final Tracing tracing = new Tracing();
 
+	private final Presence presence = new Presence();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -108,6 +110,10 @@ public class RealtimeProperties {
 
 	public Tracing getTracing() {
 		return this.tracing;
+	}
+
+	public Presence getPresence() {
+		return this.presence;
 	}
 
 	public static class Engine {
@@ -805,6 +811,54 @@ public class RealtimeProperties {
 
 		public void setTraceparent(boolean traceparent) {
 			this.traceparent = traceparent;
+		}
+
+	}
+
+	public static class Presence {
+
+		/**
+		 * How long a user stays a member of a channel after its last subscription on a
+		 * node ended, so that a reconnect is neither a leave nor a join.
+		 */
+		private Duration leaveDelay = Duration.ofSeconds(2);
+
+		/**
+		 * How long the members of a node stay without being confirmed, which each node
+		 * does every third of it; a node that stops (it died, or lost Redis) has its
+		 * members leave within about this time. Only the Redis engine, shared by several
+		 * nodes, needs it.
+		 */
+		private Duration ttl = Duration.ofSeconds(15);
+
+		/**
+		 * Most members of one channel that are listed and whose joins and leaves are
+		 * announced; the others are counted.
+		 */
+		private int maxMembers = 1000;
+
+		public Duration getLeaveDelay() {
+			return this.leaveDelay;
+		}
+
+		public void setLeaveDelay(Duration leaveDelay) {
+			this.leaveDelay = leaveDelay;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public int getMaxMembers() {
+			return this.maxMembers;
+		}
+
+		public void setMaxMembers(int maxMembers) {
+			this.maxMembers = maxMembers;
 		}
 
 	}

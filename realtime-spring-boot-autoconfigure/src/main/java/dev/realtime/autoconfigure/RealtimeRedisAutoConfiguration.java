@@ -2,8 +2,11 @@ package dev.realtime.autoconfigure;
 
 import java.time.Duration;
 
+import dev.realtime.delivery.LocalFanOut;
+import dev.realtime.engine.PresenceStore;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.redis.RedisEngine;
+import dev.realtime.engine.redis.RedisPresenceStore;
 import dev.realtime.run.RunMemoStore;
 import dev.realtime.run.redis.RedisRunMemoStore;
 import dev.realtime.token.TicketStore;
@@ -116,6 +119,16 @@ public final class RealtimeRedisAutoConfiguration {
 		RedisRunMemoStore realtimeRunMemoStore(RealtimeRedisConnection connection, RealtimeProperties properties) {
 			return new RedisRunMemoStore(connection.getConnectionFactory(),
 					properties.getEngine().getRedis().getKeyPrefix(), UNFINISHED_RUN_TTL);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(PresenceStore.class)
+		RedisPresenceStore realtimePresenceStore(RealtimeRedisConnection connection, LocalFanOut fanOut,
+				RealtimeProperties properties) {
+			RealtimeProperties.Presence presence = properties.getPresence();
+			return new RedisPresenceStore(connection.getConnectionFactory(),
+					properties.getEngine().getRedis().getKeyPrefix(), fanOut.nodeId(), presence.getTtl(),
+					presence.getMaxMembers());
 		}
 
 		@Bean

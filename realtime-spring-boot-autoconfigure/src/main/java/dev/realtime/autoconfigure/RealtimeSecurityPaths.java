@@ -36,6 +36,9 @@ record RealtimeSecurityPaths(List<String> all, List<String> posts) {
 		if (hub.isCancelEnabled()) {
 			posts.add(base + "/runs/*/cancel");
 		}
+		if (hub.isPresenceEnabled()) {
+			all.add(base + "/presence");
+		}
 		if (properties.getClient().isEnabled()) {
 			all.addAll(List.of(base + "/client.js", base + "/react.js", base + "/channels.d.ts"));
 		}

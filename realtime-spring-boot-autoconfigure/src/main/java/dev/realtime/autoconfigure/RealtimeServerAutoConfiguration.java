@@ -5,12 +5,14 @@ import java.time.Clock;
 import dev.realtime.ChannelCatalog;
 import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.engine.RealtimeEngine;
+import dev.realtime.presence.PresenceTracker;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.server.RealtimeHub;
 import dev.realtime.server.ShutdownSignal;
 import dev.realtime.support.PayloadCodec;
 import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.PresenceInfoResolver;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.StreamTickets;
 import io.micrometer.observation.ObservationRegistry;
@@ -49,11 +51,14 @@ public final class RealtimeServerAutoConfiguration {
 			ChannelAuthorization authorization, PayloadCodec codec, RealtimeTemplate template, JsonMapper jsonMapper,
 			ShutdownSignal shutdown, RealtimeProperties properties, ResourceLoader resourceLoader,
 			ObjectProvider<StreamTickets> tickets, ObjectProvider<RealtimeRuns> runs,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
-		return RealtimeHub.builder(fanOut, tokens, catalog, template)
-			.authorization(authorization)
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<PresenceTracker> presence,
+			ObjectProvider<PresenceInfoResolver> presenceInfo) {
+		RealtimeHub.Builder builder = RealtimeHub.builder(fanOut, tokens, catalog, template);
+		presenceInfo.ifAvailable(builder::presenceInfo);
+		return builder.authorization(authorization)
 			.tickets(tickets.getIfAvailable())
 			.runs(runs.getIfAvailable())
+			.presence(presence.getIfAvailable())
 			.codec(codec)
 			.jsonMapper(jsonMapper)
 			.shutdownSignal(shutdown)

@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.realtime.server.RealtimeHub;
 import dev.realtime.server.webflux.RealtimeCancelHandler;
 import dev.realtime.server.webflux.RealtimeClientHandler;
+import dev.realtime.server.webflux.RealtimePresenceHandler;
 import dev.realtime.server.webflux.RealtimePublishHandler;
 import dev.realtime.server.webflux.RealtimeServerEndpoints;
 import dev.realtime.server.webflux.RealtimeSseHandler;
@@ -31,9 +32,9 @@ import org.springframework.web.server.WebHandler;
 
 /**
  * Auto-configuration of the realtime endpoints of a WebFlux application: token minting,
- * Server-Sent Events, WebSocket, client publishing, run cancelling and the browser client
- * modules, all under {@code realtime.base-path}, on the {@link RealtimeHub}. Each handler
- * backs off when the application defines its own.
+ * Server-Sent Events, WebSocket, client publishing, run cancelling, presence and the
+ * browser client modules, all under {@code realtime.base-path}, on the
+ * {@link RealtimeHub}. Each handler backs off when the application defines its own.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -85,13 +86,16 @@ public final class RealtimeWebFluxAutoConfiguration {
 	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeHub hub, RealtimeTokenHandler tokenHandler,
 			RealtimeSseHandler sseHandler, RealtimePublishHandler publishHandler, RealtimeClientHandler clientHandler,
 			RealtimeWebSocketHandler webSocketHandler, ObjectProvider<RealtimeTicketHandler> ticketHandler,
-			ObjectProvider<RealtimeCancelHandler> cancelHandler) {
+			ObjectProvider<RealtimeCancelHandler> cancelHandler,
+			ObjectProvider<RealtimePresenceHandler> presenceHandler) {
 		RealtimeTicketHandler tickets = ticketHandler
 			.getIfAvailable(() -> hub.isTicketEnabled() ? new RealtimeTicketHandler(hub) : null);
 		RealtimeCancelHandler cancel = cancelHandler
 			.getIfAvailable(() -> hub.isCancelEnabled() ? new RealtimeCancelHandler(hub) : null);
-		return new RealtimeServerEndpoints(tokenHandler, sseHandler, tickets, publishHandler, cancel, clientHandler,
-				webSocketHandler);
+		RealtimePresenceHandler presence = presenceHandler
+			.getIfAvailable(() -> hub.isPresenceEnabled() ? new RealtimePresenceHandler(hub) : null);
+		return new RealtimeServerEndpoints(tokenHandler, sseHandler, tickets, publishHandler, cancel, presence,
+				clientHandler, webSocketHandler);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.realtime.autoconfigure;
 import dev.realtime.server.RealtimeHub;
 import dev.realtime.server.webmvc.RealtimeCancelHandler;
 import dev.realtime.server.webmvc.RealtimeClientHandler;
+import dev.realtime.server.webmvc.RealtimePresenceHandler;
 import dev.realtime.server.webmvc.RealtimePublishHandler;
 import dev.realtime.server.webmvc.RealtimeServerEndpoints;
 import dev.realtime.server.webmvc.RealtimeSseHandler;
@@ -31,10 +32,10 @@ import org.springframework.web.socket.server.support.WebSocketHandlerMapping;
 /**
  * Auto-configuration of the realtime endpoints of a Spring MVC application: token
  * minting, Server-Sent Events on async Servlet, WebSocket through Spring's servlet
- * WebSocket support, client publishing, run cancelling and the browser client modules,
- * all under {@code realtime.base-path}, on the {@link RealtimeHub}, byte for byte the
- * wire contract the WebFlux endpoints serve. Each handler backs off when the application
- * defines its own.
+ * WebSocket support, client publishing, run cancelling, presence and the browser client
+ * modules, all under {@code realtime.base-path}, on the {@link RealtimeHub}, byte for
+ * byte the wire contract the WebFlux endpoints serve. Each handler backs off when the
+ * application defines its own.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -92,13 +93,16 @@ public final class RealtimeWebMvcAutoConfiguration {
 	RealtimeServerEndpoints realtimeServerEndpoints(RealtimeHub hub, RealtimeTokenHandler tokenHandler,
 			RealtimeSseHandler sseHandler, RealtimePublishHandler publishHandler, RealtimeClientHandler clientHandler,
 			RealtimeWebSocketHandler webSocketHandler, ObjectProvider<RealtimeTicketHandler> ticketHandler,
-			ObjectProvider<RealtimeCancelHandler> cancelHandler) {
+			ObjectProvider<RealtimeCancelHandler> cancelHandler,
+			ObjectProvider<RealtimePresenceHandler> presenceHandler) {
 		RealtimeTicketHandler tickets = ticketHandler
 			.getIfAvailable(() -> hub.isTicketEnabled() ? new RealtimeTicketHandler(hub) : null);
 		RealtimeCancelHandler cancel = cancelHandler
 			.getIfAvailable(() -> hub.isCancelEnabled() ? new RealtimeCancelHandler(hub) : null);
-		return new RealtimeServerEndpoints(tokenHandler, sseHandler, tickets, publishHandler, cancel, clientHandler,
-				webSocketHandler);
+		RealtimePresenceHandler presence = presenceHandler
+			.getIfAvailable(() -> hub.isPresenceEnabled() ? new RealtimePresenceHandler(hub) : null);
+		return new RealtimeServerEndpoints(tokenHandler, sseHandler, tickets, publishHandler, cancel, presence,
+				clientHandler, webSocketHandler);
 	}
 
 	@Bean

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.realtime.PresenceMember;
+import dev.realtime.PresenceSnapshot;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
@@ -90,7 +92,8 @@ final class Frames {
 	/**
 	 * A frame the server sends on a WebSocket.
 	 */
-	sealed interface WebSocketFrame permits SubscribedFrame, PublishedFrame, CancelledFrame, ErrorFrame, PongFrame {
+	sealed interface WebSocketFrame
+			permits SubscribedFrame, PublishedFrame, CancelledFrame, PresenceFrame, ErrorFrame, PongFrame {
 
 	}
 
@@ -191,6 +194,27 @@ final class Frames {
 
 		CancelledFrame(String runId, String outcome, @Nullable String ref) {
 			this("cancelled", runId, outcome, ref);
+		}
+
+	}
+
+	/**
+	 * The WebSocket {@code presence} frame: who is subscribed to a channel.
+	 *
+	 * @param type {@code presence}
+	 * @param channel the channel
+	 * @param count how many members it has
+	 * @param members its listed members
+	 * @param ref the client's reference of the query, if it sent one
+	 */
+	@JsonInclude(Include.ALWAYS)
+	@JsonPropertyOrder({ "type", "channel", "count", "members", "ref" })
+	record PresenceFrame(@JsonProperty("type") String type, @JsonProperty("channel") String channel,
+			@JsonProperty("count") long count, @JsonProperty("members") List<PresenceMember> members,
+			@JsonProperty("ref") @JsonInclude(Include.NON_NULL) @Nullable String ref) implements WebSocketFrame {
+
+		PresenceFrame(PresenceSnapshot presence, @Nullable String ref) {
+			this("presence", presence.channel(), presence.count(), presence.members(), ref);
 		}
 
 	}

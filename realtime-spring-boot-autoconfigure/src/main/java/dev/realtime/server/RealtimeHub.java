@@ -12,7 +12,9 @@ import java.util.function.UnaryOperator;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
+import dev.realtime.ChannelDefinition;
 import dev.realtime.InvalidChannelException;
+import dev.realtime.PresenceSnapshot;
 import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.delivery.StreamLoop;
 import dev.realtime.engine.MessageId;
@@ -21,6 +23,7 @@ import dev.realtime.metrics.RealtimeObservation;
 import dev.realtime.metrics.RealtimeStatistics;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.metrics.RealtimeStatistics.TokenFailure;
+import dev.realtime.presence.PresenceTracker;
 import dev.realtime.run.RealtimeRuns;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.support.PayloadCodec;
@@ -28,6 +31,7 @@ import dev.realtime.support.RealtimeTemplate;
 import dev.realtime.token.ChannelAccessRequest;
 import dev.realtime.token.ChannelAuthorization;
 import dev.realtime.token.InvalidTokenException;
+import dev.realtime.token.PresenceInfoResolver;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.StreamTicket;
 import dev.realtime.token.StreamTickets;
@@ -108,6 +112,10 @@ public final class RealtimeHub {
 
 	private final ObservationRegistry observationRegistry;
 
+	private final @Nullable PresenceTracker presence;
+
+	private final PresenceInfoResolver presenceInfo;
+
 	private RealtimeHub(Builder builder, ChannelAuthorization authorization, PayloadCodec codec, JsonMapper mapper) {
 		this.tokens = builder.tokens;
 		this.catalog = builder.catalog;
@@ -135,6 +143,10 @@ public final class RealtimeHub {
 				(long) builder.maxRequestSize + builder.maxMessageSize);
 		this.clock = builder.clock;
 		this.observationRegistry = builder.observationRegistry;
+		// without a channel that tracks presence, there is no presence to serve
+		this.presence = builder.catalog.definitions().stream().anyMatch(ChannelDefinition::presence) ? builder.presence
+				: null;
+		this.presenceInfo = builder.presenceInfo;
 	}
 
 	// how often open streams are checked for token expiry and keep-alives: every second,
@@ -166,7 +178,7 @@ public final class RealtimeHub {
 	/**
 	 * Mint a subscription token: {@code POST {base}/token}.
 	 * @param body the request body,
-	 * {@code {"channel":…,"topics":[…],"publish":[…],"cancel":true}}
+	 * {@code {"channel":…,"topics":[…],"publish":[…],"cancel":true,"presence":true}}
 	 * @param principal the caller, as the application's security authenticated it
 	 * @return the token, or an error: {@link ForbiddenException} when the rule denies an
 	 * authenticated caller, {@link AuthenticationRequiredException} when it denies an
@@ -180,13 +192,19 @@ public final class RealtimeHub {
 			Set<String> topics = RequestBodies.names(body, "topics");
 			Set<String> publish = RequestBodies.names(body, "publish");
 			boolean cancel = RequestBodies.flag(body, "cancel");
+			boolean presence = RequestBodies.flag(body, "presence");
 			Channel channel = resolve(channelName);
 			topics.forEach((topic) -> channel.definition().topic(topic));
 			publish.forEach((topic) -> channel.definition().topic(topic));
-			ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish, cancel);
+			if (presence && !channel.definition().presence()) {
+				throw new IllegalArgumentException("Channel '" + channelName + "' does not track presence");
+			}
+			ChannelAccessRequest access = new ChannelAccessRequest(authentication, channel, topics, publish, cancel,
+					presence);
 			return this.authorization.authorize(access).map((decision) -> switch (decision) {
-				case GRANTED -> this.tokens
-					.mint(new TokenRequest(channelName, topics, publish, cancel, null, subject(authentication)));
+				case GRANTED -> this.tokens.mint(new TokenRequest(channelName, topics, publish, cancel, null,
+						subject(authentication), presence, (channel.definition().presence() && authentication != null)
+								? this.presenceInfo.info(authentication, channel) : Map.of()));
 				case DENIED -> throw (authentication != null)
 						? new ForbiddenException("Access to channel '" + channelName + "' is denied")
 						: new AuthenticationRequiredException(
@@ -223,10 +241,14 @@ public final class RealtimeHub {
 		}
 		catch (InvalidChannelException ex) {
 			logger.debug(LogMessage.format("Token refused: %s", ex.getMessage()));
-			String shown = (channelName.length() > MAX_SHOWN_NAME) ? channelName.substring(0, MAX_SHOWN_NAME) + "…"
-					: channelName;
-			throw new InvalidChannelException("Unknown channel '" + shown.replaceAll("\\p{Cntrl}", "?") + "'");
+			throw new InvalidChannelException("Unknown channel '" + shown(channelName) + "'");
 		}
+	}
+
+	// a name from a request, short and printable enough for an answer
+	private static String shown(String name) {
+		String shown = (name.length() > MAX_SHOWN_NAME) ? name.substring(0, MAX_SHOWN_NAME) + "…" : name;
+		return shown.replaceAll("\\p{Cntrl}", "?");
 	}
 
 	private static @Nullable String subject(@Nullable Authentication authentication) {
@@ -290,6 +312,14 @@ public final class RealtimeHub {
 		body.put("runId", runId);
 		body.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
 		return body;
+	}
+
+	/**
+	 * Tell whether presence is enabled: whether some channel may track it.
+	 * @return whether {@link #presence(String, String)} can succeed
+	 */
+	public boolean isPresenceEnabled() {
+		return this.presence != null;
 	}
 
 	/**
@@ -387,8 +417,43 @@ public final class RealtimeHub {
 	 * @return the session
 	 */
 	public SseSession sseSession(TokenClaims claims, Replay replay, SseOutput output) {
-		return new SseSession(this, claims.channel(), claims.topics(), claims.expiresAt().toEpochMilli(), replay,
-				output);
+		return new SseSession(this, claims, replay, output);
+	}
+
+	/**
+	 * Return who is subscribed to a channel: {@code GET {base}/presence?channel=…}.
+	 * @param token the subscription token, which must grant presence on that channel
+	 * @param channel the channel asked about
+	 * @return the answer, {@code {"channel","count","members":[{"user","info"}]}}, or an
+	 * error: {@link ForbiddenException} when the token does not grant presence on the
+	 * channel
+	 */
+	public Mono<PresenceSnapshot> presence(String token, String channel) {
+		return Mono.defer(() -> presence(verify(token), channel));
+	}
+
+	Mono<PresenceSnapshot> presence(TokenClaims claims, String channel) {
+		PresenceTracker presence = this.presence;
+		if (presence == null || !claims.presence() || !claims.channel().equals(channel)) {
+			return Mono
+				.error(new ForbiddenException("The token does not grant presence on channel '" + shown(channel) + "'"));
+		}
+		return presence.presence(channel);
+	}
+
+	/**
+	 * Enter a subscription that starts into the presence of its channel, when the channel
+	 * tracks presence.
+	 * @param claims the claims of the subscription's token
+	 * @return the subscription's presence, to exit when it ends, or {@code null} when its
+	 * channel does not track presence
+	 */
+	PresenceTracker.@Nullable Presence enterPresence(TokenClaims claims) {
+		PresenceTracker presence = this.presence;
+		if (presence == null || !presence.tracks(claims.channel())) {
+			return null;
+		}
+		return presence.enter(claims.channel(), claims.subject(), claims.info(), claims.presence());
 	}
 
 	/**
@@ -576,6 +641,10 @@ public final class RealtimeHub {
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
+		private @Nullable PresenceTracker presence;
+
+		private PresenceInfoResolver presenceInfo = (authentication, channel) -> Map.of();
+
 		private Builder(LocalFanOut fanOut, RealtimeTokens tokens, ChannelCatalog catalog, RealtimeTemplate template) {
 			Assert.notNull(fanOut, "'fanOut' must not be null");
 			Assert.notNull(tokens, "'tokens' must not be null");
@@ -638,6 +707,30 @@ public final class RealtimeHub {
 		 */
 		public Builder runs(@Nullable RealtimeRuns runs) {
 			this.runs = runs;
+			return this;
+		}
+
+		/**
+		 * Set the presence of the channels that track it, which enables {@code GET
+		 * {base}/presence}, the WebSocket {@code presence} frame and the
+		 * {@code $presence} topic.
+		 * @param presence the presence, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder presence(@Nullable PresenceTracker presence) {
+			this.presence = presence;
+			return this;
+		}
+
+		/**
+		 * Set what the members of presence channels learn about the callers of the token
+		 * endpoint.
+		 * @param presenceInfo chooses the info of each caller
+		 * @return this builder
+		 */
+		public Builder presenceInfo(PresenceInfoResolver presenceInfo) {
+			Assert.notNull(presenceInfo, "'presenceInfo' must not be null");
+			this.presenceInfo = presenceInfo;
 			return this;
 		}
 

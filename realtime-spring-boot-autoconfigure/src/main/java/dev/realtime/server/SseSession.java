@@ -1,7 +1,5 @@
 package dev.realtime.server;
 
-import java.util.Set;
-
 import dev.realtime.delivery.ChannelClosedException;
 import dev.realtime.delivery.ChannelStream;
 import dev.realtime.delivery.SlowSubscriberException;
@@ -12,6 +10,8 @@ import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.metrics.RealtimeStatistics.CloseReason;
 import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
+import dev.realtime.presence.PresenceTracker;
+import dev.realtime.token.TokenClaims;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,9 +37,14 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	private final SseOutput output;
 
+	private final TokenClaims claims;
+
 	private final ChannelStream stream;
 
 	private final long expiresAt;
+
+	/** The stream's presence on its channel, from when it joined until it ends. */
+	private PresenceTracker.@Nullable Presence presence;
 
 	private boolean ended;
 
@@ -54,17 +59,16 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	/**
 	 * Create a new session.
 	 * @param hub the hub's settings and collaborators
-	 * @param channel the channel
-	 * @param topics the topics the token allows
-	 * @param expiresAt when the token expires, in milliseconds since the epoch
+	 * @param claims the claims of the stream's token
 	 * @param replay what to replay first
 	 * @param output where to write
 	 */
-	SseSession(RealtimeHub hub, String channel, Set<String> topics, long expiresAt, Replay replay, SseOutput output) {
+	SseSession(RealtimeHub hub, TokenClaims claims, Replay replay, SseOutput output) {
 		this.hub = hub;
 		this.output = output;
-		this.stream = new ChannelStream(this, channel, topics, replay, hub.fanOut());
-		this.expiresAt = expiresAt;
+		this.claims = claims;
+		this.stream = new ChannelStream(this, claims.channel(), claims.streamTopics(), replay, hub.fanOut());
+		this.expiresAt = claims.expiresAt().toEpochMilli();
 	}
 
 	/**
@@ -81,6 +85,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 			this.hub.streams().add(this);
 			if (!this.ended) {
 				this.stream.join();
+				this.presence = this.hub.enterPresence(this.claims);
 			}
 		});
 	}
@@ -186,6 +191,10 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	private void closed(CloseReason reason) {
 		if (this.opened && !this.ended) {
 			this.hub.statistics().connectionClosed(Transport.SSE, reason);
+		}
+		PresenceTracker.Presence presence = this.presence;
+		if (presence != null) {
+			presence.exit();
 		}
 		this.ended = true;
 	}

@@ -24,6 +24,7 @@ import dev.realtime.metrics.RealtimeStatistics.CloseReason;
 import dev.realtime.metrics.RealtimeStatistics.Rejection;
 import dev.realtime.metrics.RealtimeStatistics.Subscriber;
 import dev.realtime.metrics.RealtimeStatistics.Transport;
+import dev.realtime.presence.PresenceTracker;
 import dev.realtime.run.RunCancellation;
 import dev.realtime.token.InvalidTokenException;
 import dev.realtime.token.TokenClaims;
@@ -208,6 +209,10 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 					cancel(frame, ref, done);
 					return;
 				}
+				case "presence" -> {
+					presence(frame, ref, done);
+					return;
+				}
 				case "ping" -> reply(this.hub.frames().pong());
 				default -> reply(new Frames.ErrorFrame("bad_request",
 						"Unknown frame type '" + ((type != null) ? type : "") + "'", ref));
@@ -249,6 +254,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		Subscription subscription = new Subscription(claims, replay, permit);
 		this.subscriptions.put(claims.channel(), subscription);
 		subscription.stream.join();
+		subscription.presence = this.hub.enterPresence(claims);
 	}
 
 	// a stream's place for the token, and once per connection a place for its principal
@@ -324,6 +330,25 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		cancelling.cancel(subscription.claims, channel, runId)
 			.map((outcome) -> cancelAnswer(channel, runId, outcome, ref))
+			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
+			.subscribe((answer) -> loop().execute(() -> {
+				reply(answer);
+				done.success();
+			}));
+	}
+
+	private void presence(JsonNode frame, @Nullable String ref, MonoSink<Void> done) {
+		String channel = requiredText(frame, "channel");
+		Subscription subscription = this.subscriptions.get(channel);
+		if (subscription == null) {
+			reply(new Frames.ErrorFrame("forbidden",
+					"Subscribe to '" + channel + "' with a token granting presence first", ref));
+			done.success();
+			return;
+		}
+		this.hub
+			.presence(subscription.claims, channel).<Frames
+					.WebSocketFrame>map((presence) -> new Frames.PresenceFrame(presence, ref))
 			.onErrorResume((ex) -> Mono.just(requestError(ex, ref)))
 			.subscribe((answer) -> loop().execute(() -> {
 				reply(answer);
@@ -525,23 +550,35 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		private long expiresAt;
 
+		/** The subscription's presence on its channel, from when it joined. */
+		private PresenceTracker.@Nullable Presence presence;
+
 		Subscription(TokenClaims claims, Replay replay, ConnectionLimits.Permit permit) {
 			this.permit = permit;
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
-			this.stream = new ChannelStream(this, claims.channel(), claims.topics(), replay,
+			this.stream = new ChannelStream(this, claims.channel(), claims.streamTopics(), replay,
 					WebSocketConnection.this.hub.fanOut());
 		}
 
 		void leave() {
 			this.stream.close();
+			ended();
+		}
+
+		// gives back the subscription's place and its presence
+		private void ended() {
 			this.permit.release();
+			PresenceTracker.Presence presence = this.presence;
+			if (presence != null) {
+				presence.exit();
+			}
 		}
 
 		void refresh(TokenClaims claims) {
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
-			this.stream.topics(claims.topics());
+			this.stream.topics(claims.streamTopics());
 		}
 
 		@Override
@@ -588,7 +625,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		@Override
 		public void completed() {
 			WebSocketConnection.this.subscriptions.remove(this.stream.channel(), this);
-			this.permit.release();
+			ended();
 		}
 
 	}

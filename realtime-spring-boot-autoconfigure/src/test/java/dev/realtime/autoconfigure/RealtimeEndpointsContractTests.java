@@ -12,10 +12,12 @@ import java.util.Set;
 
 import dev.realtime.ChannelCatalog;
 import dev.realtime.RealtimePublisher;
+import dev.realtime.Topic;
 import dev.realtime.autoconfigure.TestPipeline.Status;
 import dev.realtime.autoconfigure.TestPipeline.Token;
 import dev.realtime.catalog.DefaultChannelCatalog;
 import dev.realtime.token.ChannelAuthorization;
+import dev.realtime.token.PresenceInfoResolver;
 import dev.realtime.token.RealtimeTokens;
 import dev.realtime.token.TokenRequest;
 import io.netty.buffer.ByteBuf;
@@ -62,7 +64,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = RealtimeEndpointsContractTests.TestApplication.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
-				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32" })
+				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32",
+				"realtime.presence.leave-delay=200ms" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 abstract class RealtimeEndpointsContractTests {
@@ -639,6 +642,146 @@ abstract class RealtimeEndpointsContractTests {
 			.value((body) -> assertThat(body).contains("export function subscribe"));
 	}
 
+	// presence
+
+	@Test
+	void whenATokenAsksForPresenceThenItIsGrantedOnChannelsThatTrackItOnly() {
+		requestToken(Map.of("channel", "lobby:open-token", "presence", true)).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.presence")
+			.isEqualTo(true);
+		requestToken(Map.of("channel", "pipeline:open-presence", "presence", true)).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("Channel 'pipeline:open-presence' does not track presence");
+	}
+
+	@Test
+	void whenAUserSubscribesOverSseAndWebSocketThenWatchersSeeOneJoinAndOneLeave() throws Exception {
+		String channel = "lobby:open-members";
+		String alice = mintPresence(channel, "alice", false);
+		Topic<TestLobby.Line> lines = DefaultChannelCatalog.of(TestLobby.class)
+			.resolve(channel)
+			.topic("lines", TestLobby.Line.class);
+		try (SseTestClient watcher = SseTestClient.connect(this.port, "/realtime/sse",
+				mintPresence(channel, "watcher", true), null)) {
+			assertThat(json.readTree(watcher.next("subscribed").data()).path("topics").toString())
+				.isEqualTo("[\"$presence\",\"lines\"]");
+			assertThat(presenceEvent(watcher).toString())
+				.isEqualTo("{\"type\":\"join\",\"user\":\"watcher\",\"info\":{\"name\":\"Dr. watcher\"},\"count\":1}");
+			try (SseTestClient tab = SseTestClient.connect(this.port, "/realtime/sse", alice, null);
+					WebSocketTestClient otherTab = WebSocketTestClient.connect(this.port, null)) {
+				tab.next("subscribed");
+				otherTab.send("{\"type\":\"subscribe\",\"token\":\"" + alice + "\"}");
+				assertThat(otherTab.next().path("type").asString()).isEqualTo("subscribed");
+				JsonNode join = presenceEvent(watcher);
+				assertThat(join.path("type").asString()).isEqualTo("join");
+				assertThat(join.path("user").asString()).isEqualTo("alice");
+				assertThat(join.path("count").asLong()).isEqualTo(2);
+				// a token without the presence grant hears no presence
+				this.publisher.publish(
+						DefaultChannelCatalog.of(TestLobby.class).resolve(channel).topic("lines", TestLobby.Line.class),
+						new TestLobby.Line("hello"));
+				assertThat(json.readTree(tab.next("message").data()).path("topic").asString()).isEqualTo("lines");
+				assertThat(json.readTree(watcher.next("message").data()).path("topic").asString()).isEqualTo("lines");
+				this.client.get()
+					.uri("/realtime/presence?channel=" + channel)
+					.header(HttpHeaders.AUTHORIZATION, "Bearer " + mintPresence(channel, "watcher", true))
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.json("{\"channel\":\"lobby:open-members\",\"count\":2,\"members\":["
+							+ "{\"user\":\"watcher\",\"info\":{\"name\":\"Dr. watcher\"}},"
+							+ "{\"user\":\"alice\",\"info\":{\"name\":\"Dr. alice\"}}]}");
+			}
+			// a servlet container notices a closed SSE connection when it writes to it
+			JsonNode leave = null;
+			for (int i = 0; i < 50 && leave == null; i++) {
+				this.publisher.publish(lines, new TestLobby.Line("anyone there?"));
+				for (SseTestClient.Event event; leave == null
+						&& (event = watcher.poll(Duration.ofMillis(100))) != null;) {
+					JsonNode envelope = json.readTree(event.data());
+					if (envelope.path("topic").asString().equals("$presence")) {
+						leave = envelope.path("data");
+					}
+				}
+			}
+			assertThat(leave).isNotNull();
+			assertThat(leave.path("type").asString()).isEqualTo("leave");
+			assertThat(leave.path("user").asString()).isEqualTo("alice");
+			assertThat(leave.path("count").asLong()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void whenAWebSocketAsksWhoIsSubscribedThenThePresenceFrameAnswersWithItsRef() throws Exception {
+		String channel = "lobby:open-frame";
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + mintPresence(channel, "alice", true) + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			assertThat(ws.next().path("message").path("topic").asString()).isEqualTo("$presence");
+			ws.send("{\"type\":\"presence\",\"channel\":\"" + channel + "\",\"ref\":\"p1\"}");
+			assertThat(ws.nextText()).isEqualTo("{\"type\":\"presence\",\"channel\":\"lobby:open-frame\",\"count\":1,"
+					+ "\"members\":[{\"user\":\"alice\",\"info\":{\"name\":\"Dr. alice\"}}],\"ref\":\"p1\"}");
+			ws.send("{\"type\":\"presence\",\"channel\":\"lobby:open-elsewhere\",\"ref\":\"p2\"}");
+			JsonNode error = ws.next();
+			assertThat(error.path("code").asString()).isEqualTo("forbidden");
+			assertThat(error.path("ref").asString()).isEqualTo("p2");
+		}
+	}
+
+	@Test
+	void whenATokenDoesNotGrantPresenceThenQueriesAreRefused() throws Exception {
+		String channel = "lobby:open-refused";
+		String token = mintPresence(channel, "alice", false);
+		this.client.get()
+			.uri("/realtime/presence?channel=" + channel)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.client.get()
+			.uri("/realtime/presence?channel=lobby:open-other")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + mintPresence(channel, "alice", true))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		this.client.get()
+			.uri("/realtime/presence")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + mintPresence(channel, "alice", true))
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
+		this.client.get().uri("/realtime/presence?channel=" + channel).exchange().expectStatus().isUnauthorized();
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			ws.send("{\"type\":\"presence\",\"channel\":\"" + channel + "\",\"ref\":\"p1\"}");
+			JsonNode error = ws.next();
+			assertThat(error.path("type").asString()).isEqualTo("error");
+			assertThat(error.path("code").asString()).isEqualTo("forbidden");
+		}
+	}
+
+	private String mintPresence(String channel, String user, boolean presence) {
+		return this.tokens
+			.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, user, presence,
+					Map.of("name", "Dr. " + user)))
+			.token();
+	}
+
+	private static JsonNode presenceEvent(SseTestClient stream) throws InterruptedException {
+		JsonNode envelope = json.readTree(stream.next("message").data());
+		assertThat(envelope.path("topic").asString()).isEqualTo("$presence");
+		assertThat(envelope.path("kind").asString()).isEqualTo("presence");
+		return envelope.path("data");
+	}
+
 	private WebTestClient.ResponseSpec requestToken(Map<String, Object> body) {
 		return this.client.post()
 			.uri("/realtime/token")
@@ -707,7 +850,12 @@ abstract class RealtimeEndpointsContractTests {
 
 		@Bean
 		ChannelCatalog channelCatalog() {
-			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class);
+			return DefaultChannelCatalog.of(TestPipeline.class, TestNotes.class, TestLobby.class);
+		}
+
+		@Bean
+		PresenceInfoResolver presenceInfo() {
+			return (authentication, channel) -> Map.of("name", "Dr. " + authentication.getName());
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.PresenceMember;
 import dev.realtime.PublishResult;
+import dev.realtime.RealtimePresence;
 import dev.realtime.RealtimePublisher;
 import dev.realtime.Topic;
 import dev.realtime.autoconfigure.TestPipeline.Approval;
@@ -68,7 +70,7 @@ class RealtimeRedisMultiNodeTests {
 						"realtime.token.secret=a-shared-secret-of-at-least-32-bytes!", "realtime.history.size=1000",
 						"spring.data.redis.host=" + EnabledIfRedis.HOST,
 						"spring.data.redis.port=" + EnabledIfRedis.PORT, "spring.security.user.name=alice",
-						"spring.security.user.password=alice")
+						"spring.security.user.password=alice", "realtime.presence.leave-delay=200ms")
 				.run());
 		}
 	}
@@ -227,6 +229,49 @@ class RealtimeRedisMultiNodeTests {
 		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port(node)).build();
 	}
 
+	@Test
+	void whenAUserIsSubscribedOnTwoNodesThenAWatcherOnAThirdSeesOneJoinAndOneLeaveAfterTheLastNode() throws Exception {
+		String channel = "lobby:open-multi-presence";
+		RealtimeTokens tokens = node(0).getBean(RealtimeTokens.class);
+		String alice = tokens.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, "alice", false, Map.of()))
+			.token();
+		try (SseTestClient watcher = SseTestClient.connect(port(2), "/realtime/sse",
+				tokens.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, "watcher", true, Map.of()))
+					.token(),
+				null)) {
+			watcher.next("subscribed");
+			assertThat(presenceEvent(watcher).path("user").asString()).isEqualTo("watcher");
+			WebSocketTestClient onB = WebSocketTestClient.connect(port(1), null);
+			try (SseTestClient onA = SseTestClient.connect(port(0), "/realtime/sse", alice, null)) {
+				onA.next("subscribed");
+				JsonNode join = presenceEvent(watcher);
+				assertThat(join.path("type").asString()).isEqualTo("join");
+				assertThat(join.path("user").asString()).isEqualTo("alice");
+				assertThat(join.path("count").asLong()).isEqualTo(2);
+				onB.send("{\"type\":\"subscribe\",\"token\":\"" + alice + "\"}");
+				assertThat(onB.next().path("type").asString()).isEqualTo("subscribed");
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(node(1).getBean(RealtimePresence.class).members(channel).block())
+						.extracting(PresenceMember::user)
+						.containsExactlyInAnyOrder("watcher", "alice"));
+			}
+			// still subscribed on node B
+			assertThat(watcher.poll(Duration.ofSeconds(1))).isNull();
+			onB.close();
+			JsonNode leave = presenceEvent(watcher);
+			assertThat(leave.path("type").asString()).isEqualTo("leave");
+			assertThat(leave.path("user").asString()).isEqualTo("alice");
+			assertThat(leave.path("count").asLong()).isEqualTo(1);
+		}
+	}
+
+	private static JsonNode presenceEvent(SseTestClient stream) throws InterruptedException {
+		JsonNode envelope = json.readTree(stream.next("message").data());
+		assertThat(envelope.path("topic").asString()).isEqualTo("$presence");
+		return envelope.path("data");
+	}
+
 	private static PublishResult publish(int node, TestPipelineChannel channel, String message) {
 		return node(node).getBean(RealtimePublisher.class).publish(channel.status(), new Status(message));
 	}
@@ -253,7 +298,7 @@ class RealtimeRedisMultiNodeTests {
 
 		@Bean
 		ChannelCatalog channelCatalog() {
-			return DefaultChannelCatalog.of(TestPipeline.class);
+			return DefaultChannelCatalog.of(TestPipeline.class, TestLobby.class);
 		}
 
 	}

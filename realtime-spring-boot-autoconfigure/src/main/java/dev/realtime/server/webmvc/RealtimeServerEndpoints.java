@@ -37,6 +37,8 @@ public final class RealtimeServerEndpoints {
 
 	private final @Nullable RealtimeCancelHandler cancelHandler;
 
+	private final @Nullable RealtimePresenceHandler presenceHandler;
+
 	private final RealtimeClientHandler clientHandler;
 
 	private final RealtimeWebSocketHandler webSocketHandler;
@@ -48,7 +50,8 @@ public final class RealtimeServerEndpoints {
 	public RealtimeServerEndpoints(RealtimeHub hub) {
 		this(new RealtimeTokenHandler(hub), new RealtimeSseHandler(hub),
 				hub.isTicketEnabled() ? new RealtimeTicketHandler(hub) : null, new RealtimePublishHandler(hub),
-				hub.isCancelEnabled() ? new RealtimeCancelHandler(hub) : null, new RealtimeClientHandler(hub),
+				hub.isCancelEnabled() ? new RealtimeCancelHandler(hub) : null,
+				hub.isPresenceEnabled() ? new RealtimePresenceHandler(hub) : null, new RealtimeClientHandler(hub),
 				new RealtimeWebSocketHandler(hub));
 	}
 
@@ -59,13 +62,14 @@ public final class RealtimeServerEndpoints {
 	 * @param ticketHandler the ticket endpoint, or {@code null} without stream tickets
 	 * @param publishHandler the client publish endpoint
 	 * @param cancelHandler the run cancel endpoint, or {@code null} without runs
+	 * @param presenceHandler the presence endpoint, or {@code null} without presence
 	 * @param clientHandler the browser client modules
 	 * @param webSocketHandler the WebSocket protocol
 	 */
 	public RealtimeServerEndpoints(RealtimeTokenHandler tokenHandler, RealtimeSseHandler sseHandler,
 			@Nullable RealtimeTicketHandler ticketHandler, RealtimePublishHandler publishHandler,
-			@Nullable RealtimeCancelHandler cancelHandler, RealtimeClientHandler clientHandler,
-			RealtimeWebSocketHandler webSocketHandler) {
+			@Nullable RealtimeCancelHandler cancelHandler, @Nullable RealtimePresenceHandler presenceHandler,
+			RealtimeClientHandler clientHandler, RealtimeWebSocketHandler webSocketHandler) {
 		Assert.notNull(tokenHandler, "'tokenHandler' must not be null");
 		Assert.notNull(sseHandler, "'sseHandler' must not be null");
 		Assert.notNull(publishHandler, "'publishHandler' must not be null");
@@ -76,6 +80,7 @@ public final class RealtimeServerEndpoints {
 		this.ticketHandler = ticketHandler;
 		this.publishHandler = publishHandler;
 		this.cancelHandler = cancelHandler;
+		this.presenceHandler = presenceHandler;
 		this.clientHandler = clientHandler;
 		this.webSocketHandler = webSocketHandler;
 	}
@@ -89,7 +94,8 @@ public final class RealtimeServerEndpoints {
 	 * endpoint, when tickets are enabled)
 	 * @param publish whether to route the client publish endpoint
 	 * @param client whether to route the browser client modules
-	 * @return the routes, with the run cancel endpoint when runs are enabled
+	 * @return the routes, with the run cancel endpoint when runs are enabled and the
+	 * presence endpoint when presence is
 	 */
 	public RouterFunction<ServerResponse> routerFunction(String basePath, boolean token, boolean sse, boolean publish,
 			boolean client) {
@@ -110,6 +116,9 @@ public final class RealtimeServerEndpoints {
 		}
 		if (this.cancelHandler != null) {
 			routes.POST(basePath + "/runs/{runId}/cancel", this.cancelHandler::handleRequest);
+		}
+		if (this.presenceHandler != null) {
+			routes.GET(basePath + "/presence", this.presenceHandler::handleRequest);
 		}
 		if (client) {
 			routes.GET(basePath + "/{asset:client\\.js|react\\.js|channels\\.d\\.ts}",

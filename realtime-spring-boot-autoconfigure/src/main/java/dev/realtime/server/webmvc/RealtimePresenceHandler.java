@@ -1,0 +1,57 @@
+package dev.realtime.server.webmvc;
+
+import dev.realtime.server.RealtimeHub;
+import reactor.core.publisher.Mono;
+
+import org.springframework.util.Assert;
+import org.springframework.web.servlet.function.ServerRequest;
+import org.springframework.web.servlet.function.ServerResponse;
+
+/**
+ * Tells browsers who is subscribed to a channel: {@code GET {base}/presence?channel=…}
+ * with a token that grants presence on that channel, answering {@code 200
+ * {"channel","count","members":[{"user","info"}]}} (see
+ * {@link RealtimeHub#presence(String, String)}).
+ *
+ * @author Realtime team
+ * @since 0.1.0
+ */
+public final class RealtimePresenceHandler {
+
+	private final RealtimeHub hub;
+
+	/**
+	 * Create a new handler.
+	 * @param hub the hub, with presence enabled
+	 */
+	public RealtimePresenceHandler(RealtimeHub hub) {
+		Assert.notNull(hub, "'hub' must not be null");
+		Assert.isTrue(hub.isPresenceEnabled(), "'hub' must have presence");
+		this.hub = hub;
+	}
+
+	/**
+	 * Handle a presence request.
+	 * @param request the request
+	 * @return {@code 200} with the members, or a problem response
+	 */
+	public ServerResponse handleRequest(ServerRequest request) {
+		String token;
+		String channel;
+		try {
+			// the header only, so that tokens stay out of access logs
+			token = ServletRequests.bearerToken(request);
+			channel = ServletRequests.queryParameter(request, "channel");
+			if (channel == null || channel.isEmpty()) {
+				throw new IllegalArgumentException("Query parameter 'channel' is required");
+			}
+		}
+		catch (RuntimeException ex) {
+			return ProblemResponses.of(ex);
+		}
+		return ServerResponse.async(this.hub.presence(token, channel)
+			.map((presence) -> ServerResponse.ok().body(presence))
+			.onErrorResume((ex) -> Mono.just(ProblemResponses.of(ex))));
+	}
+
+}
