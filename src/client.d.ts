@@ -86,11 +86,40 @@ export interface RunMessage<R = unknown> extends EnvelopeBase {
   data: RunData<R>;
 }
 
-/** Anything a subscription delivers: data messages of the topic map and run lifecycle messages. */
-export type RealtimeMessage<T extends TopicMap = AnyTopics, R = unknown> = DataMessage<T> | RunMessage<R>;
+/**
+ * Payload of a presence message: a member joined or left the channel. A member is a token subject (the
+ * authenticated user the token was minted for): several streams of one user are one member, and a reconnect within
+ * the server's `realtime.presence.leave-delay` is neither a leave nor a join.
+ */
+export interface PresenceEvent {
+  type: 'join' | 'leave';
+  /** The member: the subject of its token. */
+  user: string;
+  /** What the server application attached to the member when it minted its token (a flat object of short strings). */
+  info: Record<string, string>;
+  /** The channel's member count right after the change. */
+  count: number;
+}
+
+/**
+ * A presence message: topic `$presence`, kind `presence`, delivered only on a presence channel to subscriptions whose
+ * token grants presence (see {@link SubscribeOptions.presence}). Never kept in the channel's history: not replayed on a
+ * resume, not deduplicated, and it does not move {@link Subscription.lastEventId}.
+ */
+export interface PresenceMessage extends EnvelopeBase {
+  kind: 'presence';
+  topic: '$presence';
+  data: PresenceEvent;
+}
+
+/**
+ * Anything a subscription delivers: data messages of the topic map, run lifecycle messages and presence messages.
+ * Check `kind` (or `topic`) to tell them apart.
+ */
+export type RealtimeMessage<T extends TopicMap = AnyTopics, R = unknown> = DataMessage<T> | RunMessage<R> | PresenceMessage;
 
 /** The wire envelope without topic typing. */
-export type RealtimeEnvelope = DataMessage<AnyTopics> | RunMessage;
+export type RealtimeEnvelope = DataMessage<AnyTopics> | RunMessage | PresenceMessage;
 
 /**
  * A visible signal that messages may be missing.
@@ -127,6 +156,8 @@ export interface TokenResponse {
   publish?: string[];
   /** Whether the token may cancel the channel's runs. */
   cancel?: boolean;
+  /** Whether the token grants presence: `$presence` messages and member queries. */
+  presence?: boolean;
 }
 
 /**
@@ -193,8 +224,9 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
   /** Topics to read; they must be granted by the token. Used for the default token request. */
   topics?: readonly TopicName<T>[];
   /**
-   * The token. Default: {@link fetchToken} with `{channel, topics}` and {@link SubscribeOptions.csrf}, i.e.
-   * `POST {baseUrl}/token` on the starter's token endpoint with the page's CSRF token.
+   * The token. Default: {@link fetchToken} with `{channel, topics}` (and `presence: true` with
+   * {@link SubscribeOptions.presence}) and {@link SubscribeOptions.csrf}, i.e. `POST {baseUrl}/token` on the starter's
+   * token endpoint with the page's CSRF token.
    */
   token?: TokenInput;
   /** CSRF token of the default token request, see {@link FetchTokenOptions.csrf}. */
@@ -229,6 +261,20 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
   onGap?: (gap: RealtimeGap) => void;
   /** Called with every error: `error.fatal` tells whether the subscription ended. */
   onError?: (error: RealtimeError) => void;
+  /**
+   * Keep the channel's live presence in {@link Subscription.presenceState} (the channel must declare
+   * `presence = true`). The default token request then asks for the presence grant (`presence: true`); a token from
+   * the `token` option must grant it itself. After every `subscribed` (first connect, reconnect, resume, token refresh)
+   * the members are queried afresh, since presence messages are never replayed: on the subscription's WebSocket, or
+   * with `GET {baseUrl}/presence` and the stream's token. `join` and `leave` messages update the state in between.
+   * Presence messages are delivered to `onMessage` and iterators either way.
+   */
+  presence?: boolean;
+  /**
+   * Called with the new {@link PresenceState} whenever it changes (with `presence: true`): after each query answer or
+   * failure, and after each `join` or `leave`.
+   */
+  onPresence?: (presence: PresenceState) => void;
   reconnect?: ReconnectOptions;
   /**
    * Capacity of each async iterator's buffer, in messages (default 1000). When the `for await` body is slower
@@ -249,16 +295,32 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
 export interface Subscription<T extends TopicMap = AnyTopics, R = unknown> extends AsyncIterable<RealtimeItem<T, R>> {
   readonly channel: string;
   readonly status: SubscriptionStatus;
-  /** Id of the last delivered message: a reconnect resumes after it. */
+  /** Id of the last delivered message (presence messages aside): a reconnect resumes after it. */
   readonly lastEventId: string | null;
-  /** Topics granted by the server (the requested ones until it confirms). */
+  /** Topics granted by the server (the requested ones until it confirms); `$presence` when presence is granted. */
   readonly topics: readonly string[];
+  /**
+   * The channel's live presence when the subscription was opened with `presence: true`: `null` until the first query
+   * answered (or failed). Replaced, never mutated, on each change; between a drop and the next query's answer it is the
+   * last known state.
+   */
+  readonly presenceState: PresenceState | null;
   /**
    * Cancels a run of the channel with {@link cancel}. The token comes from the `token` option when there is one
    * (it must grant `cancel`), else from {@link fetchToken} with `{channel, topics, cancel: true}`, asked for each
    * time, so the stream's own token needs no cancel grant.
    */
   cancel(runId: string): Promise<CancelResult>;
+  /**
+   * Queries the channel's members once. While subscribed over WebSocket it asks on that socket (frame
+   * `{"type":"presence","channel","ref"}`), with the subscription's token; otherwise with {@link presence} and a token
+   * from the `token` option when there is one (it must grant presence), from the subscription's own token request when
+   * it was opened with `presence: true`, else from {@link fetchToken} with `{channel, topics, presence: true}`.
+   *
+   * @throws {RealtimeError} as {@link presence} does; over WebSocket with `code` `forbidden` when the token does not
+   * grant presence, and `network` when the socket closes before the answer
+   */
+  presence(): Promise<PresenceSnapshot>;
   /** Ends the subscription; iterators finish. Idempotent. */
   close(): void;
   /**
@@ -327,6 +389,59 @@ export interface CancelResult {
  */
 export function cancel(options: CancelOptions): Promise<CancelResult>;
 
+/** Options of {@link presence}. */
+export interface PresenceOptions {
+  /** A presence channel, the token's. */
+  channel: string;
+  /** A token granting presence on the channel (token request with `presence: true`). */
+  token: TokenInput;
+  baseUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/** A member of a presence channel. */
+export interface PresenceMember {
+  /** The subject of the member's token. */
+  user: string;
+  /** What the server application attached to the member (a flat object of short strings). */
+  info: Record<string, string>;
+}
+
+/** The members of a presence channel, as a query answers them. */
+export interface PresenceSnapshot {
+  channel: string;
+  /** The exact number of members. */
+  count: number;
+  /**
+   * The members, at most the server's `realtime.presence.max-members` (default 1000): beyond it members are counted
+   * but neither listed nor announced.
+   */
+  members: PresenceMember[];
+}
+
+/** The live presence a subscription keeps with `presence: true` ({@link Subscription.presenceState}). */
+export interface PresenceState extends PresenceSnapshot {
+  /**
+   * The members ordered by `user`: the latest query's answer with the `join` (adds or replaces the member) and
+   * `leave` (removes it) messages since applied. `count` is the latest answer's or event's.
+   */
+  members: PresenceMember[];
+  /**
+   * The error of the latest query when it failed (members and count are then the last known ones, still updated by
+   * events), `null` once one succeeded. It is reported to `onError` too, without ending the subscription.
+   */
+  error: RealtimeError | null;
+}
+
+/**
+ * Queries the members of a presence channel with `GET {baseUrl}/presence?channel=…` and the token in the
+ * `Authorization` header.
+ *
+ * @throws {RealtimeError} with `status` 403 (`code` `forbidden`) when the token does not grant presence or names
+ * another channel, 401 (`unauthorized`) for a missing, invalid or expired token, 400 (`bad_request`) without a channel
+ */
+export function presence(options: PresenceOptions): Promise<PresenceSnapshot>;
+
 /**
  * Where the CSRF token of the token request comes from. Without options (the default) the first of these is sent:
  *
@@ -365,6 +480,11 @@ export interface FetchTokenOptions {
    * and decides.
    */
   cancel?: boolean;
+  /**
+   * Whether the token grants presence on the channel (`$presence` messages and {@link presence} queries); the channel
+   * must declare presence (else the endpoint answers 400), and its rule sees it as `#presence` and decides.
+   */
+  presence?: boolean;
   baseUrl?: string;
   fetch?: typeof fetch;
   /** The CSRF token to send, see {@link CsrfOptions}. Default: from the page's meta tag or `XSRF-TOKEN` cookie. */
@@ -374,9 +494,9 @@ export interface FetchTokenOptions {
 }
 
 /**
- * Asks the starter's token endpoint (`POST {baseUrl}/token`, JSON body `{channel, topics, publish, cancel}`, same-origin
- * credentials) for a token, sending the page's CSRF token the way Spring Security expects it. Use it in a token
- * function: `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
+ * Asks the starter's token endpoint (`POST {baseUrl}/token`, JSON body `{channel, topics, publish, cancel, presence}`,
+ * same-origin credentials) for a token, sending the page's CSRF token the way Spring Security expects it. Use it in a
+ * token function: `token: () => fetchToken({ channel, topics, publish: ['approval'] })`.
  *
  * @throws {RealtimeError} with the HTTP `status` and the problem `detail` when the endpoint refuses (400, 401, 403:
  * a subscription then ends with status `error`; 403 is also what Spring Security answers to a missing CSRF token);

@@ -5,7 +5,8 @@
 /**
  * @import { SubscribeOptions, Subscription as SubscriptionApi, SubscriptionStatus, StatusDetail,
  *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions, CancelOptions, CancelResult,
- *   FetchTokenOptions, CsrfOptions, RealtimeErrorOptions, FieldError } from './client.js'
+ *   FetchTokenOptions, CsrfOptions, RealtimeErrorOptions, FieldError, PresenceOptions, PresenceSnapshot, PresenceState,
+ *   PresenceMember, PresenceEvent } from './client.js'
  */
 
 /**
@@ -13,7 +14,9 @@
  * @typedef {{ token: string, lastEventId: string | null, history: 'all' | 'none' }} ConnectRequest
  * @typedef {'backoff' | 'refresh' | 'prompt' | 'now' | 'fatal'} RetryMode
  * @typedef {(type: string, payload?: any) => void} Emit
- * @typedef {{ close(): void, resubscribe?(request: ConnectRequest): boolean, refresh?(token: string): void }} Connection
+ * @typedef {{ close(): void, resubscribe?(request: ConnectRequest): boolean, refresh?(token: string): void,
+ *   presence?(): Promise<PresenceSnapshot> }} Connection
+ * @typedef {{ conn?: Connection, subscribed: boolean, token: string }} Slot
  * @typedef {{ baseUrl: string, fetch: typeof fetch, WebSocket?: typeof WebSocket, EventSource?: typeof EventSource }} TransportContext
  * @typedef {(context: TransportContext, channel: string, request: ConnectRequest, emit: Emit) => Connection} Transport
  * @typedef {{ push(item: RealtimeEnvelope | RealtimeGap): void, end(error?: Error): void }} IteratorSink
@@ -93,18 +96,41 @@ export async function cancel({ runId, token, baseUrl = DEFAULT_BASE_URL, fetch: 
 }
 
 /**
+ * @param {PresenceOptions} options
+ * @returns {Promise<PresenceSnapshot>}
+ */
+export async function presence({ channel, token, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch }) {
+  if (typeof channel !== 'string' || channel === '') {
+    throw new TypeError("'channel' must be a non-empty string");
+  }
+  const { token: jwt } = normalizeToken(typeof token === 'function' ? await token() : token);
+  const response = await fetchImpl(`${trimBase(baseUrl)}/presence?channel=${encodeURIComponent(channel)}`, {
+    method: 'GET',
+    headers: { 'Authorization': `Bearer ${jwt}`, 'Accept': 'application/json' },
+    cache: 'no-store',
+  });
+  if (!response.ok) {
+    throw await httpError(response, 'Presence query failed');
+  }
+  return response.json();
+}
+
+/**
  * @param {FetchTokenOptions} options
  * @returns {Promise<TokenResponse>}
  */
 export async function fetchToken({
-  channel, topics, publish, cancel: cancelGrant, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch, headers, csrf,
+  channel, topics, publish, cancel: cancelGrant, presence: presenceGrant, baseUrl = DEFAULT_BASE_URL, fetch: fetchImpl = defaultFetch,
+  headers, csrf,
 }) {
   const response = await fetchImpl(`${trimBase(baseUrl)}/token`, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'Content-Type': 'application/json', 'Accept': 'application/json', ...csrfHeaders(csrf), ...headers },
-    // the grant is asked for only when wanted, so that other requests stay as they were
-    body: JSON.stringify({ channel, topics, publish, ...(cancelGrant ? { cancel: true } : {}) }),
+    // the grants are asked for only when wanted, so that other requests stay as they were
+    body: JSON.stringify({
+      channel, topics, publish, ...(cancelGrant ? { cancel: true } : {}), ...(presenceGrant ? { presence: true } : {}),
+    }),
   });
   if (!response.ok) {
     throw await httpError(response, 'Token request failed');
@@ -187,6 +213,8 @@ class Subscription {
   #tokenSource;
   /** @type {() => Promise<ResolvedToken>} */
   #cancelTokenSource;
+  /** @type {() => Promise<ResolvedToken>} */
+  #presenceTokenSource;
   /** @type {boolean} */
   #staticToken;
   /** @type {SubscriptionStatus} */
@@ -202,7 +230,7 @@ class Subscription {
   #authFailures = 0;
   /** Identifies the latest connect attempt so that stale token fetches are ignored. */
   #attempt = 0;
-  /** @type {{ conn?: Connection, subscribed: boolean } | null} */
+  /** @type {Slot | null} */
   #slot = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #retryTimer;
@@ -212,6 +240,12 @@ class Subscription {
   #iterators = new Set();
   /** @type {Error | null} */
   #failure = null;
+  /** @type {PresenceState | null} */
+  #presenceState = null;
+  /** Identifies the latest presence query so that stale answers are ignored. */
+  #presenceQuery = 0;
+  /** @type {PresenceEvent[] | null} presence events since the pending query was sent, replayed onto its answer */
+  #presenceEvents = null;
 
   /** @param {SubscribeOptions<any>} options */
   constructor(options) {
@@ -232,7 +266,8 @@ class Subscription {
     this.#lastEventId = options.lastEventId ?? null;
     this.#last = parseId(this.#lastEventId);
     const token = options.token ?? (() => fetchToken({
-      channel: options.channel, topics: options.topics, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
+      channel: options.channel, topics: options.topics, presence: options.presence, baseUrl: this.#context.baseUrl, fetch: fetchImpl,
+      csrf: options.csrf,
     }));
     this.#staticToken = typeof token !== 'function';
     this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
@@ -240,6 +275,11 @@ class Subscription {
     this.#cancelTokenSource = options.token !== undefined ? this.#tokenSource : async () => normalizeToken(await fetchToken({
       channel: options.channel, topics: options.topics, cancel: true, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
     }));
+    // the stream's token has the presence grant when it asked for it, or when the application's token is used
+    this.#presenceTokenSource = (options.token !== undefined || options.presence) ? this.#tokenSource : async () => normalizeToken(
+      await fetchToken({
+        channel: options.channel, topics: options.topics, presence: true, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
+      }));
     this.#setStatus('connecting', {});
     this.#connect();
   }
@@ -260,10 +300,24 @@ class Subscription {
     return this.#topics;
   }
 
+  get presenceState() {
+    return this.#presenceState;
+  }
+
   /** @param {string} runId */
   async cancel(runId) {
     const { token } = await this.#cancelTokenSource();
     return cancel({ runId, token, baseUrl: this.#context.baseUrl, fetch: this.#context.fetch });
+  }
+
+  async presence() {
+    const slot = this.#slot;
+    if (slot?.subscribed && slot.conn?.presence) {
+      // asked on the socket that carries the subscription, with its token
+      return slot.conn.presence();
+    }
+    const { token } = await this.#presenceTokenSource();
+    return presence({ channel: this.channel, token, baseUrl: this.#context.baseUrl, fetch: this.#context.fetch });
   }
 
   close() {
@@ -306,11 +360,12 @@ class Subscription {
     const request = { token: token.token, lastEventId: this.#lastEventId, history: this.#options.history ?? 'all' };
     if (this.#slot?.conn?.resubscribe?.(request)) {
       this.#slot.subscribed = false;
+      this.#slot.token = request.token;
       return;
     }
     this.#closeConnection();
-    /** @type {{ conn?: Connection, subscribed: boolean }} */
-    const slot = { subscribed: false };
+    /** @type {Slot} */
+    const slot = { subscribed: false, token: request.token };
     this.#slot = slot;
     try {
       slot.conn = this.#transport(this.#context, this.channel, request, (type, payload) => {
@@ -325,7 +380,7 @@ class Subscription {
   }
 
   /**
-   * @param {{ conn?: Connection, subscribed: boolean }} slot
+   * @param {Slot} slot
    * @param {string} type
    * @param {any} payload
    */
@@ -361,7 +416,7 @@ class Subscription {
   }
 
   /**
-   * @param {{ conn?: Connection, subscribed: boolean }} slot
+   * @param {Slot} slot
    * @param {{ topics?: string[], recovered?: boolean | null }} info
    */
   #onSubscribed(slot, info) {
@@ -385,10 +440,22 @@ class Subscription {
         iterator.push(gap);
       }
     }
+    if (this.#options.presence) {
+      // presence events are never replayed: what happened while away is only in a new snapshot
+      this.#queryPresence(slot);
+    }
   }
 
   /** @param {RealtimeEnvelope} message */
   #deliver(message) {
+    if (message.kind === 'presence') {
+      // not kept in history: no position to resume after, nothing to deduplicate
+      if (this.#options.presence) {
+        this.#onPresenceEvent(message.data);
+      }
+      this.#push(message);
+      return;
+    }
     const id = parseId(message.id);
     if (id !== null && this.#last !== null && id.epoch === this.#last.epoch && compareOffsets(id.offset, this.#last.offset) <= 0) {
       return;
@@ -397,10 +464,77 @@ class Subscription {
       this.#last = id;
     }
     this.#lastEventId = message.id;
+    this.#push(message);
+  }
+
+  /** @param {RealtimeEnvelope} message */
+  #push(message) {
     safely(this.#options.onMessage, message);
     for (const iterator of this.#iterators) {
       iterator.push(message);
     }
+  }
+
+  /**
+   * Queries the members after a subscribe; events that arrive meanwhile are applied to the answer.
+   *
+   * @param {Slot} slot
+   */
+  async #queryPresence(slot) {
+    const query = ++this.#presenceQuery;
+    this.#presenceEvents = [];
+    /** @type {PresenceSnapshot} */
+    let snapshot;
+    try {
+      snapshot = slot.conn?.presence
+        ? await slot.conn.presence()
+        : await presence({ channel: this.channel, token: slot.token, baseUrl: this.#context.baseUrl, fetch: this.#context.fetch });
+    }
+    catch (error) {
+      if (query === this.#presenceQuery && !this.#ended) {
+        this.#presenceEvents = null;
+        const failure = asRealtimeError(error, 'network', 'Presence query failed');
+        const previous = this.#presenceState;
+        this.#setPresence({
+          channel: this.channel, count: previous?.count ?? 0, members: previous?.members ?? [], error: failure,
+        });
+        this.#report(failure);
+      }
+      return;
+    }
+    if (query !== this.#presenceQuery || this.#ended) {
+      return;
+    }
+    const members = Array.isArray(snapshot?.members) ? snapshot.members : [];
+    /** @type {PresenceState} */
+    let state = {
+      channel: this.channel,
+      count: typeof snapshot?.count === 'number' ? snapshot.count : members.length,
+      members: members.map((member) => ({ user: member.user, info: member.info ?? {} })).sort(byUser),
+      error: null,
+    };
+    for (const event of this.#presenceEvents ?? []) {
+      state = applyPresenceEvent(state, event);
+    }
+    this.#presenceEvents = null;
+    this.#setPresence(state);
+  }
+
+  /** @param {PresenceEvent} event */
+  #onPresenceEvent(event) {
+    if (event?.type !== 'join' && event?.type !== 'leave') {
+      return;
+    }
+    this.#presenceEvents?.push(event);
+    if (this.#presenceState !== null) {
+      this.#setPresence(applyPresenceEvent(this.#presenceState, event));
+    }
+  }
+
+  /** @param {PresenceState} state */
+  #setPresence(state) {
+    this.#presenceState = state;
+    safely(this.#options.onPresence, state);
   }
 
   /**
@@ -537,6 +671,31 @@ class Subscription {
     this.#status = status;
     safely(this.#options.onStatus, status, detail);
   }
+}
+
+/**
+ * The state after a join (adds or replaces the member) or a leave (removes it); `count` is the event's.
+ *
+ * @param {PresenceState} state
+ * @param {PresenceEvent} event
+ * @returns {PresenceState}
+ */
+function applyPresenceEvent(state, event) {
+  const members = state.members.filter((member) => member.user !== event.user);
+  if (event.type === 'join') {
+    const member = { user: event.user, info: event.info ?? {} };
+    const index = members.findIndex((other) => byUser(member, other) < 0);
+    members.splice(index === -1 ? members.length : index, 0, member);
+  }
+  return { ...state, count: typeof event.count === 'number' ? event.count : state.count, members };
+}
+
+/**
+ * @param {PresenceMember} a
+ * @param {PresenceMember} b
+ */
+function byUser(a, b) {
+  return (a.user < b.user) ? -1 : (a.user > b.user) ? 1 : 0;
 }
 
 /**
@@ -898,6 +1057,9 @@ function webSocketTransport(context, channel, request, emit) {
       return true;
     },
     refresh: (token) => shared.send({ type: 'refresh', token }),
+    presence: () => shared.request({ type: 'presence', channel }).then((frame) => ({
+      channel: frame.channel, count: frame.count, members: frame.members ?? [],
+    })),
   };
 }
 
@@ -915,6 +1077,9 @@ class SharedSocket {
   #url;
   /** @type {WebSocket} */
   #socket;
+  #lastRef = 0;
+  /** @type {Map<string, { resolve(frame: any): void, reject(error: RealtimeError): void }>} requests awaiting their answer, by ref */
+  #requests = new Map();
 
   /**
    * @param {string} url
@@ -968,6 +1133,32 @@ class SharedSocket {
     }
   }
 
+  /**
+   * Sends a frame with a new `ref` and resolves with the server's answer of that ref; an `error` frame of that ref
+   * rejects.
+   *
+   * @param {object} frame
+   * @returns {Promise<any>}
+   */
+  request(frame) {
+    if (this.closed || this.#socket.readyState !== 1) {
+      return Promise.reject(new RealtimeError('The WebSocket is not open', { code: 'network' }));
+    }
+    const ref = String(++this.#lastRef);
+    return new Promise((resolve, reject) => {
+      this.#requests.set(ref, { resolve, reject });
+      this.#socket.send(JSON.stringify({ ...frame, ref }));
+    });
+  }
+
+  /** @param {unknown} ref */
+  #answer(ref) {
+    const key = String(ref);
+    const request = this.#requests.get(key);
+    this.#requests.delete(key);
+    return request;
+  }
+
   /** @param {unknown} data */
   #receive(data) {
     this.#lastReceived = Date.now();
@@ -986,7 +1177,15 @@ class SharedSocket {
       case 'expired':
         this.channels.get(frame.channel)?.emit(frame.type, frame);
         break;
+      case 'presence':
+        this.#answer(frame.ref)?.resolve(frame);
+        break;
       case 'error': {
+        if (frame.ref != null) {
+          // the answer to a request, never the end of a subscription
+          this.#answer(frame.ref)?.reject(new RealtimeError(frame.message ?? 'Request failed', { code: frame.code ?? 'error' }));
+          break;
+        }
         const entry = this.channels.get(frame.channel);
         if (entry) {
           entry.emit('error', frame);
@@ -1044,6 +1243,10 @@ class SharedSocket {
   #release() {
     this.closed = true;
     clearTimeout(this.#heartbeat);
+    for (const request of this.#requests.values()) {
+      request.reject(new RealtimeError('The WebSocket closed before the server answered', { code: 'network' }));
+    }
+    this.#requests.clear();
     this.#socket.onopen = this.#socket.onmessage = this.#socket.onclose = null;
     const remaining = (sharedSockets.get(this.#url) ?? []).filter((socket) => socket !== this);
     if (remaining.length > 0) {

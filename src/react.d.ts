@@ -19,12 +19,21 @@
  * }
  * ```
  *
+ * The members of a presence channel:
+ *
+ * ```tsx
+ * function Room({ roomId }: { roomId: string }) {
+ *   const { members, count } = usePresence(`room:${roomId}`);
+ *   return <p>{count} here: {members.map((member) => member.info.name ?? member.user).join(', ')}</p>;
+ * }
+ * ```
+ *
  * @module
  */
 
 import type {
-  AnyTopics, CancelResult, CsrfOptions, DataMessage, RealtimeError, RealtimeMessage, ReconnectOptions, RunStatus, TokenInput, TopicMap,
-  TopicName,
+  AnyTopics, CancelResult, CsrfOptions, DataMessage, PresenceMember, PresenceState, RealtimeError, RealtimeMessage, ReconnectOptions,
+  RunStatus, TokenInput, TopicMap, TopicName,
 } from './client.js';
 
 /**
@@ -55,7 +64,8 @@ export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
   topics?: readonly TopicName<T>[];
   /**
    * The token, see {@link TokenInput}. The latest value is used on every connect and refresh; a new inline
-   * function on each render never reconnects. Default: `fetchToken({channel, topics, baseUrl, csrf})`.
+   * function on each render never reconnects. Default: `fetchToken({channel, topics, baseUrl, csrf})`, with
+   * `presence: true` when {@link UseRealtimeOptions.presence} is set.
    */
   token?: TokenInput;
   /** CSRF token of the default token request, see `FetchTokenOptions.csrf`. */
@@ -94,13 +104,19 @@ export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
   transport?: 'sse' | 'eventsource' | 'websocket';
   /** Base URL of the realtime endpoints (default `/realtime`). Changing it reconnects. */
   baseUrl?: string;
+  /**
+   * Keep the channel's live presence in {@link UseRealtimeResult.presence}, see `SubscribeOptions.presence`: the
+   * default token request asks for the presence grant, and a token from `token` must grant it. Presence messages are
+   * in `messages.all`, `last` and `delta` (never in `byTopic`, never validated). Changing it reconnects.
+   */
+  presence?: boolean;
 }
 
 /** The messages of the channel, as of the last update. */
 export interface RealtimeMessages<T extends TopicMap = AnyTopics, R = unknown> {
   /** Latest data message per topic (run lifecycle messages are in `runStatus` and `result`). */
   byTopic: { [K in TopicName<T>]?: DataMessage<T, K> };
-  /** The last `historyLimit` messages, oldest first, run lifecycle messages included. */
+  /** The last `historyLimit` messages, oldest first, run lifecycle and presence messages included. */
   all: RealtimeMessage<T, R>[];
   /** The latest message, or `null`. */
   last: RealtimeMessage<T, R> | null;
@@ -145,6 +161,12 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
    * `code` `unknown_run` when no run id was given and no run status has arrived yet
    */
   cancel(runId?: string): Promise<CancelResult>;
+  /**
+   * With `presence: true`: the channel's live presence (members ordered by user, exact count, and the error of the
+   * latest member query if it failed), `null` until the first query answered and without `presence`. It is kept
+   * through pauses and reconnects (queried afresh after each) and cleared by a change of `channel` or `key`.
+   */
+  presence: PresenceState | null;
 }
 
 /**
@@ -155,3 +177,31 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
  * @typeParam R type of the run's result
  */
 export function useRealtime<T extends TopicMap = AnyTopics, R = unknown>(options: UseRealtimeOptions<T>): UseRealtimeResult<T, R>;
+
+/** Options of {@link usePresence}: those of {@link UseRealtimeOptions} that concern the connection. */
+export type UsePresenceOptions = Pick<
+  UseRealtimeOptions, 'key' | 'topics' | 'token' | 'csrf' | 'enabled' | 'pauseOnHidden' | 'reconnect' | 'transport' | 'baseUrl'
+>;
+
+/** What {@link usePresence} returns. */
+export interface UsePresenceResult {
+  /** The members ordered by `user` (empty until the first query answered); at most the server's `max-members`. */
+  members: PresenceMember[];
+  /** The exact number of members (0 until the first query answered). */
+  count: number;
+  /**
+   * A fatal connection error (e.g. a 400 from the token endpoint when the channel does not declare presence, or a 403
+   * when its rule denies `#presence`), else the error of the latest member query if it failed.
+   */
+  error: RealtimeError | null;
+}
+
+/**
+ * The live members of a presence channel (declared with `presence = true`), kept up to date by `join` and `leave`
+ * messages and queried afresh after every (re)connect. It subscribes as {@link useRealtime} does with `presence: true`
+ * (same StrictMode safety, pausing and reconnects), but keeps none of the channel's messages and never closes on a
+ * terminal run. The stream still carries the channel's topics (all of them unless `topics` limits them): to read
+ * messages and presence over one connection, use {@link useRealtime} with `presence: true` and its `presence` field.
+ * The default token is `fetchToken({channel, topics, baseUrl, csrf, presence: true})`.
+ */
+export function usePresence(channel: string, options?: UsePresenceOptions): UsePresenceResult;

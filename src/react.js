@@ -5,8 +5,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { RealtimeError, cancel as cancelRun, fetchToken, subscribe } from './client.js';
 
 /**
- * @import { DataMessage, RealtimeEnvelope, SubscriptionStatus } from './client.js'
- * @import { ConnectionStatus, HookRunStatus, UseRealtimeOptions, UseRealtimeResult } from './react.js'
+ * @import { DataMessage, PresenceMember, PresenceState, RealtimeEnvelope, SubscriptionStatus } from './client.js'
+ * @import { ConnectionStatus, HookRunStatus, UsePresenceOptions, UsePresenceResult, UseRealtimeOptions, UseRealtimeResult } from './react.js'
  */
 
 /**
@@ -26,11 +26,46 @@ import { RealtimeError, cancel as cancelRun, fetchToken, subscribe } from './cli
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /**
+ * The members before the first query answered: one array, the same on every render.
+ *
+ * @type {PresenceMember[]}
+ */
+const NO_MEMBERS = [];
+
+/**
  * @param {UseRealtimeOptions<any>} options
  * @returns {UseRealtimeResult<any>}
  */
 export function useRealtime(options) {
-  const { channel, key = null, topics, enabled = true, pauseOnHidden = false, transport, baseUrl } = options;
+  return useChannel(options, true);
+}
+
+/**
+ * @param {string} channel
+ * @param {UsePresenceOptions} [options]
+ * @returns {UsePresenceResult}
+ */
+export function usePresence(channel, options = {}) {
+  // the channel's messages are not kept, and no run status ever closes the connection
+  const { presence, error } = useChannel({ ...options, channel, presence: true }, false);
+  return {
+    members: presence?.members ?? NO_MEMBERS,
+    count: presence?.count ?? 0,
+    error: error ?? presence?.error ?? null,
+  };
+}
+
+/**
+ * The machinery of both hooks.
+ *
+ * @param {UseRealtimeOptions<any>} options
+ * @param {boolean} keepMessages whether messages enter the hook's state (and a terminal run may close)
+ * @returns {UseRealtimeResult<any>}
+ */
+function useChannel(options, keepMessages) {
+  const {
+    channel, key = null, topics, enabled = true, pauseOnHidden = false, transport, baseUrl, presence: wantPresence = false,
+  } = options;
   // callbacks and tuning are read when used, so that new identities on each render never reconnect
   const latest = useRef(options);
   useEffect(() => {
@@ -40,6 +75,7 @@ export function useRealtime(options) {
   const [data, setData] = useState(/** @returns {HookData} */ () => emptyData(0));
   const [connection, setConnection] = useState(
     /** @type {{ status: ConnectionStatus, error: RealtimeError | null }} */ ({ status: 'idle', error: null }));
+  const [presence, setPresence] = useState(/** @type {PresenceState | null} */ (null));
   const [hidden, setHidden] = useState(() => pauseOnHidden && isHidden());
   const [generation, setGeneration] = useState(0);
 
@@ -75,6 +111,10 @@ export function useRealtime(options) {
       // another channel, or another key for the same one: start afresh
       resume.current = { channel, key, lastEventId: null, terminal: false };
       setData((previous) => emptyData(previous.version + 1));
+      setPresence(null);
+    }
+    if (!wantPresence) {
+      setPresence(null);
     }
     if (!enabled || paused || resume.current.terminal) {
       setConnection({ status: !enabled ? 'idle' : paused ? 'paused' : 'closed', error: null });
@@ -122,16 +162,22 @@ export function useRealtime(options) {
       baseUrl,
       lastEventId: resume.current.lastEventId,
       reconnect: latest.current.reconnect,
+      presence: wantPresence,
       // the latest token input is used on every (re)connect and refresh
       token: () => {
         const current = latest.current.token;
         if (current === undefined) {
-          return fetchToken({ channel, topics: requestedTopics, baseUrl, csrf: latest.current.csrf });
+          return fetchToken({ channel, topics: requestedTopics, baseUrl, csrf: latest.current.csrf, presence: wantPresence });
         }
         return (typeof current === 'function') ? current() : current;
       },
-      onMessage(message) {
-        const rejection = (message.kind === 'run') ? null : validate(latest.current.validate, message);
+      onPresence(state) {
+        if (active) {
+          setPresence(state);
+        }
+      },
+      onMessage: keepMessages ? (message) => {
+        const rejection = isData(message) ? validate(latest.current.validate, message) : null;
         if (rejection) {
           invalid = rejection;
         }
@@ -143,7 +189,7 @@ export function useRealtime(options) {
           resume.current.terminal = true;
           subscription.close();
         }
-      },
+      } : undefined,
       onStatus(status, detail) {
         if (active) {
           setConnection({ status: connectionStatus(status), error: (status === 'error') ? detail.error ?? null : null });
@@ -157,7 +203,7 @@ export function useRealtime(options) {
       resume.current.lastEventId = subscription.lastEventId;
       subscription.close();
     };
-  }, [channel, key, topicsKey, enabled, paused, transport, baseUrl, generation]);
+  }, [channel, key, topicsKey, enabled, paused, transport, baseUrl, wantPresence, generation]);
 
   const reset = useCallback(() => {
     setData((previous) => emptyData(previous.version + 1));
@@ -199,7 +245,18 @@ export function useRealtime(options) {
     error: connection.error ?? data.invalid ?? data.runError,
     reset,
     cancel,
+    presence: wantPresence ? presence : null,
   };
+}
+
+/**
+ * Data messages go by topic and through `validate`; run lifecycle, presence and any other kind of message do not.
+ *
+ * @param {RealtimeEnvelope} message
+ * @returns {message is DataMessage}
+ */
+function isData(message) {
+  return message.kind === 'data' || message.kind == null;
 }
 
 /**
@@ -241,8 +298,12 @@ function apply(previous, batch, limit, committed, invalid) {
   const byTopic = { ...previous.byTopic };
   let { runStatus, runId, result, runError } = previous;
   for (const message of batch) {
-    if (message.kind !== 'run') {
+    if (isData(message)) {
       byTopic[message.topic] = message;
+      continue;
+    }
+    if (message.kind !== 'run') {
+      // presence messages (and kinds to come) are only in all, last and delta
       continue;
     }
     runStatus = message.data.status;

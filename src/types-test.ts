@@ -1,6 +1,9 @@
 // Compile-time checks of the declarations (npm run typecheck); never executed.
-import { cancel, fetchToken, publish, subscribe, type CancelResult, type RealtimeItem } from './client.js';
-import { useRealtime } from './react.js';
+import {
+  cancel, fetchToken, presence, publish, subscribe, type CancelResult, type PresenceMember, type PresenceSnapshot, type PresenceState,
+  type RealtimeItem, type RealtimeMessage,
+} from './client.js';
+import { usePresence, useRealtime } from './react.js';
 
 // as the annotation processor generates them into channels.d.ts
 interface Status {
@@ -126,4 +129,54 @@ export async function cancelTypes(): Promise<void> {
   expectType<string | null>(runId);
   expectType<Promise<CancelResult>>(cancelRun());
   expectType<Promise<CancelResult>>(cancelRun('run-2'));
+}
+
+export async function presenceTypes(): Promise<void> {
+  const token = await fetchToken({ channel: 'room:1', topics: ['status'], presence: true });
+  expectType<boolean | undefined>(token.presence);
+  const snapshot = await presence({ channel: 'room:1', token, baseUrl: '/realtime' });
+  expectType<number>(snapshot.count);
+  expectType<string>(snapshot.members[0].user);
+  expectType<Record<string, string>>(snapshot.members[0].info);
+  // @ts-expect-error the channel is required
+  await presence({ token });
+
+  const subscription = subscribe<PipelineTopics>({
+    channel: 'room:1',
+    presence: true,
+    onPresence(state) {
+      expectType<PresenceMember[]>(state.members);
+      expectType<string | undefined>(state.error?.code);
+    },
+    onMessage(message) {
+      if (message.kind === 'presence') {
+        expectType<'$presence'>(message.topic);
+        expectType<'join' | 'leave'>(message.data.type);
+        expectType<number>(message.data.count);
+        expectType<Record<string, string>>(message.data.info);
+      }
+      // @ts-expect-error only the presence kind has the topic $presence
+      else if (message.topic === '$presence') {
+        expectType<never>(message);
+      }
+    },
+  });
+  expectType<PresenceState | null>(subscription.presenceState);
+  expectType<Promise<PresenceSnapshot>>(subscription.presence());
+  assert<Equals<Extract<RealtimeMessage, { kind: 'presence' }>['data']['type'], 'join' | 'leave'>>();
+
+  const { members, count, error } = usePresence('room:1', { token: () => token, transport: 'websocket', enabled: true });
+  expectType<PresenceMember[]>(members);
+  expectType<number>(count);
+  expectType<number | undefined>(error?.status);
+  // @ts-expect-error usePresence keeps no messages to validate
+  usePresence('room:1', { validate: () => true });
+
+  const { presence: live, messages } = useRealtime<PipelineTopics>({ channel: 'room:1', presence: true });
+  expectType<PresenceState | null>(live);
+  for (const message of messages.all) {
+    if (message.kind === 'presence') {
+      expectType<string>(message.data.user);
+    }
+  }
 }

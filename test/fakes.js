@@ -26,7 +26,22 @@ export function sseEvent(type, data, id) {
  * @param {string} [channel]
  */
 export function envelope(id, topic, data, channel = 'pipeline:run-1') {
-  return { id, channel, topic, data, createdAt: '2025-01-01T00:00:00Z', kind: topic === '$run' ? 'run' : 'data' };
+  const kind = (topic === '$run') ? 'run' : (topic === '$presence') ? 'presence' : 'data';
+  return { id, channel, topic, data, createdAt: '2025-01-01T00:00:00Z', kind };
+}
+
+/**
+ * A `$presence` envelope: a member joined or left.
+ *
+ * @param {string} id
+ * @param {'join' | 'leave'} type
+ * @param {string} user
+ * @param {number} count the member count after the change
+ * @param {Record<string, string>} [info]
+ * @param {string} [channel]
+ */
+export function presenceEnvelope(id, type, user, count, info = {}, channel = 'pipeline:run-1') {
+  return envelope(id, '$presence', { type, user, info, count }, channel);
 }
 
 /** @param {string} id @param {string} topic @param {unknown} data */

@@ -2,8 +2,8 @@
 import { act, cleanup, renderHook } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useRealtime } from '../src/react.js';
-import { createSseServer, messageEvent, settle, subscribedEvent } from './fakes.js';
+import { usePresence, useRealtime } from '../src/react.js';
+import { createSseServer, messageEvent, presenceEnvelope, settle, sseEvent, subscribedEvent } from './fakes.js';
 
 const fast = { initialDelay: 1, jitter: 0 };
 
@@ -315,5 +315,120 @@ describe('useRealtime', () => {
     expect(tokenRequests[0].headers['X-XSRF-TOKEN']).toBe('csrf-1');
     expect(server.connections).toHaveLength(0);
     document.cookie = 'XSRF-TOKEN=; expires=Thu, 01 Jan 1970 00:00:00 GMT';
+  });
+});
+
+describe('usePresence', () => {
+  let server;
+  let tokenBodies;
+  let queries;
+
+  afterEach(() => {
+    cleanup();
+  });
+
+  /** Stubs the global fetch: the token endpoint, the presence query (answered by the test) and the event stream. */
+  function serve() {
+    server = createSseServer();
+    tokenBodies = [];
+    queries = [];
+    vi.stubGlobal('fetch', (url, init) => {
+      const path = new URL(String(url), 'http://localhost');
+      if (path.pathname.endsWith('/token')) {
+        tokenBodies.push(JSON.parse(init.body));
+        return Promise.resolve(Response.json({ token: 'with-presence', presence: true }));
+      }
+      if (path.pathname.endsWith('/presence')) {
+        return new Promise((resolve) => {
+          queries.push({
+            channel: path.searchParams.get('channel'),
+            authorization: init.headers.Authorization,
+            answer: (body, status = 200) => resolve(Response.json(body, { status })),
+          });
+        });
+      }
+      return server.fetch(url, init);
+    });
+  }
+
+  function presenceEvent(id, type, user, count, info) {
+    return sseEvent('message', presenceEnvelope(id, type, user, count, info), id);
+  }
+
+  it('renders the members and the count, and follows joins and leaves', async () => {
+    serve();
+    const { result } = renderHook(() => usePresence('pipeline:run-1', { csrf: false, reconnect: fast }));
+    expect(result.current).toEqual({ members: [], count: 0, error: null });
+    await flush();
+    expect(tokenBodies).toEqual([{ channel: 'pipeline:run-1', presence: true }]);
+    server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', {}));
+    await flush();
+    expect(queries).toEqual([expect.objectContaining({ channel: 'pipeline:run-1', authorization: 'Bearer with-presence' })]);
+    await act(async () => {
+      queries[0].answer({ channel: 'pipeline:run-1', count: 2, members: [{ user: 'bob', info: {} }, { user: 'alice', info: { name: 'Alice' } }] });
+      await settle();
+    });
+    expect(result.current).toEqual({
+      members: [{ user: 'alice', info: { name: 'Alice' } }, { user: 'bob', info: {} }], count: 2, error: null,
+    });
+    await act(async () => {
+      server.last.send(presenceEvent('p-1', 'join', 'carol', 3) + presenceEvent('p-2', 'leave', 'alice', 2));
+      await settle();
+    });
+    expect(result.current.members.map((member) => member.user)).toEqual(['bob', 'carol']);
+    expect(result.current.count).toBe(2);
+    // no run status closes it
+    await act(async () => {
+      server.last.send(messageEvent('2-e1', '$run', { status: 'completed' }));
+      await settle();
+    });
+    expect(server.live).toHaveLength(1);
+  });
+
+  it('surfaces a refused query in error and keeps the connection', async () => {
+    serve();
+    const { result } = renderHook(() => usePresence('pipeline:run-1', { token: 'no-grant' }));
+    await flush();
+    server.last.open(subscribedEvent());
+    await flush();
+    await act(async () => {
+      queries[0].answer({ status: 403, detail: 'Token does not grant presence' }, 403);
+      await settle();
+    });
+    expect(result.current.error).toMatchObject({ status: 403, code: 'forbidden', detail: 'Token does not grant presence' });
+    expect(result.current.members).toEqual([]);
+    expect(server.live).toHaveLength(1);
+    expect(tokenBodies).toEqual([]);
+  });
+
+  it('gives useRealtime a presence field with presence: true, keeping presence messages out of byTopic and validate', async () => {
+    serve();
+    const validate = vi.fn(() => true);
+    const { result } = renderHook(() => useRealtime({ channel: 'pipeline:run-1', topics: ['status'], presence: true, csrf: false, validate }));
+    expect(result.current.presence).toBeNull();
+    await flush();
+    expect(tokenBodies).toEqual([{ channel: 'pipeline:run-1', topics: ['status'], presence: true }]);
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('1-e1', 'status', { message: 'one' }) + presenceEvent('p-1', 'join', 'bob', 1));
+      await settle();
+      queries[0].answer({ channel: 'pipeline:run-1', count: 1, members: [{ user: 'bob', info: {} }] });
+      await settle();
+    });
+    expect(result.current.presence).toEqual({ channel: 'pipeline:run-1', count: 1, members: [{ user: 'bob', info: {} }], error: null });
+    expect(result.current.messages.all.map((message) => message.id)).toEqual(['1-e1', 'p-1']);
+    expect(Object.keys(result.current.messages.byTopic)).toEqual(['status']);
+    expect(validate).toHaveBeenCalledTimes(1);
+    expect(result.current.error).toBeNull();
+    expect(result.current.connectionStatus).toBe('open');
+  });
+
+  it('has no presence field without presence: true', async () => {
+    serve();
+    const { result } = renderHook(() => useRealtime({ channel: 'pipeline:run-1', token: 't' }));
+    await flush();
+    server.last.open(subscribedEvent());
+    await flush();
+    expect(result.current.presence).toBeNull();
+    expect(queries).toHaveLength(0);
   });
 });
