@@ -6,6 +6,9 @@ const $ = (id) => document.getElementById(id);
 let subscription = null;
 let channel = null;
 let runId = null;
+let me = null;
+// whether the signed-in user started the run: only then may the page reply and cancel
+let owner = false;
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|; )XSRF-TOKEN=([^;]*)/);
@@ -26,9 +29,17 @@ async function postJson(url, body) {
 }
 
 // Called by the client on connect, before expiry and on every reconnect; fetchToken sends the
-// XSRF-TOKEN cookie as the X-XSRF-TOKEN header, as the CSRF protection expects.
+// XSRF-TOKEN cookie as the X-XSRF-TOKEN header, as the CSRF protection expects. The owner of the
+// run may reply; anyone else only watches. Both see who else is watching (presence).
 function tokenFor(name) {
-  return () => fetchToken({ channel: name, topics: ['status', 'tokens', 'approval'], publish: ['approval'] });
+  return () => fetchToken({
+    channel: name, topics: ['status', 'tokens', 'approval'], publish: owner ? ['approval'] : [], presence: true,
+  });
+}
+
+// publishing a reply needs no presence grant
+function replyTokenFor(name) {
+  return () => fetchToken({ channel: name, topics: ['approval'], publish: ['approval'] });
 }
 
 // Only a cancel needs the cancel grant (the channel's rule lets the run's owner have it), so it
@@ -62,6 +73,10 @@ function addStatus(text, step, className) {
 }
 
 function onMessage(message) {
+  if (message.kind === 'presence') {
+    // joins and leaves: onPresence shows who is watching; they are no position to resume from
+    return;
+  }
   $('last-id').textContent = message.id;
   if (message.kind === 'run') {
     onRunStatus(message.data);
@@ -69,7 +84,7 @@ function onMessage(message) {
   }
   if (message.topic === 'status') {
     addStatus(message.data.message, message.data.step);
-    if (message.data.step === 'approval') {
+    if (message.data.step === 'approval' && owner) {
       $('approval-question').textContent = message.data.message;
       $('approval-panel').hidden = false;
     }
@@ -95,11 +110,22 @@ function onRunStatus(run) {
   else if (run.status === 'cancelled') {
     addStatus('Run cancelled', null, 'run');
   }
-  $('cancel-button').hidden = run.status !== 'running';
+  $('cancel-button').hidden = run.status !== 'running' || !owner;
   if (run.status !== 'running') {
     $('approval-panel').hidden = true;
     $('start-button').disabled = false;
   }
+}
+
+// who is watching the run: one entry per user, however many tabs it has open
+function onPresence(presence) {
+  $('watcher-count').textContent = String(presence.count);
+  $('watchers').replaceChildren(...presence.members.map((member) => {
+    const item = document.createElement('li');
+    item.textContent = member.info.name ?? member.user;
+    item.dataset.user = member.user;
+    return item;
+  }));
 }
 
 function onConnectionStatus(status) {
@@ -113,7 +139,7 @@ function onConnectionStatus(status) {
 async function reply(approved) {
   $('approve').disabled = $('reject').disabled = true;
   try {
-    await publish({ channel, topic: 'approval', data: { approved, comment: $('approval-comment').value || null }, token: tokenFor(channel) });
+    await publish({ channel, topic: 'approval', data: { approved, comment: $('approval-comment').value || null }, token: replyTokenFor(channel) });
     $('approval-panel').hidden = true;
   }
   catch (error) {
@@ -139,8 +165,7 @@ async function cancelRun() {
   }
 }
 
-async function start(event) {
-  event.preventDefault();
+function reset() {
   subscription?.close();
   notice('');
   $('statuses').replaceChildren();
@@ -149,23 +174,38 @@ async function start(event) {
   $('approval-panel').hidden = true;
   $('cancel-button').hidden = true;
   setBadge('run-status', 'unknown');
+}
+
+// Follows a run: the one just started, or the one named in the page's address (?run=…), so
+// that a reload, or a link sent to someone else, shows the same run.
+function attach(id) {
+  runId = id;
+  channel = `pipeline:${id}`;
+  owner = me !== null && id.startsWith(`${me}~`);
+  $('channel').textContent = channel;
+  history.replaceState(null, '', `?run=${encodeURIComponent(id)}`);
+  subscription = subscribe({
+    channel,
+    topics: ['status', 'tokens', 'approval'],
+    token: tokenFor(channel),
+    transport: $('transport').value,
+    presence: true,
+    onPresence,
+    onMessage,
+    onStatus: onConnectionStatus,
+    onGap: () => notice('Some messages are no longer in the channel history: the page may be incomplete.'),
+    onError: (error) => notice(`Connection problem: ${error.message ?? error}`),
+  });
+}
+
+async function start(event) {
+  event.preventDefault();
+  reset();
   $('start-button').disabled = true;
   try {
     const query = new URLSearchParams({ fail: $('fail').value || '0', approval: String($('approval').checked) });
     const run = await postJson(`/api/pipeline?${query}`, { topic: $('topic').value });
-    channel = run.channel;
-    runId = run.runId;
-    $('channel').textContent = channel;
-    subscription = subscribe({
-      channel,
-      topics: ['status', 'tokens', 'approval'],
-      token: tokenFor(channel),
-      transport: $('transport').value,
-      onMessage,
-      onStatus: onConnectionStatus,
-      onGap: () => notice('Some messages are no longer in the channel history: the page may be incomplete.'),
-      onError: (error) => notice(`Connection problem: ${error.message ?? error}`),
-    });
+    attach(run.runId);
   }
   catch (error) {
     notice(error.message);
@@ -186,4 +226,11 @@ for (const form of document.querySelectorAll('form[method=post]')) {
 // the page is served with these disabled, so that nothing submits before the handlers above exist
 $('start-controls').disabled = false;
 $('logout-button').disabled = false;
-fetch('/api/me').then((response) => response.json()).then((me) => { $('user').textContent = `Signed in as ${me.name}`; });
+fetch('/api/me').then((response) => response.json()).then((user) => {
+  me = user.name;
+  $('user').textContent = `Signed in as ${me}`;
+  const run = new URLSearchParams(location.search).get('run');
+  if (run) {
+    attach(run);
+  }
+});

@@ -8,12 +8,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The channel of one pipeline run: status lines, the streamed text, and the approval the
- * browser sends back. Only the user who started the run may subscribe, reply and, with a
- * token asked for with {@code "cancel": true} (the rule's {@code #cancel}), cancel it.
+ * browser sends back. The user who started the run may subscribe, reply and, with a token
+ * asked for with {@code "cancel": true} (the rule's {@code #cancel}), cancel it; other
+ * signed-in users may watch it, without replying or cancelling. The channel tracks
+ * presence, so that the page shows who is watching.
  *
  * @author Realtime team
  */
-@RealtimeChannel(value = "pipeline:{runId}", authorize = "@pipelineRuns.isOwner(authentication, #runId)")
+@RealtimeChannel(value = "pipeline:{runId}",
+		authorize = "@pipelineRuns.isOwner(authentication, #runId) or (authenticated and #publish.isEmpty() and !#cancel)",
+		presence = true)
 public interface ContentPipeline {
 
 	Topic<Status> status();

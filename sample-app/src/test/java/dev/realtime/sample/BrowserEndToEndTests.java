@@ -253,6 +253,45 @@ class BrowserEndToEndTests {
 		screenshot("sample-page-cancelled-" + transport + ".png");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "sse", "websocket" })
+	void whenBobOpensAlicesRunThenBothPagesShowWhoIsWatchingUntilBobLeaves(String transport) {
+		signInAsAlice(this.port);
+		this.page.locator("#topic").fill(TOPIC);
+		this.page.locator("#transport").selectOption(transport);
+		// the run waits for an approval, so that it is still running while Bob looks
+		this.page.locator("#approval").check();
+		this.page.locator("#start-button").click();
+		PlaywrightAssertions.assertThat(this.page.locator("#approve")).isVisible();
+		PlaywrightAssertions.assertThat(this.page.locator("#watchers li")).hasText(new String[] { "Alice" });
+		String runLink = this.page.url();
+		assertThat(runLink).contains("?run=alice~");
+		try (BrowserContext bobContext = browser.newContext()) {
+			Page bob = bobContext.newPage();
+			bob.navigate(runLink);
+			bob.locator("#username").fill("bob");
+			bob.locator("#password").fill("bob");
+			bob.locator("button[type=submit]").click();
+			PlaywrightAssertions.assertThat(bob.locator("#user")).hasText("Signed in as bob");
+			PlaywrightAssertions.assertThat(bob.locator("#channel"))
+				.hasText(this.page.locator("#channel").textContent());
+			for (Page page : List.of(this.page, bob)) {
+				PlaywrightAssertions.assertThat(page.locator("#watchers li")).hasText(new String[] { "Alice", "Bob" });
+				PlaywrightAssertions.assertThat(page.locator("#watcher-count")).hasText("2");
+			}
+			// Bob watches: the draft and its status, but no reply and no cancel
+			PlaywrightAssertions.assertThat(bob.locator("#statuses li").first()).isVisible();
+			PlaywrightAssertions.assertThat(bob.locator("#approval-panel")).isHidden();
+			PlaywrightAssertions.assertThat(bob.locator("#cancel-button")).isHidden();
+			PlaywrightAssertions.assertThat(bob.locator("#notice")).isHidden();
+			screenshot("sample-page-watching-" + transport + ".png");
+		}
+		PlaywrightAssertions.assertThat(this.page.locator("#watchers li")).hasText(new String[] { "Alice" });
+		PlaywrightAssertions.assertThat(this.page.locator("#watcher-count")).hasText("1");
+		this.page.locator("#approve").click();
+		PlaywrightAssertions.assertThat(this.page.locator("#run-status")).hasAttribute("data-state", "completed");
+	}
+
 	@Test
 	void whenPageScriptHasNotRunYetThenControlsAreDisabledAndNothingSubmits() {
 		// hold the page's script back: what a slow network or a click right after sign-in

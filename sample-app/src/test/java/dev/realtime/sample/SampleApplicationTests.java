@@ -94,9 +94,16 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void whenBobAsksForAlicesRunThenTokenEndpointAnswersForbidden() {
+	void whenBobAsksForAlicesRunThenHeMayWatchItButNotReply() {
 		String channel = startRun("alice");
-		requestToken("bob", channel).expectStatus()
+		requestToken("bob", channel).expectStatus().isOk();
+		this.client.post()
+			.uri("/realtime/token")
+			.headers((headers) -> headers.setBasicAuth("bob", "bob"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel, "publish", List.of("approval")))
+			.exchange()
+			.expectStatus()
 			.isForbidden()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
