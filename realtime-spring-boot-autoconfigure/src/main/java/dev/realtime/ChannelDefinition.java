@@ -109,7 +109,13 @@ public final class ChannelDefinition {
 			throw new InvalidChannelDefinitionException(type, "topic name '" + name + "' is reserved");
 		}
 		TopicOptions options = method.getAnnotation(TopicOptions.class);
-		topics.put(name, new TopicDefinition(name, payloadType, options == null || options.history()));
+		boolean stream = options != null && options.stream();
+		if (stream && payloadType != String.class) {
+			throw new InvalidChannelDefinitionException(type,
+					"stream topic " + name + "() must be a Topic<String>: each message is a chunk of its text, not "
+							+ payloadType.getTypeName());
+		}
+		topics.put(name, new TopicDefinition(name, payloadType, options == null || options.history(), stream));
 	}
 
 	/**

@@ -25,4 +25,14 @@ public @interface TopicOptions {
 	 */
 	boolean history() default true;
 
+	/**
+	 * Whether the topic is a stream of text, such as the tokens of a model's answer: each
+	 * message is a chunk ({@code Topic<String>}), and instead of every chunk the engine
+	 * keeps the text accumulated so far, which a late or resuming subscriber receives as
+	 * one {@code snapshot} message before the chunks that follow it. Its chunks are never
+	 * kept in the history one by one, whatever {@link #history()} says.
+	 * @return whether the topic is a stream of text
+	 */
+	boolean stream() default false;
+
 }

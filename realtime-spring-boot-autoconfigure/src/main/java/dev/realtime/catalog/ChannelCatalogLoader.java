@@ -155,6 +155,11 @@ public final class ChannelCatalogLoader {
 				throw stale(typeName, resource, "the catalog says topic '" + name + "' has history="
 						+ topic.path("history") + " but the interface declares history=" + declared.history());
 			}
+			if (topic.path("stream").asBoolean(false) != declared.stream()) {
+				throw stale(typeName, resource,
+						"the catalog says topic '" + name + "' has stream=" + topic.path("stream").asBoolean(false)
+								+ " but the interface declares stream=" + declared.stream());
+			}
 		}
 		if (!names.equals(definition.topicNames())) {
 			throw stale(typeName, resource,

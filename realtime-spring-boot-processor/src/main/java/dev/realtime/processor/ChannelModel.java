@@ -30,9 +30,12 @@ record ChannelModel(TypeElement type, String template, @Nullable String authoriz
 	 *
 	 * @param name the topic name
 	 * @param payloadType the payload type
-	 * @param history whether non-durable messages are kept in history
+	 * @param history whether non-durable messages are kept in history; never for a stream
+	 * topic
+	 * @param stream whether the topic is a stream of text ({@code Topic<String>}) whose
+	 * accumulated text the engine keeps instead of its chunks
 	 */
-	record TopicModel(String name, TypeMirror payloadType, boolean history) {
+	record TopicModel(String name, TypeMirror payloadType, boolean history, boolean stream) {
 	}
 
 }

@@ -262,8 +262,32 @@ final class ChannelReader {
 					+ "belong to the runtime (such as '$run'); rename the method");
 			return false;
 		}
-		AnnotationValue history = attribute(annotation(method, TOPIC_OPTIONS), "history");
-		topics.add(new ChannelModel.TopicModel(name, payloadType, history == null || (Boolean) history.getValue()));
+		AnnotationMirror options = annotation(method, TOPIC_OPTIONS);
+		AnnotationValue history = attribute(options, "history");
+		AnnotationValue streamValue = attribute(options, "stream");
+		boolean stream = streamValue != null && (Boolean) streamValue.getValue();
+		if (stream && !checkStream(type, method, name, payloadType, options, history)) {
+			return false;
+		}
+		topics.add(new ChannelModel.TopicModel(name, payloadType,
+				!stream && (history == null || (Boolean) history.getValue()), stream));
+		return true;
+	}
+
+	// the rules of ChannelDefinition for a stream topic,
+	// and history = true, which the runtime would silently ignore
+	private boolean checkStream(TypeElement type, ExecutableElement method, String name, TypeMirror payloadType,
+			@Nullable AnnotationMirror options, @Nullable AnnotationValue history) {
+		if (!isNamed(payloadType, "java.lang.String")) {
+			error(method, null, null, type, "stream topic " + name + "() must be a Topic<String>: each message is a "
+					+ "chunk of its text, not " + TypeNames.canonical(payloadType));
+			return false;
+		}
+		if (history != null && (Boolean) history.getValue()) {
+			error(method, options, history, type,
+					"stream topic " + name + "() keeps its accumulated text, not its chunks: remove history = true");
+			return false;
+		}
 		return true;
 	}
 

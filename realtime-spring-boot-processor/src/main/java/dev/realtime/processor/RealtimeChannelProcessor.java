@@ -202,6 +202,9 @@ public final class RealtimeChannelProcessor extends AbstractProcessor {
 			entry.put("name", topic.name());
 			entry.put("type", TypeNames.canonical(topic.payloadType()));
 			entry.put("history", topic.history());
+			if (topic.stream()) {
+				entry.put("stream", true);
+			}
 			entry.put("schema", schemas.schema(topic.payloadType()));
 			topics.add(entry);
 		}

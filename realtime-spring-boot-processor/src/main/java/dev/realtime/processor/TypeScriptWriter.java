@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * per payload object type, and per channel an interface of its topics and a
  * template-literal type of its names, gathered in {@code RealtimeChannels}. A channel
  * that tracks presence also gets an interface of its reserved topics ({@code $presence}),
- * and {@code presence: true} in its entry.
+ * and {@code presence: true} in its entry. A channel with stream topics gets the union of
+ * their names in its entry, such as {@code streams: "tokens"}; such a topic stays typed
+ * {@code string}, the type of each chunk and of its accumulated text.
  *
  * @author Realtime team
  * @since 0.1.0
@@ -61,7 +63,11 @@ final class TypeScriptWriter {
 				.append("). */\n");
 			channelTypes.append("export interface ").append(base).append("Topics {\n");
 			List<Map<String, Object>> topics = Json.member(channel, "topics");
+			List<String> streams = new ArrayList<>();
 			for (Map<String, Object> topic : topics) {
+				if (Boolean.TRUE.equals(topic.get("stream"))) {
+					streams.add(quote(Json.member(topic, "name")));
+				}
 				channelTypes.append("  ")
 					.append(property(Json.member(topic, "name")))
 					.append(": ")
@@ -93,6 +99,9 @@ final class TypeScriptWriter {
 				.append("Topics");
 			if (presence) {
 				map.append("; presence: true; reserved: ").append(base).append("ReservedTopics");
+			}
+			if (!streams.isEmpty()) {
+				map.append("; streams: ").append(String.join(" | ", streams));
 			}
 			map.append(" };\n");
 		}

@@ -239,6 +239,83 @@ class ChannelCheckTests {
 	}
 
 	@Test
+	void whenStreamTopicIsATopicOfStringThenItCompiles() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					@dev.realtime.TopicOptions(stream = true) Topic<String> tokens();
+				}
+				""");
+		assertThat(compilation.success()).isTrue();
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
+	void whenStreamTopicIsNotATopicOfStringThenErrorPointsAtMethod() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					Topic<String> status();
+					@dev.realtime.TopicOptions(stream = true)
+					Topic<java.util.List<String>> tokens();
+				}
+				""");
+		assertSingleError(compilation, "stream topic tokens() must be a Topic<String>: each message is a chunk of "
+				+ "its text, not java.util.List<java.lang.String>", "tokens();");
+	}
+
+	@Test
+	void whenStreamTopicCarriesARecordThenErrorNamesItsCanonicalName() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					@dev.realtime.TopicOptions(stream = true)
+					Topic<Chunk> tokens();
+					record Chunk(String text) {}
+				}
+				""");
+		assertSingleError(compilation, "stream topic tokens() must be a Topic<String>: each message is a chunk of "
+				+ "its text, not com.example.Foo.Chunk", "tokens();");
+	}
+
+	@Test
+	void whenStreamTopicAlsoKeepsHistoryThenErrorPointsAtHistory() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					@dev.realtime.TopicOptions(stream = true, history = true)
+					Topic<String> tokens();
+				}
+				""");
+		assertSingleError(compilation,
+				"stream topic tokens() keeps its accumulated text, not its chunks: remove history = true", "true)");
+	}
+
+	@Test
+	void whenStreamTopicDeclaresHistoryFalseThenItCompiles() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					@dev.realtime.TopicOptions(history = false, stream = true) Topic<String> tokens();
+				}
+				""");
+		assertThat(compilation.success()).isTrue();
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
+	void whenTopicIsNoStreamThenItsPayloadTypeAndHistoryAreFree() {
+		TestCompiler.Compilation compilation = compile("""
+				@RealtimeChannel("foo:{id}")
+				public interface Foo {
+					@dev.realtime.TopicOptions(stream = false, history = true) Topic<Integer> count();
+				}
+				""");
+		assertThat(compilation.success()).isTrue();
+		assertThat(compilation.diagnostics()).isEmpty();
+	}
+
+	@Test
 	void whenInterfaceDeclaresNoTopicThenErrorPointsAtInterface() {
 		TestCompiler.Compilation compilation = compile("""
 				@RealtimeChannel("foo:{id}")

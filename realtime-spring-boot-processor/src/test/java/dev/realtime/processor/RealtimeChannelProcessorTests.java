@@ -67,6 +67,21 @@ class RealtimeChannelProcessorTests {
 			}
 			""";
 
+	static final String ASSISTANT = """
+			package com.example;
+
+			import dev.realtime.RealtimeChannel;
+			import dev.realtime.Topic;
+			import dev.realtime.TopicOptions;
+
+			@RealtimeChannel("assistant:{chatId}")
+			public interface Assistant {
+				Topic<String> status();
+				@TopicOptions(stream = true) Topic<String> tokens();
+				@TopicOptions(history = false, stream = true) Topic<String> reasoning();
+			}
+			""";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	@TempDir
@@ -247,6 +262,86 @@ class RealtimeChannelProcessorTests {
 		assertThat(compilation.read("META-INF/realtime/channels.json")).contains("\"presence\": true");
 		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains(
 				"  \"room:{roomId}\": { name: RoomName; topics: RoomTopics; presence: true; reserved: RoomReservedTopics };");
+	}
+
+	@Test
+	void whenChannelHasStreamTopicsThenCatalogAndTypeScriptSaySo() throws Exception {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, ASSISTANT, CONTENT_PIPELINE);
+		assertThat(compilation.diagnostics()).noneMatch((diagnostic) -> diagnostic.getKind() != Diagnostic.Kind.NOTE);
+		JsonNode channels = json.readTree(compilation.read("META-INF/realtime/channels.json")).get("channels");
+		String expected = """
+				{
+				  "type": "com.example.Assistant",
+				  "template": "assistant:{chatId}",
+				  "authorize": null,
+				  "topics": [
+				    {"name": "status", "type": "java.lang.String", "history": true, "schema": {
+				      "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}},
+				    {"name": "tokens", "type": "java.lang.String", "history": false, "stream": true, "schema": {
+				      "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}},
+				    {"name": "reasoning", "type": "java.lang.String", "history": false, "stream": true, "schema": {
+				      "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"}}
+				  ]}
+				""";
+		assertThat(channels.get(0)).isEqualTo(json.readTree(expected));
+		assertThat(channels.get(1).toString()).doesNotContain("stream");
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains("""
+				/** Topics of channel `assistant:{chatId}` (com.example.Assistant). */
+				export interface AssistantTopics {
+				  status: string;
+				  tokens: string;
+				  reasoning: string;
+				}
+
+				""")
+			.contains(
+					"""
+							export interface RealtimeChannels {
+							  "assistant:{chatId}": { name: AssistantName; topics: AssistantTopics; streams: "tokens" | "reasoning" };
+							  "pipeline:{runId}": { name: ContentPipelineName; topics: ContentPipelineTopics };
+							}
+							""")
+			.containsOnlyOnce("streams:");
+		try (URLClassLoader classLoader = compilation.classLoader()) {
+			DefaultChannelCatalog catalog = new ChannelCatalogLoader(json).load(classLoader);
+			Channel channel = catalog.resolve("assistant:chat-1");
+			assertThat(channel.definition().topics().get("tokens").stream()).isTrue();
+			assertThat(channel.definition().topics().get("tokens").history()).isFalse();
+			assertThat(channel.definition().topics().get("status").stream()).isFalse();
+		}
+	}
+
+	@Test
+	void whenPresenceChannelHasAStreamTopicThenTypeScriptEntrySaysBoth() {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, """
+				package com.example;
+
+				@dev.realtime.RealtimeChannel(value = "room:{roomId}", presence = true)
+				public interface Room {
+					@dev.realtime.TopicOptions(stream = true) dev.realtime.Topic<String> lines();
+				}
+				""");
+		assertThat(compilation.errors()).isEmpty();
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains(
+				"  \"room:{roomId}\": { name: RoomName; topics: RoomTopics; presence: true; reserved: RoomReservedTopics; "
+						+ "streams: \"lines\" };");
+	}
+
+	@Test
+	void whenStreamChannelIsKeptFromAnEarlierBuildThenTypeScriptStillSaysSo() {
+		TestCompiler.compile(this.directory, ASSISTANT, CONTENT_PIPELINE);
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, CONTENT_PIPELINE);
+		assertThat(compilation.errors()).isEmpty();
+		assertThat(compilation.read("META-INF/realtime/channels.json")).contains("\"stream\": true");
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).contains(
+				"  \"assistant:{chatId}\": { name: AssistantName; topics: AssistantTopics; streams: \"tokens\" | \"reasoning\" };");
+	}
+
+	@Test
+	void whenNoTopicIsAStreamThenCatalogAndTypeScriptHaveNoStreamMarker() {
+		TestCompiler.Compilation compilation = TestCompiler.compile(this.directory, CONTENT_PIPELINE, ROOM);
+		assertThat(compilation.read("META-INF/realtime/channels.json")).doesNotContain("stream");
+		assertThat(compilation.read("META-INF/realtime/channels.d.ts")).doesNotContain("streams");
 	}
 
 	@Test
