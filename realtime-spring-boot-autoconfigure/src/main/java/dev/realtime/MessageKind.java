@@ -22,17 +22,24 @@ public enum MessageKind {
 	 * A member joining or leaving a presence channel, on the reserved {@code $presence}
 	 * topic.
 	 */
-	PRESENCE;
+	PRESENCE,
+
+	/**
+	 * The whole text of a stream topic up to one of its chunks: what a late or resuming
+	 * subscriber receives instead of the chunks, and what a reset publishes.
+	 */
+	SNAPSHOT;
 
 	/**
 	 * Return the name used on the wire.
-	 * @return {@code "data"}, {@code "run"} or {@code "presence"}
+	 * @return {@code "data"}, {@code "run"}, {@code "presence"} or {@code "snapshot"}
 	 */
 	public String wireName() {
 		return switch (this) {
 			case DATA -> "data";
 			case RUN -> "run";
 			case PRESENCE -> "presence";
+			case SNAPSHOT -> "snapshot";
 		};
 	}
 
@@ -47,6 +54,7 @@ public enum MessageKind {
 			case "data" -> DATA;
 			case "run" -> RUN;
 			case "presence" -> PRESENCE;
+			case "snapshot" -> SNAPSHOT;
 			default -> throw new IllegalArgumentException("Unknown message kind '" + wireName + "'");
 		};
 	}

@@ -27,6 +27,18 @@ public class MessageTooLargeException extends RealtimeException {
 	}
 
 	/**
+	 * Create a new instance with a message of its own.
+	 * @param size the encoded size in bytes
+	 * @param limit the limit in bytes
+	 * @param message the message
+	 */
+	protected MessageTooLargeException(long size, long limit, String message) {
+		super(message);
+		this.size = size;
+		this.limit = limit;
+	}
+
+	/**
 	 * Return the encoded size in bytes.
 	 * @return the size
 	 */

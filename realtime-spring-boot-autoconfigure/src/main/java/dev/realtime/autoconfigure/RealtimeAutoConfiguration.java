@@ -86,7 +86,7 @@ public final class RealtimeAutoConfiguration {
 	@ConditionalOnProperty(name = "realtime.engine.type", havingValue = "memory", matchIfMissing = true)
 	InMemoryEngine realtimeEngine(RealtimeProperties properties) {
 		return new InMemoryEngine(properties.getHistory().getSize(), properties.getHistory().getTtl(),
-				Clock.systemUTC());
+				Clock.systemUTC(), properties.getStreams().getMaxSize().toBytes(), properties.getStreams().getTtl());
 	}
 
 	@Bean

@@ -52,6 +52,8 @@ public class RealtimeProperties {
 
 	private final Presence presence = new Presence();
 
+	private final Streams streams = new Streams();
+
 	public String getBasePath() {
 		return this.basePath;
 	}
@@ -114,6 +116,10 @@ public class RealtimeProperties {
 
 	public Presence getPresence() {
 		return this.presence;
+	}
+
+	public Streams getStreams() {
+		return this.streams;
 	}
 
 	public static class Engine {
@@ -859,6 +865,37 @@ public class RealtimeProperties {
 
 		public void setMaxMembers(int maxMembers) {
 			this.maxMembers = maxMembers;
+		}
+
+	}
+
+	public static class Streams {
+
+		/**
+		 * Most bytes of JSON-encoded chunks the text of one stream topic may have; a
+		 * chunk beyond it is refused to its publisher, never cut.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * How long the text of a stream topic is kept after its last chunk.
+		 */
+		private Duration ttl = Duration.ofMinutes(10);
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
 		}
 
 	}

@@ -111,7 +111,8 @@ public final class RealtimeRedisAutoConfiguration {
 		RedisEngine realtimeEngine(RealtimeRedisConnection connection, RealtimeProperties properties) {
 			return new RedisEngine(connection.getConnectionFactory(), properties.getEngine().getRedis().getKeyPrefix(),
 					properties.getHistory().getSize(), properties.getHistory().getTtl(),
-					properties.getLimits().getSubscriberBuffer(), properties.getEngine().getPublishTimeout());
+					properties.getLimits().getSubscriberBuffer(), properties.getEngine().getPublishTimeout(),
+					properties.getStreams().getMaxSize().toBytes(), properties.getStreams().getTtl());
 		}
 
 		@Bean

@@ -86,7 +86,8 @@ public final class RealtimeRunsAutoConfiguration {
 		RedisRunLeases realtimeRunLeases(RealtimeRedisConnection connection, RealtimeProperties properties) {
 			return new RedisRunLeases(connection.getConnectionFactory(),
 					properties.getEngine().getRedis().getKeyPrefix(), properties.getHistory().getSize(),
-					properties.getHistory().getTtl());
+					properties.getHistory().getTtl(), properties.getStreams().getMaxSize().toBytes(),
+					properties.getStreams().getTtl());
 		}
 
 	}

@@ -24,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.realtime.MessageKind;
+import dev.realtime.StreamTooLargeException;
 import dev.realtime.delivery.LocalFanOut;
 import dev.realtime.delivery.SlowSubscriberException;
 import org.awaitility.Awaitility;
@@ -39,6 +40,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -179,6 +181,13 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 	 * @return the expected {@link History#recovered()}
 	 */
 	protected abstract boolean recoversAChannelWithoutState();
+
+	/**
+	 * Create an engine whose stream topics keep at most the given bytes of text.
+	 * @param streamMaxSize the most bytes of JSON-encoded chunks of a stream topic
+	 * @return the engine
+	 */
+	protected abstract E createEngineWithStreamLimit(long streamMaxSize);
 
 	/**
 	 * Check that an event is the given message, replayed or delivered. By default they
@@ -704,6 +713,119 @@ public abstract class RealtimeEngineContractTests<E extends RealtimeEngine> {
 			.then(() -> destroy(nodeB()))
 			.expectComplete()
 			.verify(TIMEOUT);
+	}
+
+	// stream topics
+
+	@Test
+	void whenChunksWereStreamedThenAFirstReadHoldsOneSnapshotOfTheWholeTextInIdOrder() {
+		EngineMessage status = publish(nodeA(), "status", 1, true);
+		chunk(nodeA(), "Hel");
+		EngineMessage last = chunk(nodeA(), "lo \"wörld\"\n");
+		EngineMessage later = publish(nodeA(), "status", 2, true);
+		History history = history(nodeB(), Replay.all());
+		assertThat(history.messages()).extracting(EngineMessage::kind)
+			.containsExactly(MessageKind.DATA, MessageKind.SNAPSHOT, MessageKind.DATA);
+		assertThat(history.messages().get(0).id()).isEqualTo(status.id());
+		EngineMessage snapshot = history.messages().get(1);
+		assertThat(snapshot.id()).isEqualTo(last.id());
+		assertThat(snapshot.topic()).isEqualTo("ticks");
+		assertThat(new String(snapshot.data(), StandardCharsets.UTF_8)).isEqualTo("\"Hello \\\"wörld\\\"\\n\"");
+		assertThat(snapshot.createdAt()).isEqualTo(last.createdAt());
+		assertThat(history.messages().get(2).id()).isEqualTo(later.id());
+	}
+
+	@Test
+	void whenResumingBeforeTheLastChunkThenTheSnapshotIsReplayedAndAfterItNothing() {
+		EngineMessage first = chunk(nodeA(), "a");
+		EngineMessage last = chunk(nodeA(), "b");
+		History before = history(nodeB(), Replay.after(first.id().toString()));
+		assertThat(before.recovered()).isTrue();
+		assertThat(before.messages()).singleElement().satisfies((snapshot) -> {
+			assertThat(snapshot.kind()).isEqualTo(MessageKind.SNAPSHOT);
+			assertThat(snapshot.id()).isEqualTo(last.id());
+			assertThat(new String(snapshot.data(), StandardCharsets.UTF_8)).isEqualTo("\"ab\"");
+		});
+		assertThat(history(nodeB(), Replay.after(last.id().toString())).messages()).isEmpty();
+	}
+
+	@Test
+	void whenSubscribingWhileChunksAreStreamedThenTheSnapshotAndTheLiveChunksJoinWithoutGapOrDuplicate()
+			throws Exception {
+		chunk(nodeA(), "0,");
+		List<EngineEvent> events = new CopyOnWriteArrayList<>();
+		ExecutorService publisher = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> publishing = publisher.submit(() -> {
+				for (int i = 1; i < 200; i++) {
+					chunk(nodeA(), i + ",");
+				}
+			});
+			keep(subscribe(nodeB(), this.channel, Replay.all()).subscribe(events::add));
+			publishing.get(10, TimeUnit.SECONDS);
+		}
+		finally {
+			publisher.shutdownNow();
+		}
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < 200; i++) {
+			expected.append(i).append(',');
+		}
+		assertEventually(() -> {
+			StringBuilder text = new StringBuilder();
+			for (EngineEvent event : events) {
+				if (event instanceof EngineMessage message) {
+					String data = new String(message.data(), StandardCharsets.UTF_8);
+					if (message.kind() == MessageKind.SNAPSHOT) {
+						text.setLength(0);
+					}
+					text.append(data, 1, data.length() - 1);
+				}
+			}
+			assertThat(text.toString()).isEqualTo(expected.toString());
+		});
+		assertThat(events.stream()
+			.filter((event) -> event instanceof EngineMessage message && message.kind() == MessageKind.SNAPSHOT))
+			.hasSizeLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void whenAStreamIsResetThenListenersGetTheResetAndItsTextStartsAgain() {
+		chunk(nodeA(), "failed attempt");
+		StepVerifier.create(subscribe(nodeB(), this.channel, Replay.none()))
+			.expectNext(new EngineEvent.Subscribed(null))
+			.then(() -> publish(nodeA(), PublishRequest.reset(this.channel, "ticks", bytes("\"\""), null)))
+			.assertNext((event) -> {
+				assertThat(((EngineMessage) event).kind()).isEqualTo(MessageKind.SNAPSHOT);
+				assertThat(data(event)).isEqualTo("\"\"");
+			})
+			.thenCancel()
+			.verify(TIMEOUT);
+		EngineMessage retried = chunk(nodeA(), "second attempt");
+		assertThat(history(nodeB(), Replay.all()).messages()).singleElement().satisfies((snapshot) -> {
+			assertThat(snapshot.id()).isEqualTo(retried.id());
+			assertThat(new String(snapshot.data(), StandardCharsets.UTF_8)).isEqualTo("\"second attempt\"");
+		});
+	}
+
+	@Test
+	void whenAChunkWouldGrowTheTextBeyondItsLimitThenItIsRefusedAndNothingIsAppended() {
+		E engine = createEngineWithStreamLimit(12);
+		this.engines.add(engine);
+		EngineMessage kept = publish(engine, PublishRequest.chunk(this.channel, "ticks", bytes("\"12345\""), null));
+		StepVerifier.create(engine.publish(PublishRequest.chunk(this.channel, "ticks", bytes("\"123456\""), null)))
+			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(StreamTooLargeException.class)
+				.hasMessageContaining("would grow to 16 bytes, over the limit of 12 bytes (realtime.streams.max-size)"))
+			.verify(TIMEOUT);
+		assertThat(history(engine, Replay.all()).messages()).singleElement().satisfies((snapshot) -> {
+			assertThat(snapshot.id()).isEqualTo(kept.id());
+			assertThat(new String(snapshot.data(), StandardCharsets.UTF_8)).isEqualTo("\"12345\"");
+		});
+	}
+
+	private EngineMessage chunk(E node, String text) {
+		return publish(node,
+				PublishRequest.chunk(this.channel, "ticks", JsonMapper.shared().writeValueAsBytes(text), null));
 	}
 
 	@Test

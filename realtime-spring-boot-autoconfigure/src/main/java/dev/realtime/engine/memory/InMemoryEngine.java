@@ -1,17 +1,22 @@
 package dev.realtime.engine.memory;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.realtime.MessageKind;
+import dev.realtime.StreamTooLargeException;
 import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
@@ -20,6 +25,7 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
+import dev.realtime.engine.StreamTexts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -68,6 +74,10 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 	private final Clock clock;
 
+	private final long streamMaxSize;
+
+	private final Duration streamTtl;
+
 	private final Scheduler sweeper;
 
 	private final Disposable sweeping;
@@ -79,12 +89,29 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	 * @param clock the clock for message times and history expiry
 	 */
 	public InMemoryEngine(int historySize, Duration historyTtl, Clock clock) {
+		this(historySize, historyTtl, clock, StreamTexts.DEFAULT_MAX_SIZE, StreamTexts.DEFAULT_TTL);
+	}
+
+	/**
+	 * Create a new engine.
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param clock the clock for message times and history expiry
+	 * @param streamMaxSize the most bytes of JSON-encoded chunks the text of a stream
+	 * topic may have
+	 * @param streamTtl how long the text of a stream topic is kept after its last chunk
+	 */
+	public InMemoryEngine(int historySize, Duration historyTtl, Clock clock, long streamMaxSize, Duration streamTtl) {
 		Assert.isTrue(historySize >= 0, "'historySize' must not be negative");
 		Assert.isTrue(!historyTtl.isNegative() && !historyTtl.isZero(), "'historyTtl' must be positive");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.isTrue(streamMaxSize > 0, "'streamMaxSize' must be positive");
+		Assert.isTrue(!streamTtl.isNegative() && !streamTtl.isZero(), "'streamTtl' must be positive");
 		this.historySize = historySize;
 		this.historyTtl = historyTtl;
 		this.clock = clock;
+		this.streamMaxSize = streamMaxSize;
+		this.streamTtl = streamTtl;
 		this.sweeper = Schedulers.newSingle("realtime-memory-sweeper", true);
 		long period = Math.max(1000, Math.min(historyTtl.toMillis() / 2, 60_000));
 		this.sweeping = this.sweeper.schedulePeriodically(this::sweep, period, period, TimeUnit.MILLISECONDS);
@@ -96,7 +123,8 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 	}
 
 	private EngineMessage publishNow(PublishRequest request) {
-		if ((!request.retain() || this.historySize == 0) && !this.channels.containsKey(request.channel())) {
+		if ((!request.retain() || this.historySize == 0) && !request.stream()
+				&& !this.channels.containsKey(request.channel())) {
 			// nobody listens and nothing is kept, so no state is needed
 			MessageId id = new MessageId(this.offsets.incrementAndGet(), this.epoch);
 			// check again: a listener that came before the id must not miss it
@@ -200,6 +228,9 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		private final ArrayDeque<EngineMessage> history = new ArrayDeque<>();
 
+		/** The text of each stream topic that has one, by topic. */
+		private final Map<String, StreamText> streams = new HashMap<>(4);
+
 		/**
 		 * Messages waiting to be emitted. Only ever holds more than the message being
 		 * published when a listener publishes to this channel.
@@ -225,8 +256,16 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 
 		EngineMessage publish(PublishRequest request) {
 			Instant now = InMemoryEngine.this.clock.instant();
+			StreamText stream = request.stream() ? stream(request, now) : null;
 			MessageId id = new MessageId(InMemoryEngine.this.offsets.incrementAndGet(), InMemoryEngine.this.epoch);
 			EngineMessage message = EngineMessage.of(id, now, request);
+			if (stream != null) {
+				if (request.kind() == MessageKind.SNAPSHOT) {
+					stream.text.reset();
+				}
+				StreamTexts.append(stream.text, request.data());
+				stream.last = message;
+			}
 			if (request.retain() && InMemoryEngine.this.historySize > 0) {
 				evictExpired(now);
 				if (this.history.size() == InMemoryEngine.this.historySize) {
@@ -240,6 +279,24 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			}
 			dropIfIdle();
 			return message;
+		}
+
+		// the text a chunk or a reset goes to, checked against the size limit before the
+		// message gets an id
+		private StreamText stream(PublishRequest request, Instant now) {
+			StreamText stream = this.streams.get(request.topic());
+			long size = (stream == null || request.kind() == MessageKind.SNAPSHOT) ? 0 : stream.text.size();
+			long after = StreamTexts.sizeAfter(size, request.data());
+			if (after > InMemoryEngine.this.streamMaxSize) {
+				throw new StreamTooLargeException(this.channel, request.topic(), after,
+						InMemoryEngine.this.streamMaxSize);
+			}
+			if (stream == null) {
+				stream = new StreamText();
+				this.streams.put(request.topic(), stream);
+			}
+			stream.touched = now;
+			return stream;
 		}
 
 		/**
@@ -296,6 +353,21 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 					messages.add(message);
 				}
 			}
+			// each stream's text up to its last chunk, unless the subscriber has that
+			// chunk
+			boolean snapshots = false;
+			for (Map.Entry<String, StreamText> stream : this.streams.entrySet()) {
+				EngineMessage last = stream.getValue().last;
+				if (last != null && last.id().offset() > after && last.id().offset() <= this.emitted) {
+					messages.add(new EngineMessage(last.id(), this.channel, stream.getKey(),
+							StreamTexts.snapshot(stream.getValue().text.toByteArray()), last.createdAt(), last.runId(),
+							MessageKind.SNAPSHOT, null));
+					snapshots = true;
+				}
+			}
+			if (snapshots) {
+				messages.sort(Comparator.comparingLong((message) -> message.id().offset()));
+			}
 			return new History(recovered, messages);
 		}
 
@@ -309,10 +381,12 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 			while (!this.history.isEmpty() && this.history.peekFirst().createdAt().isBefore(oldest)) {
 				this.evictedUpTo = this.history.removeFirst().id().offset();
 			}
+			Instant oldestStream = now.minus(InMemoryEngine.this.streamTtl);
+			this.streams.values().removeIf((stream) -> stream.touched.isBefore(oldestStream));
 		}
 
 		void dropIfIdle() {
-			if (this.listeners.length == 0 && this.history.isEmpty() && !this.dropped) {
+			if (this.listeners.length == 0 && this.history.isEmpty() && this.streams.isEmpty() && !this.dropped) {
 				this.dropped = true;
 				InMemoryEngine.this.droppedFloor.accumulateAndGet(this.evictedUpTo, Math::max);
 				InMemoryEngine.this.channels.remove(this.channel, this);
@@ -330,6 +404,20 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 				}
 			}
 		}
+
+	}
+
+	/**
+	 * The text of one stream topic of a channel.
+	 */
+	private static final class StreamText {
+
+		private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+		/** The last chunk or reset, whose id a snapshot of the text has. */
+		private @Nullable EngineMessage last;
+
+		private Instant touched = Instant.MIN;
 
 	}
 

@@ -4,12 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.realtime.MessageKind;
+import dev.realtime.StreamTooLargeException;
 import dev.realtime.engine.ChannelListener;
 import dev.realtime.engine.EngineHealth;
 import dev.realtime.engine.EngineMessage;
@@ -18,6 +21,7 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RealtimeEngine;
 import dev.realtime.engine.Replay;
+import dev.realtime.engine.StreamTexts;
 import dev.realtime.engine.SubscriptionLostException;
 import dev.realtime.engine.redis.RedisEngineStatistics.Command;
 import org.apache.commons.logging.Log;
@@ -26,6 +30,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.io.ClassPathResource;
@@ -95,6 +100,10 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 
 	private static final byte[] EMPTY = new byte[0];
 
+	private static final byte[] APPEND = bytes("append");
+
+	private static final byte[] RESET = bytes("reset");
+
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
 	private final ReactiveRedisTemplate<String, byte[]> redis;
@@ -112,6 +121,12 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	private final int catchUpBuffer;
 
 	private final Duration timeout;
+
+	private final long streamMaxSize;
+
+	private final byte[] streamMaxSizeArgument;
+
+	private final byte[] streamTtlMillis;
 
 	/** Channels this node listens to, by pub/sub channel. */
 	private final ConcurrentHashMap<String, LiveChannel> channels = new ConcurrentHashMap<>();
@@ -145,6 +160,32 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	 */
 	public RedisEngine(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int historySize,
 			Duration historyTtl, int catchUpBuffer, Duration timeout) {
+		this(connectionFactory, keyPrefix, historySize, historyTtl, catchUpBuffer, timeout,
+				StreamTexts.DEFAULT_MAX_SIZE, StreamTexts.DEFAULT_TTL);
+	}
+
+	/**
+	 * Create a new engine.
+	 * @param connectionFactory the connection factory of the shared Redis
+	 * @param keyPrefix the prefix of every key and pub/sub channel, so that several
+	 * applications can share a Redis
+	 * @param historySize how many messages each channel keeps, 0 for none
+	 * @param historyTtl how long a message stays in history
+	 * @param catchUpBuffer how many messages of a channel may arrive while the node reads
+	 * what it missed before its listeners end with {@link SubscriptionLostException}
+	 * @param timeout how long a Redis command may take, and listening to a channel may
+	 * take to begin
+	 * @param streamMaxSize the most bytes of JSON-encoded chunks the text of a stream
+	 * topic may have
+	 * @param streamTtl how long the text of a stream topic is kept after its last chunk
+	 */
+	public RedisEngine(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int historySize,
+			Duration historyTtl, int catchUpBuffer, Duration timeout, long streamMaxSize, Duration streamTtl) {
+		Assert.isTrue(streamMaxSize > 0, "'streamMaxSize' must be positive");
+		Assert.isTrue(streamTtl.toMillis() > 0, "'streamTtl' must be positive");
+		this.streamMaxSize = streamMaxSize;
+		this.streamMaxSizeArgument = bytes(Long.toString(streamMaxSize));
+		this.streamTtlMillis = bytes(Long.toString(streamTtl.toMillis()));
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		Assert.notNull(keyPrefix, "'keyPrefix' must not be null");
 		Assert.isTrue(historySize >= 0, "'historySize' must not be negative");
@@ -173,11 +214,42 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		List<byte[]> arguments = List.of(bytes(MessageId.newEpoch()), retain ? ONE : ZERO, this.historySizeArgument,
 				this.historyTtlMillis, bytes(liveKey(request.channel())), bytes(request.kind().wireName()),
 				bytes(request.topic()), (runId != null) ? ONE : ZERO, (runId != null) ? bytes(runId) : EMPTY,
-				request.data(), traceparent(request));
+				request.data(), traceparent(request), EMPTY, streamMode(request), this.streamMaxSizeArgument,
+				this.streamTtlMillis);
 		return timed(Command.PUBLISH, this.redis.execute(PUBLISH, keys(request.channel()), arguments).next())
-			.map((result) -> EngineMessage.of(
-					new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
-					Frames.micros(string(result.get(2))), request));
+			.handle((result, sink) -> published(request, result, this.streamMaxSize, sink));
+	}
+
+	/**
+	 * Return what the publish script does with the text of a stream topic.
+	 * @param request the request
+	 * @return {@code append}, {@code reset}, or empty for a message that is no chunk
+	 */
+	static byte[] streamMode(PublishRequest request) {
+		if (!request.stream()) {
+			return EMPTY;
+		}
+		return (request.kind() == MessageKind.SNAPSHOT) ? RESET : APPEND;
+	}
+
+	/**
+	 * Complete a publish with the message, or with the error the publish script answered.
+	 * @param request the request
+	 * @param result the script's answer: {@code [offset, epoch, micros]} or
+	 * {@code ["too_large", size]}
+	 * @param streamMaxSize the most bytes the text of a stream topic may have
+	 * @param sink where the message or the error goes
+	 */
+	static void published(PublishRequest request, List<?> result, long streamMaxSize,
+			SynchronousSink<EngineMessage> sink) {
+		String first = string(result.get(0));
+		if (first.equals("too_large")) {
+			sink.error(new StreamTooLargeException(request.channel(), request.topic(),
+					Long.parseLong(string(result.get(1))), streamMaxSize));
+			return;
+		}
+		sink.next(EngineMessage.of(new MessageId(Long.parseLong(first), string(result.get(1))),
+				Frames.micros(string(result.get(2))), request));
 	}
 
 	@Override
@@ -208,12 +280,32 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 		if (replay.mode() == Replay.Mode.NONE) {
 			return Mono.just(History.none());
 		}
-		return read(channel, replay).map((snapshot) -> new History(snapshot.recovered(replay), snapshot.messages()));
+		return read(channel, replay)
+			.map((snapshot) -> new History(snapshot.recovered(replay), withStreamTexts(snapshot.messages())));
 	}
 
 	private Mono<Snapshot> read(String channel, Replay replay) {
 		MessageId lastId = (replay.lastId() != null) ? MessageId.parse(replay.lastId()) : null;
-		return (lastId != null) ? read(channel, RANGE, lastId.offset(), lastId.epoch()) : read(channel, RANGE, 0, null);
+		return (lastId != null) ? read(channel, RANGE, lastId.offset(), lastId.epoch(), true)
+				: read(channel, RANGE, 0, null, true);
+	}
+
+	// the history script answers a stream's text as its chunks joined by commas, after
+	// the
+	// retained messages: one JSON string each, in id order
+	private static List<EngineMessage> withStreamTexts(List<EngineMessage> messages) {
+		if (messages.stream().noneMatch((message) -> message.kind() == MessageKind.SNAPSHOT)) {
+			return messages;
+		}
+		List<EngineMessage> result = new ArrayList<>(messages.size());
+		for (EngineMessage message : messages) {
+			result.add((message.kind() != MessageKind.SNAPSHOT) ? message
+					: new EngineMessage(message.id(), message.channel(), message.topic(),
+							StreamTexts.snapshot(message.data()), message.createdAt(), null, MessageKind.SNAPSHOT,
+							null));
+		}
+		result.sort(Comparator.comparingLong((message) -> message.id().offset()));
+		return result;
 	}
 
 	/**
@@ -226,8 +318,12 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 	 * @return the snapshot
 	 */
 	Mono<Snapshot> read(String channel, String mode, long after, @Nullable String epoch) {
+		return read(channel, mode, after, epoch, false);
+	}
+
+	private Mono<Snapshot> read(String channel, String mode, long after, @Nullable String epoch, boolean snapshots) {
 		List<byte[]> arguments = List.of(bytes(mode), this.historyTtlMicros, bytes(Long.toString(after)),
-				(epoch != null) ? bytes(epoch) : EMPTY);
+				(epoch != null) ? bytes(epoch) : EMPTY, snapshots ? ONE : ZERO);
 		return timed(Command.HISTORY, this.redis.execute(HISTORY, keys(channel), arguments).next())
 			.map((result) -> snapshot(channel, result))
 			.timeout(this.timeout);

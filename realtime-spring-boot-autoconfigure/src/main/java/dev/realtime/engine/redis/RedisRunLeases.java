@@ -17,6 +17,7 @@ import dev.realtime.engine.MessageId;
 import dev.realtime.engine.PublishRequest;
 import dev.realtime.engine.RunLease;
 import dev.realtime.engine.RunLeases;
+import dev.realtime.engine.StreamTexts;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -89,6 +90,12 @@ public final class RedisRunLeases implements RunLeases {
 
 	private final byte[] historyTtlMillis;
 
+	private final long streamMaxSize;
+
+	private final byte[] streamMaxSizeArgument;
+
+	private final byte[] streamTtlMillis;
+
 	/**
 	 * Create a new instance, with the settings of the engine it publishes through.
 	 * @param connectionFactory the connection factory of the application's Redis
@@ -98,6 +105,25 @@ public final class RedisRunLeases implements RunLeases {
 	 */
 	public RedisRunLeases(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int historySize,
 			Duration historyTtl) {
+		this(connectionFactory, keyPrefix, historySize, historyTtl, StreamTexts.DEFAULT_MAX_SIZE,
+				StreamTexts.DEFAULT_TTL);
+	}
+
+	/**
+	 * Create a new instance, with the settings of the engine it publishes through.
+	 * @param connectionFactory the connection factory of the application's Redis
+	 * @param keyPrefix the key prefix of the engine
+	 * @param historySize how many messages each channel keeps, as the engine
+	 * @param historyTtl how long a message stays in history, as the engine
+	 * @param streamMaxSize the most bytes the text of a stream topic may have, as the
+	 * engine
+	 * @param streamTtl how long the text of a stream topic is kept, as the engine
+	 */
+	public RedisRunLeases(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, int historySize,
+			Duration historyTtl, long streamMaxSize, Duration streamTtl) {
+		this.streamMaxSize = streamMaxSize;
+		this.streamMaxSizeArgument = bytes(Long.toString(streamMaxSize));
+		this.streamTtlMillis = bytes(Long.toString(streamTtl.toMillis()));
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		Assert.notNull(keyPrefix, "'keyPrefix' must not be null");
 		this.redis = new ReactiveRedisTemplate<>(connectionFactory,
@@ -154,7 +180,8 @@ public final class RedisRunLeases implements RunLeases {
 		List<byte[]> arguments = List.of(bytes(MessageId.newEpoch()), retain ? ONE : ZERO, this.historySizeArgument,
 				this.historyTtlMillis, bytes(tag + ":live"), bytes(request.kind().wireName()), bytes(request.topic()),
 				(runId != null) ? ONE : ZERO, (runId != null) ? bytes(runId) : EMPTY, request.data(),
-				RedisEngine.traceparent(request), bytes(token.claim()));
+				RedisEngine.traceparent(request), bytes(token.claim()), RedisEngine.streamMode(request),
+				this.streamMaxSizeArgument, this.streamTtlMillis);
 		return this.redis.execute(FENCED_PUBLISH, List.of(tag + ":meta", tag + ":history", leaseKey(token)), arguments)
 			.next()
 			.handle((result, sink) -> {
@@ -162,8 +189,7 @@ public final class RedisRunLeases implements RunLeases {
 					sink.error(new LeaseLostException(token));
 					return;
 				}
-				sink.next(EngineMessage.of(new MessageId(Long.parseLong(string(result.get(0))), string(result.get(1))),
-						Frames.micros(string(result.get(2))), request));
+				RedisEngine.published(request, result, this.streamMaxSize, sink);
 			});
 	}
 

@@ -39,6 +39,11 @@ class InMemoryEngineTests extends RealtimeEngineContractTests<InMemoryEngine> {
 	}
 
 	@Override
+	protected InMemoryEngine createEngineWithStreamLimit(long streamMaxSize) {
+		return new InMemoryEngine(100, TTL, this.clock, streamMaxSize, TTL);
+	}
+
+	@Override
 	protected InMemoryEngine createOtherNode(InMemoryEngine node, int historySize, Duration historyTtl,
 			int subscriberBuffer) {
 		// a single node: another engine is another process, which shares nothing

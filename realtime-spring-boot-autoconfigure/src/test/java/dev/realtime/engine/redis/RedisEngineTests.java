@@ -60,6 +60,11 @@ class RedisEngineTests extends RealtimeEngineContractTests<RedisEngine> {
 	}
 
 	@Override
+	protected RedisEngine createEngineWithStreamLimit(long streamMaxSize) {
+		return new RedisEngine(factoryA, PREFIX, 100, TTL, 1024, TIMEOUT, streamMaxSize, TTL);
+	}
+
+	@Override
 	protected RedisEngine createOtherNode(RedisEngine node, int historySize, Duration historyTtl, int catchUpBuffer) {
 		return new RedisEngine(factoryB, PREFIX, historySize, historyTtl, catchUpBuffer, TIMEOUT);
 	}
