@@ -19,9 +19,11 @@ import dev.realtime.RealtimeMessage;
 import dev.realtime.Topic;
 import dev.realtime.TopicDefinition;
 import dev.realtime.engine.EngineMessage;
+import dev.realtime.engine.History;
 import dev.realtime.engine.LeaseLostException;
 import dev.realtime.engine.LeaseToken;
 import dev.realtime.engine.PublishRequest;
+import dev.realtime.engine.Replay;
 import dev.realtime.engine.RunLease;
 import dev.realtime.engine.RunLeases;
 import dev.realtime.metrics.RealtimeStatistics.PublishSource;
@@ -52,6 +54,9 @@ import org.springframework.util.Assert;
  * @author Realtime team
  */
 final class RunExecution<R> implements RunHandle<R> {
+
+	/** An empty text, as a JSON string: what a reset stream starts from. */
+	private static final byte[] EMPTY_TEXT = { '"', '"' };
 
 	private static final Log logger = LogFactory.getLog(RunExecution.class);
 
@@ -202,6 +207,9 @@ final class RunExecution<R> implements RunHandle<R> {
 			// replies published from "running" on must reach the run
 			this.runs.await(Mono.fromFuture(this.replies.subscribed(), true));
 			this.runs.await(issue(lifecycle(new Running("running", attempt))));
+			if (attempt > 1) {
+				resetStreams();
+			}
 			complete(this.work.execute(new RunAttempt(this, attempt)));
 		}
 		catch (Throwable ex) {
@@ -486,6 +494,23 @@ final class RunExecution<R> implements RunHandle<R> {
 					ex));
 	}
 
+	// a new attempt starts the text of the channel's stream topics again, so that it is
+	// not appended to what a failed attempt streamed, here or on a node that died: those
+	// with text have a snapshot in the history
+	private void resetStreams() {
+		if (this.channel.definition().topics().values().stream().noneMatch(TopicDefinition::stream)) {
+			return;
+		}
+		History history = this.runs.await(this.runs.fanOut().engine().history(this.channel.name(), Replay.all()));
+		Assert.state(history != null, "A history read completes with the history");
+		for (EngineMessage message : history.messages()) {
+			if (message.kind() == MessageKind.SNAPSHOT) {
+				this.runs.await(issue(
+						PublishRequest.reset(this.channel.name(), message.topic(), EMPTY_TEXT.clone(), this.runId)));
+			}
+		}
+	}
+
 	private PublishRequest lifecycle(Object payload) {
 		String topic = TopicDefinition.RUN_TOPIC;
 		byte[] data = this.runs.codec().encodeTrusted(this.channel.name() + "/" + topic, payload);
@@ -518,8 +543,8 @@ final class RunExecution<R> implements RunHandle<R> {
 	EngineMessage publish(Topic<?> topic, Object payload, boolean durable) {
 		checkTopic(topic);
 		byte[] data = this.runs.codec().encode(topic.toString(), payload);
-		EngineMessage message = this.runs.await(issue(new PublishRequest(this.channel.name(), topic.name(), data,
-				this.runId, MessageKind.DATA, durable || topic.definition().history())));
+		EngineMessage message = this.runs
+			.await(issue(PublishRequest.of(this.channel.name(), topic.definition(), data, this.runId, durable)));
 		Assert.state(message != null, "A publish completes with its message");
 		return message;
 	}

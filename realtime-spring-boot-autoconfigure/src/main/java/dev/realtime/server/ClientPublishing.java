@@ -2,7 +2,6 @@ package dev.realtime.server;
 
 import dev.realtime.Channel;
 import dev.realtime.ChannelCatalog;
-import dev.realtime.MessageKind;
 import dev.realtime.TopicDefinition;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.PublishRequest;
@@ -43,8 +42,7 @@ final class ClientPublishing {
 			TopicDefinition topic = channel.definition().topic(topicName);
 			byte[] payload = this.template.encoded(PublishSource.CLIENT,
 					() -> this.codec.encodeClientPayload(channelName + "/" + topicName, topic, data));
-			return this.template.publish(
-					new PublishRequest(channelName, topicName, payload, null, MessageKind.DATA, topic.history()),
+			return this.template.publish(PublishRequest.of(channelName, topic, payload, null, false),
 					PublishSource.CLIENT);
 		});
 	}

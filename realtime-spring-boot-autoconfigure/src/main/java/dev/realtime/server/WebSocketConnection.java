@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.realtime.InvalidPayloadException;
+import dev.realtime.MessageTooLargeException;
 import dev.realtime.PublishException;
 import dev.realtime.RealtimeException;
 import dev.realtime.delivery.ChannelClosedException;
@@ -378,6 +379,9 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		}
 		if (ex instanceof InvalidPayloadException invalid) {
 			return new Frames.ErrorFrame("invalid_payload", ex.getMessage(), ref, RealtimeProblems.errors(invalid));
+		}
+		if (ex instanceof MessageTooLargeException) {
+			return new Frames.ErrorFrame("too_large", ex.getMessage(), ref);
 		}
 		if (ex instanceof PublishException || ex instanceof UnavailableException) {
 			// the engine's failure, not the client's: it may try again

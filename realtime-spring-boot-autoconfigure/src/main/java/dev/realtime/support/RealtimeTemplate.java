@@ -12,7 +12,6 @@ import java.util.function.Supplier;
 
 import dev.realtime.Channel;
 import dev.realtime.InvalidPayloadException;
-import dev.realtime.MessageKind;
 import dev.realtime.MessageTooLargeException;
 import dev.realtime.PublishException;
 import dev.realtime.PublishResult;
@@ -113,8 +112,7 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 		return Mono.defer(() -> {
 			PublishSource source = (runId != null) ? PublishSource.RUN : PublishSource.SERVER;
 			byte[] data = encoded(source, () -> this.codec.encode(topic.toString(), payload));
-			return publish(new PublishRequest(topic.channel().name(), topic.name(), data, runId, MessageKind.DATA,
-					durable || topic.definition().history()), source);
+			return publish(PublishRequest.of(topic.channel().name(), topic.definition(), data, runId, durable), source);
 		});
 	}
 

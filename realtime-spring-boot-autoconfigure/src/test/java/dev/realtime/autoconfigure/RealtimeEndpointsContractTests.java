@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.realtime.ChannelCatalog;
+import dev.realtime.PublishResult;
 import dev.realtime.RealtimePublisher;
 import dev.realtime.Topic;
 import dev.realtime.autoconfigure.TestPipeline.Status;
@@ -65,7 +66,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.user.name=alice", "spring.security.user.password=alice",
 				"realtime.history.size=5", "realtime.limits.subscriber-buffer=32",
-				"realtime.presence.leave-delay=200ms" })
+				"realtime.presence.leave-delay=200ms", "realtime.streams.max-size=64B" })
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 abstract class RealtimeEndpointsContractTests {
@@ -642,6 +643,73 @@ abstract class RealtimeEndpointsContractTests {
 			.value((body) -> assertThat(body).contains("export function subscribe"));
 	}
 
+	// stream topics
+
+	@Test
+	void whenALateSubscriberConnectsThenItGetsTheWholeStreamedTextAsOneSnapshotThenTheNextChunks() throws Exception {
+		String channel = "lobby:open-transcript";
+		Topic<String> transcript = transcript(channel);
+		this.publisher.publish(transcript, "Hello, ");
+		PublishResult last = this.publisher.publish(transcript, "\"world\"");
+		try (SseTestClient late = SseTestClient.connect(this.port, "/realtime/sse", mint(channel, "transcript"), null);
+				WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			late.next("subscribed");
+			SseTestClient.Event event = late.next("message");
+			assertThat(event.id()).isEqualTo(last.id());
+			JsonNode snapshot = json.readTree(event.data());
+			assertThat(snapshot.path("kind").asString()).isEqualTo("snapshot");
+			assertThat(snapshot.path("topic").asString()).isEqualTo("transcript");
+			assertThat(snapshot.path("data").asString()).isEqualTo("Hello, \"world\"");
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + mint(channel, "transcript") + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			assertThat(ws.next().path("message").path("data").asString()).isEqualTo("Hello, \"world\"");
+			this.publisher.publish(transcript, "!");
+			JsonNode chunk = json.readTree(late.next("message").data());
+			assertThat(chunk.path("kind").asString()).isEqualTo("data");
+			assertThat(chunk.path("data").asString()).isEqualTo("!");
+			assertThat(ws.next().path("message").path("data").asString()).isEqualTo("!");
+		}
+		// a subscriber that has every chunk gets no snapshot
+		try (SseTestClient resumed = SseTestClient.connect(this.port, "/realtime/sse", mint(channel, "transcript"),
+				this.publisher.publish(transcript, " Bye.").id())) {
+			assertThat(resumed.next("subscribed").data()).contains("\"recovered\":true");
+			assertThat(resumed.poll(Duration.ofMillis(300))).isNull();
+		}
+	}
+
+	@Test
+	void whenAChunkWouldGrowAStreamBeyondItsLimitThenThePublishIsRefusedAndNothingIsDelivered() throws Exception {
+		String channel = "lobby:open-transcript-limit";
+		String token = this.tokens.mint(new TokenRequest(channel, Set.of("transcript"), Set.of("transcript"), null))
+			.token();
+		this.publisher.publish(transcript(channel), "x".repeat(40));
+		this.client.post()
+			.uri("/realtime/publish")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("channel", channel, "topic", "transcript", "data", "y".repeat(30)))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.CONTENT_TOO_LARGE)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).contains("realtime.streams.max-size"));
+		try (WebSocketTestClient ws = WebSocketTestClient.connect(this.port, null)) {
+			ws.send("{\"type\":\"subscribe\",\"token\":\"" + token + "\"}");
+			assertThat(ws.next().path("type").asString()).isEqualTo("subscribed");
+			assertThat(ws.next().path("message").path("kind").asString()).isEqualTo("snapshot");
+			ws.send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"topic\":\"transcript\",\"data\":\""
+					+ "z".repeat(30) + "\",\"ref\":\"t1\"}");
+			JsonNode error = ws.next();
+			assertThat(error.path("code").asString()).isEqualTo("too_large");
+			assertThat(error.path("ref").asString()).isEqualTo("t1");
+		}
+	}
+
+	private static Topic<String> transcript(String channel) {
+		return DefaultChannelCatalog.of(TestLobby.class).resolve(channel).topic("transcript", String.class);
+	}
+
 	// presence
 
 	@Test
@@ -668,7 +736,7 @@ abstract class RealtimeEndpointsContractTests {
 		try (SseTestClient watcher = SseTestClient.connect(this.port, "/realtime/sse",
 				mintPresence(channel, "watcher", true), null)) {
 			assertThat(json.readTree(watcher.next("subscribed").data()).path("topics").toString())
-				.isEqualTo("[\"$presence\",\"lines\"]");
+				.isEqualTo("[\"$presence\",\"lines\",\"transcript\"]");
 			assertThat(presenceEvent(watcher).toString())
 				.isEqualTo("{\"type\":\"join\",\"user\":\"watcher\",\"info\":{\"name\":\"Dr. watcher\"},\"count\":1}");
 			try (SseTestClient tab = SseTestClient.connect(this.port, "/realtime/sse", alice, null);

@@ -1,6 +1,8 @@
 package dev.realtime.run;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.realtime.ChannelTemplate;
 import dev.realtime.InvalidChannelException;
+import dev.realtime.MessageKind;
 import dev.realtime.engine.EngineMessage;
 import dev.realtime.engine.Replay;
 import dev.realtime.run.JobChannel.Status;
@@ -68,6 +71,39 @@ class DefaultRealtimeRunsTests {
 					"$run {\"status\":\"running\",\"attempt\":3}", "ticks {\"n\":3}", "status {\"message\":\"done\"}",
 					"$run {\"status\":\"completed\",\"result\":\"the result\"}"));
 		recording.subscription().dispose();
+	}
+
+	@Test
+	void whenAnAttemptFailsAfterStreamingTextThenTheNextOneResetsItAndALateSubscriberGetsOnlyItsText()
+			throws Exception {
+		TestJobChannel channel = TestJobChannel.of("streamed");
+		RunsFixture.Recording recording = this.fixture.record(channel);
+		RunHandle<String> handle = this.fixture.runs.start(channel,
+				RunOptions.defaults().withRunId("streamed").withRetry(FAST_RETRY), (run) -> {
+					run.publish(channel.text(), "attempt " + run.attempt() + ": ");
+					run.publish(channel.text(), (run.attempt() < 2) ? "broken" : "whole");
+					if (run.attempt() < 2) {
+						throw new IllegalStateException("attempt " + run.attempt() + " fails");
+					}
+					return "done";
+				});
+		assertThat(handle.await(WAIT)).isEqualTo("done");
+		Awaitility.await()
+			.atMost(WAIT)
+			.untilAsserted(() -> assertThat(recording.list()).containsSubsequence("text \"attempt 1: \"",
+					"text \"broken\"", "$run {\"status\":\"running\",\"attempt\":2}", "text \"\"",
+					"text \"attempt 2: \"", "text \"whole\""));
+		recording.subscription().dispose();
+		StepVerifier
+			.create(this.fixture.fanOut.subscribe(channel.name(), Set.of("text"), Replay.all())
+				.filter((event) -> event instanceof EngineMessage message && message.topic().equals("text")))
+			.assertNext((event) -> {
+				EngineMessage snapshot = (EngineMessage) event;
+				assertThat(snapshot.kind()).isEqualTo(MessageKind.SNAPSHOT);
+				assertThat(new String(snapshot.data(), StandardCharsets.UTF_8)).isEqualTo("\"attempt 2: whole\"");
+			})
+			.thenCancel()
+			.verify(WAIT);
 	}
 
 	@Test

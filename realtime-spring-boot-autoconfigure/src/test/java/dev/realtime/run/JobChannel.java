@@ -6,8 +6,8 @@ import dev.realtime.TopicOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A channel for run tests: a status topic with history, and a tick and an approval topic
- * without.
+ * A channel for run tests: a status topic with history, a tick and an approval topic
+ * without, and a stream of text.
  *
  * @author Realtime team
  */
@@ -21,6 +21,9 @@ interface JobChannel {
 
 	@TopicOptions(history = false)
 	Topic<Approval> approval();
+
+	@TopicOptions(stream = true)
+	Topic<String> text();
 
 	record Status(String message) {
 	}

@@ -58,4 +58,9 @@ final class TestJobChannel implements JobChannel, Channel {
 		return topic("approval", Approval.class);
 	}
 
+	@Override
+	public Topic<String> text() {
+		return topic("text", String.class);
+	}
+
 }
