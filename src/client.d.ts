@@ -37,6 +37,14 @@ export type AnyTopics = Record<string, unknown>;
 /** The topic names of a topic map. */
 export type TopicName<T extends TopicMap> = Extract<keyof T, string>;
 
+/**
+ * The topic names of a topic map that can be stream topics: those whose payload is `string` (a Java
+ * `@TopicOptions(stream = true) Topic<String>`). Without a topic map, any topic name.
+ */
+export type StreamTopicName<T extends TopicMap> = {
+  [K in TopicName<T>]: T[K] extends string ? K : unknown extends T[K] ? K : never;
+}[TopicName<T>];
+
 /** Status of a run as published on the reserved `$run` topic. */
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -67,6 +75,26 @@ interface EnvelopeBase {
 export type DataMessage<T extends TopicMap = AnyTopics, K extends TopicName<T> = TopicName<T>> = {
   [P in K]: EnvelopeBase & { kind: 'data'; topic: P; data: T[P] };
 }[K];
+
+/**
+ * A snapshot of a stream topic (`kind: 'snapshot'`): `data` is the whole text of the stream up to and including the
+ * chunk whose id it carries. A subscription gets one per stream topic with text in its replay (a first connect with
+ * history, or a resume from before the stream's last chunk), before the live chunks; chunks up to its id are never
+ * delivered after it, and those after it follow. A **reset** is a snapshot published live, its `data` the new start of
+ * the text (usually `""`), e.g. when a run attempt is retried. Its id is a chunk's id: it moves
+ * {@link Subscription.lastEventId} and is deduplicated like any message. See {@link SubscribeOptions.streams}.
+ */
+export type SnapshotMessage<T extends TopicMap = AnyTopics, K extends StreamTopicName<T> = StreamTopicName<T>> = {
+  [P in K]: EnvelopeBase & { kind: 'snapshot'; topic: P; data: string };
+}[K];
+
+/** The accumulated text of one stream topic of a subscription ({@link Subscription.streams}). */
+export interface StreamState {
+  /** The text: the latest snapshot's `data` followed by the chunks delivered after it. */
+  text: string;
+  /** Id of the last message (snapshot or chunk) applied to `text`. */
+  id: string;
+}
 
 /** Payload of a run lifecycle message. */
 export interface RunData<R = unknown> {
@@ -113,13 +141,14 @@ export interface PresenceMessage extends EnvelopeBase {
 }
 
 /**
- * Anything a subscription delivers: data messages of the topic map, run lifecycle messages and presence messages.
- * Check `kind` (or `topic`) to tell them apart.
+ * Anything a subscription delivers: data messages of the topic map, snapshots of its stream topics, run lifecycle
+ * messages and presence messages. Check `kind` (or `topic`) to tell them apart.
  */
-export type RealtimeMessage<T extends TopicMap = AnyTopics, R = unknown> = DataMessage<T> | RunMessage<R> | PresenceMessage;
+export type RealtimeMessage<T extends TopicMap = AnyTopics, R = unknown> =
+  DataMessage<T> | SnapshotMessage<T> | RunMessage<R> | PresenceMessage;
 
 /** The wire envelope without topic typing. */
-export type RealtimeEnvelope = DataMessage<AnyTopics> | RunMessage | PresenceMessage;
+export type RealtimeEnvelope = DataMessage<AnyTopics> | SnapshotMessage<AnyTopics> | RunMessage | PresenceMessage;
 
 /**
  * A visible signal that messages may be missing.
@@ -246,7 +275,8 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
   lastEventId?: string | null;
   /**
    * `all` (default): a first connect replays the channel's retained history for the token's topics before
-   * going live. `none`: live messages only. Resuming after `lastEventId` always replays what was missed.
+   * going live, with a snapshot of each stream topic that has text. `none`: live messages only, no snapshot. Resuming
+   * after `lastEventId` always replays what was missed.
    */
   history?: 'all' | 'none';
   /**
@@ -275,6 +305,20 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
    * failure, and after each `join` or `leave`.
    */
   onPresence?: (presence: PresenceState) => void;
+  /**
+   * Stream topics (declared `@TopicOptions(stream = true)`, payload `string`) whose text to keep in
+   * {@link Subscription.streams} from their first chunk on, even before any snapshot (a first connect while the stream
+   * has no text yet, or `history: 'none'`). A topic that receives a snapshot is kept as a stream topic without being
+   * named here. Per stream topic, a snapshot replaces the text with its `data` and a data message whose `data` is a
+   * string appends to it; duplicates are dropped by id first, so a resume never appends a chunk twice. A
+   * `not-recovered` gap does not clear the text: a snapshot that follows replaces it.
+   */
+  streams?: readonly StreamTopicName<T>[];
+  /**
+   * Called with a stream topic and its new {@link StreamState} whenever a snapshot or chunk changed it (see
+   * {@link SubscribeOptions.streams}), before the message is delivered to `onMessage` and iterators.
+   */
+  onStream?: (topic: StreamTopicName<T>, stream: StreamState) => void;
   reconnect?: ReconnectOptions;
   /**
    * Capacity of each async iterator's buffer, in messages (default 1000). When the `for await` body is slower
@@ -295,7 +339,7 @@ export interface SubscribeOptions<T extends TopicMap = AnyTopics, R = unknown> {
 export interface Subscription<T extends TopicMap = AnyTopics, R = unknown> extends AsyncIterable<RealtimeItem<T, R>> {
   readonly channel: string;
   readonly status: SubscriptionStatus;
-  /** Id of the last delivered message (presence messages aside): a reconnect resumes after it. */
+  /** Id of the last delivered message (presence messages aside, snapshots included): a reconnect resumes after it. */
   readonly lastEventId: string | null;
   /** Topics granted by the server (the requested ones until it confirms); `$presence` when presence is granted. */
   readonly topics: readonly string[];
@@ -305,6 +349,11 @@ export interface Subscription<T extends TopicMap = AnyTopics, R = unknown> exten
    * last known state.
    */
   readonly presenceState: PresenceState | null;
+  /**
+   * The accumulated text of each stream topic, by topic (see {@link SubscribeOptions.streams}): a topic is present
+   * once a snapshot or a chunk of it was applied. Replaced, never mutated, on each change; kept across reconnects.
+   */
+  readonly streams: { readonly [K in StreamTopicName<T>]?: StreamState };
   /**
    * Cancels a run of the channel with {@link cancel}. The token comes from the `token` option when there is one
    * (it must grant `cancel`), else from {@link fetchToken} with `{channel, topics, cancel: true}`, asked for each

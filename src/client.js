@@ -6,7 +6,7 @@
  * @import { SubscribeOptions, Subscription as SubscriptionApi, SubscriptionStatus, StatusDetail,
  *   TokenResponse, ReconnectOptions, RealtimeEnvelope, RealtimeGap, PublishOptions, CancelOptions, CancelResult,
  *   FetchTokenOptions, CsrfOptions, RealtimeErrorOptions, FieldError, PresenceOptions, PresenceSnapshot, PresenceState,
- *   PresenceMember, PresenceEvent } from './client.js'
+ *   PresenceMember, PresenceEvent, StreamState } from './client.js'
  */
 
 /**
@@ -246,6 +246,10 @@ class Subscription {
   #presenceQuery = 0;
   /** @type {PresenceEvent[] | null} presence events since the pending query was sent, replayed onto its answer */
   #presenceEvents = null;
+  /** @type {Set<string>} the declared stream topics and those that received a snapshot */
+  #streamTopics;
+  /** @type {Record<string, StreamState>} */
+  #streams = {};
 
   /** @param {SubscribeOptions<any>} options */
   constructor(options) {
@@ -263,6 +267,7 @@ class Subscription {
     };
     this.#transport = transportFor(options.transport ?? 'sse');
     this.#topics = options.topics ?? [];
+    this.#streamTopics = new Set(options.streams ?? []);
     this.#lastEventId = options.lastEventId ?? null;
     this.#last = parseId(this.#lastEventId);
     const token = options.token ?? (() => fetchToken({
@@ -302,6 +307,10 @@ class Subscription {
 
   get presenceState() {
     return this.#presenceState;
+  }
+
+  get streams() {
+    return this.#streams;
   }
 
   /** @param {string} runId */
@@ -464,7 +473,32 @@ class Subscription {
       this.#last = id;
     }
     this.#lastEventId = message.id;
+    this.#applyStream(message);
     this.#push(message);
+  }
+
+  /**
+   * A snapshot replaces the text of its stream topic; a string chunk of a stream topic appends to it.
+   *
+   * @param {RealtimeEnvelope} message
+   */
+  #applyStream(message) {
+    const { topic, data } = message;
+    let text;
+    if (message.kind === 'snapshot') {
+      this.#streamTopics.add(topic);
+      text = (typeof data === 'string') ? data : '';
+    }
+    else if ((message.kind === 'data' || message.kind == null) && typeof data === 'string' && this.#streamTopics.has(topic)) {
+      text = (Object.hasOwn(this.#streams, topic) ? this.#streams[topic].text : '') + data;
+    }
+    else {
+      return;
+    }
+    /** @type {StreamState} */
+    const stream = { text, id: message.id };
+    this.#streams = { ...this.#streams, [topic]: stream };
+    safely(this.#options.onStream, topic, stream);
   }
 
   /** @param {RealtimeEnvelope} message */

@@ -19,6 +19,15 @@
  * }
  * ```
  *
+ * The whole text of a stream topic (`@TopicOptions(stream = true) Topic<String> answer()`), also after a reconnect:
+ *
+ * ```tsx
+ * function Answer({ chatId }: { chatId: string }) {
+ *   const { streams } = useRealtime<ChatTopics>({ channel: `chat:${chatId}`, streams: ['answer'] });
+ *   return <pre>{streams.answer ?? ''}</pre>;
+ * }
+ * ```
+ *
  * The members of a presence channel:
  *
  * ```tsx
@@ -33,7 +42,7 @@
 
 import type {
   AnyTopics, CancelResult, CsrfOptions, DataMessage, PresenceMember, PresenceState, RealtimeError, RealtimeMessage, ReconnectOptions,
-  RunStatus, TokenInput, TopicMap, TopicName,
+  RunStatus, StreamTopicName, TokenInput, TopicMap, TopicName,
 } from './client.js';
 
 /**
@@ -55,7 +64,7 @@ export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
   channel: string;
   /**
    * Identity of the subscription beyond its channel, e.g. a run attempt or a user. Changing it does what a change
-   * of `channel` does: clears messages, run status, result and error (as `reset()` does), closes the connection
+   * of `channel` does: clears messages, streams, run status, result and error (as `reset()` does), closes the connection
    * and subscribes afresh (a first connect: no resume after the last message, history replayed as on any first
    * connect), even after a terminal run or a fatal error. Compared with `Object.is`; default `null`.
    */
@@ -76,7 +85,7 @@ export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
    */
   enabled?: boolean;
   /**
-   * Checks each data message (not run lifecycle messages) before it enters the hook's state, synchronously, in
+   * Checks each data message (not run lifecycle, snapshot or presence messages) before it enters the hook's state, synchronously, in
    * server order. A message is invalid when the function returns `false` or throws (so a schema's `parse` fits:
    * `validate: (m) => schemas[m.topic].parse(m.data)`); any other return value, `undefined` included, means valid.
    * An invalid message is dropped: it never appears in `messages` (`byTopic`, `all`, `last`, `delta`), and it is
@@ -110,13 +119,24 @@ export interface UseRealtimeOptions<T extends TopicMap = AnyTopics> {
    * in `messages.all`, `last` and `delta` (never in `byTopic`, never validated). Changing it reconnects.
    */
   presence?: boolean;
+  /**
+   * Stream topics (declared `@TopicOptions(stream = true)`, payload `string`) whose text to keep in
+   * {@link UseRealtimeResult.streams} from their first chunk on, even before any snapshot (a first connect while the
+   * stream has no text yet). A topic that receives a snapshot is kept without being named here. Read when messages
+   * arrive: a new array on each render never reconnects.
+   */
+  streams?: readonly StreamTopicName<T>[];
 }
 
 /** The messages of the channel, as of the last update. */
 export interface RealtimeMessages<T extends TopicMap = AnyTopics, R = unknown> {
-  /** Latest data message per topic (run lifecycle messages are in `runStatus` and `result`). */
+  /**
+   * Latest data message per topic (run lifecycle messages are in `runStatus` and `result`). Snapshots of stream
+   * topics are not data messages: the text they carry is in {@link UseRealtimeResult.streams}, and `byTopic` keeps the
+   * latest chunk.
+   */
   byTopic: { [K in TopicName<T>]?: DataMessage<T, K> };
-  /** The last `historyLimit` messages, oldest first, run lifecycle and presence messages included. */
+  /** The last `historyLimit` messages, oldest first, run lifecycle, snapshot and presence messages included. */
   all: RealtimeMessage<T, R>[];
   /** The latest message, or `null`. */
   last: RealtimeMessage<T, R> | null;
@@ -147,8 +167,9 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
    */
   error: RealtimeError | null;
   /**
-   * Clears messages, run status, result and error. If the connection was closed (terminal run) or failed, it
-   * connects again, resuming after the last message seen.
+   * Clears messages, streams, run status, result and error. If the connection was closed (terminal run) or failed, it
+   * connects again, resuming after the last message seen. A topic that received a snapshot stays a stream topic: its
+   * next chunks start its text afresh.
    */
   reset(): void;
   /**
@@ -167,6 +188,14 @@ export interface UseRealtimeResult<T extends TopicMap = AnyTopics, R = unknown> 
    * through pauses and reconnects (queried afresh after each) and cleared by a change of `channel` or `key`.
    */
   presence: PresenceState | null;
+  /**
+   * The text of each stream topic, by topic: of the topics in the `streams` option from their first chunk, and of any
+   * topic that received a snapshot. A snapshot replaces the text with its `data` (a reset, `data: ""`, empties it), and
+   * a data message whose `data` is a string appends to it (unless `validate` rejected it). A reconnect resumes without
+   * appending a chunk twice; cleared by `reset()` and a change of `channel` or `key`. Its identity changes only when a
+   * text does.
+   */
+  streams: { [K in StreamTopicName<T>]?: string };
 }
 
 /**

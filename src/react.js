@@ -20,6 +20,7 @@ import { RealtimeError, cancel as cancelRun, fetchToken, subscribe } from './cli
  * @property {unknown} result
  * @property {RealtimeError | null} runError
  * @property {RealtimeError | null} invalid the latest message that failed `validate`
+ * @property {Record<string, string>} streams the text of each stream topic
  * @property {number} version
  */
 
@@ -78,6 +79,8 @@ function useChannel(options, keepMessages) {
   const [presence, setPresence] = useState(/** @type {PresenceState | null} */ (null));
   const [hidden, setHidden] = useState(() => pauseOnHidden && isHidden());
   const [generation, setGeneration] = useState(0);
+  // the topics that received a snapshot: still stream topics after reset(), forgotten with the channel or key
+  const snapshotTopics = useRef(/** @type {Set<string>} */ (new Set()));
 
   // delta accumulates over flushes that React rendered together
   const committedVersion = useRef(0);
@@ -110,6 +113,7 @@ function useChannel(options, keepMessages) {
     if (resume.current.channel !== channel || !Object.is(resume.current.key, key)) {
       // another channel, or another key for the same one: start afresh
       resume.current = { channel, key, lastEventId: null, terminal: false };
+      snapshotTopics.current = new Set();
       setData((previous) => emptyData(previous.version + 1));
       setPresence(null);
     }
@@ -138,7 +142,8 @@ function useChannel(options, keepMessages) {
       pending = [];
       invalid = null;
       const limit = latest.current.historyLimit ?? 100;
-      setData((previous) => apply(previous, batch, limit, committedVersion.current, rejected));
+      const streamTopics = new Set([...(latest.current.streams ?? []), ...snapshotTopics.current]);
+      setData((previous) => apply(previous, batch, limit, committedVersion.current, rejected, streamTopics));
     };
     const schedule = () => {
       if (!scheduled) {
@@ -177,6 +182,9 @@ function useChannel(options, keepMessages) {
         }
       },
       onMessage: keepMessages ? (message) => {
+        if (message.kind === 'snapshot') {
+          snapshotTopics.current.add(message.topic);
+        }
         const rejection = isData(message) ? validate(latest.current.validate, message) : null;
         if (rejection) {
           invalid = rejection;
@@ -246,11 +254,12 @@ function useChannel(options, keepMessages) {
     reset,
     cancel,
     presence: wantPresence ? presence : null,
+    streams: data.streams,
   };
 }
 
 /**
- * Data messages go by topic and through `validate`; run lifecycle, presence and any other kind of message do not.
+ * Data messages go by topic and through `validate`; run lifecycle, snapshot, presence and any other kind of message do not.
  *
  * @param {RealtimeEnvelope} message
  * @returns {message is DataMessage}
@@ -289,17 +298,31 @@ function validate(validator, message) {
  * @param {number} limit
  * @param {number} committed
  * @param {RealtimeError | null} invalid the latest message of the batch's time that `validate` rejected
+ * @param {Set<string>} streamTopics the declared stream topics and those that ever received a snapshot
  * @returns {HookData}
  */
-function apply(previous, batch, limit, committed, invalid) {
+function apply(previous, batch, limit, committed, invalid, streamTopics) {
   if (batch.length === 0) {
     return { ...previous, invalid: invalid ?? previous.invalid };
   }
   const byTopic = { ...previous.byTopic };
+  const streams = { ...previous.streams };
+  let streamed = false;
   let { runStatus, runId, result, runError } = previous;
   for (const message of batch) {
+    if (message.kind === 'snapshot') {
+      // the whole text so far: it replaces the text, and byTopic keeps the latest chunk
+      streams[message.topic] = (typeof message.data === 'string') ? message.data : '';
+      streamed = true;
+      continue;
+    }
     if (isData(message)) {
       byTopic[message.topic] = message;
+      const { topic, data } = message;
+      if (typeof data === 'string' && (streamTopics.has(topic) || Object.hasOwn(streams, topic))) {
+        streams[topic] = (Object.hasOwn(streams, topic) ? streams[topic] : '') + data;
+        streamed = true;
+      }
       continue;
     }
     if (message.kind !== 'run') {
@@ -331,6 +354,7 @@ function apply(previous, batch, limit, committed, invalid) {
     result,
     runError,
     invalid: invalid ?? previous.invalid,
+    streams: streamed ? streams : previous.streams,
     version: previous.version + 1,
   };
 }
@@ -342,7 +366,7 @@ function apply(previous, batch, limit, committed, invalid) {
 function emptyData(version) {
   return {
     byTopic: {}, all: [], last: null, delta: [], runStatus: 'unknown', runId: null, result: undefined, runError: null, invalid: null,
-    version,
+    streams: {}, version,
   };
 }
 

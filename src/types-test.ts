@@ -1,7 +1,7 @@
 // Compile-time checks of the declarations (npm run typecheck); never executed.
 import {
   cancel, fetchToken, presence, publish, subscribe, type CancelResult, type PresenceMember, type PresenceSnapshot, type PresenceState,
-  type RealtimeItem, type RealtimeMessage,
+  type RealtimeItem, type RealtimeMessage, type SnapshotMessage, type StreamState, type StreamTopicName,
 } from './client.js';
 import { usePresence, useRealtime } from './react.js';
 
@@ -22,6 +22,11 @@ interface PipelineTopics {
   status: Status;
   tokens: TokenChunk;
   approval: Approval;
+}
+// a channel with a stream topic: @TopicOptions(stream = true) Topic<String> answer()
+interface ChatTopics {
+  answer: string;
+  status: Status;
 }
 
 type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
@@ -179,4 +184,59 @@ export async function presenceTypes(): Promise<void> {
       expectType<string>(message.data.user);
     }
   }
+}
+
+export function streamTypes(): void {
+  assert<Equals<StreamTopicName<ChatTopics>, 'answer'>>();
+  assert<Equals<StreamTopicName<PipelineTopics>, never>>();
+  assert<Equals<SnapshotMessage<PipelineTopics>, never>>();
+  assert<Equals<Extract<RealtimeMessage<ChatTopics>, { kind: 'snapshot' }>['topic'], 'answer'>>();
+
+  const subscription = subscribe<ChatTopics>({
+    channel: 'chat:1',
+    streams: ['answer'],
+    onStream(topic, stream) {
+      expectType<'answer'>(topic);
+      expectType<StreamState>(stream);
+      expectType<string>(stream.text);
+      expectType<string>(stream.id);
+    },
+    onMessage(message) {
+      if (message.kind === 'snapshot') {
+        expectType<'answer'>(message.topic);
+        expectType<string>(message.data);
+      }
+      else if (message.topic === 'answer') {
+        expectType<'data'>(message.kind);
+        expectType<string>(message.data);
+      }
+    },
+  });
+  expectType<string | undefined>(subscription.streams.answer?.text);
+  expectType<string | undefined>(subscription.streams.answer?.id);
+  // @ts-expect-error only topics with a string payload are stream topics
+  expectType<unknown>(subscription.streams.status);
+  // @ts-expect-error only topics with a string payload are stream topics
+  subscribe<ChatTopics>({ channel: 'chat:1', streams: ['status'] });
+  // @ts-expect-error the stream's state is read-only
+  subscription.streams.answer = { text: '', id: '1-e1' };
+
+  const untyped = subscribe({ channel: 'c', streams: ['anything'], history: 'none' });
+  expectType<StreamState | undefined>(untyped.streams.anything);
+
+  const { streams, messages, reset } = useRealtime<ChatTopics>({ channel: 'chat:1', streams: ['answer'] });
+  expectType<string | undefined>(streams.answer);
+  // @ts-expect-error only topics with a string payload are stream topics
+  expectType<unknown>(streams.status);
+  // @ts-expect-error only topics with a string payload are stream topics
+  useRealtime<ChatTopics>({ channel: 'chat:1', streams: ['status'] });
+  // byTopic keeps data messages: snapshots are in streams
+  assert<Equals<NonNullable<typeof messages.byTopic.answer>['kind'], 'data'>>();
+  for (const message of messages.all) {
+    if (message.kind === 'snapshot') {
+      expectType<string>(message.data);
+    }
+  }
+  reset();
+  expectType<string | undefined>(useRealtime({ channel: 'c', streams: ['text'] }).streams.text);
 }

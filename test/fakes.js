@@ -44,9 +44,26 @@ export function presenceEnvelope(id, type, user, count, info = {}, channel = 'pi
   return envelope(id, '$presence', { type, user, info, count }, channel);
 }
 
+/**
+ * A snapshot of a stream topic: its whole text up to and including the chunk of that id.
+ *
+ * @param {string} id
+ * @param {string} topic
+ * @param {string} text
+ * @param {string} [channel]
+ */
+export function snapshotEnvelope(id, topic, text, channel = 'pipeline:run-1') {
+  return { ...envelope(id, topic, text, channel), kind: 'snapshot' };
+}
+
 /** @param {string} id @param {string} topic @param {unknown} data */
 export function messageEvent(id, topic, data) {
   return sseEvent('message', envelope(id, topic, data), id);
+}
+
+/** @param {string} id @param {string} topic @param {string} text */
+export function snapshotEvent(id, topic, text) {
+  return sseEvent('message', snapshotEnvelope(id, topic, text), id);
 }
 
 export function subscribedEvent(recovered = null, channel = 'pipeline:run-1') {

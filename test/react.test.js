@@ -3,7 +3,7 @@ import { act, cleanup, renderHook } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usePresence, useRealtime } from '../src/react.js';
-import { createSseServer, messageEvent, presenceEnvelope, settle, sseEvent, subscribedEvent } from './fakes.js';
+import { createSseServer, messageEvent, presenceEnvelope, settle, snapshotEvent, sseEvent, subscribedEvent } from './fakes.js';
 
 const fast = { initialDelay: 1, jitter: 0 };
 
@@ -299,6 +299,94 @@ describe('useRealtime', () => {
     act(() => result.current.reset());
     expect(result.current.error).toBeNull();
     expect(server.live).toHaveLength(1);
+  });
+
+  it('renders the whole text of a stream topic after a reconnect with a snapshot, keeping snapshots out of byTopic and validate', async () => {
+    const validate = vi.fn(() => true);
+    const { result } = renderRealtime({ token: 't', streams: ['tokens'], validate });
+    expect(result.current.streams).toEqual({});
+    await flush();
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('1-e1', 'tokens', 'Hel') + messageEvent('2-e1', 'tokens', 'lo')
+        + messageEvent('3-e1', 'status', { message: 'writing' }));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ tokens: 'Hello' });
+    await act(async () => {
+      server.last.end();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await settle();
+    });
+    expect(server.connections).toHaveLength(2);
+    expect(server.last.param('lastEventId')).toBe('3-e1');
+    // chunks 4 and 5 were published while away: the snapshot includes them and they are not delivered after it
+    await act(async () => {
+      server.last.open(subscribedEvent(true) + snapshotEvent('5-e1', 'tokens', 'Hello, wor') + messageEvent('4-e1', 'tokens', ', ')
+        + messageEvent('5-e1', 'tokens', 'wor'));
+      await settle();
+    });
+    expect(result.current.connectionStatus).toBe('open');
+    expect(result.current.streams).toEqual({ tokens: 'Hello, wor' });
+    expect(result.current.messages.last).toMatchObject({ id: '5-e1', kind: 'snapshot', data: 'Hello, wor' });
+    // byTopic keeps the latest chunk: the snapshot's text is in streams only
+    expect(result.current.messages.byTopic.tokens.id).toBe('2-e1');
+    await act(async () => {
+      server.last.send(messageEvent('6-e1', 'tokens', 'ld'));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ tokens: 'Hello, world' });
+    expect(result.current.messages.byTopic.tokens).toMatchObject({ id: '6-e1', data: 'ld' });
+    expect(result.current.messages.all.map((m) => `${m.kind} ${m.id}`)).toEqual(['data 1-e1', 'data 2-e1', 'data 3-e1', 'snapshot 5-e1', 'data 6-e1']);
+    expect(validate.mock.calls.map(([message]) => message.id)).toEqual(['1-e1', '2-e1', '3-e1', '6-e1']);
+    expect(result.current.error).toBeNull();
+  });
+
+  it('empties a stream on a reset snapshot and all streams on reset(), appending the chunks that follow', async () => {
+    const { result, rerender } = renderRealtime({ token: 't', streams: ['tokens'] });
+    await flush();
+    await act(async () => {
+      // answer is not declared: its snapshot makes it a stream topic
+      server.last.open(subscribedEvent() + snapshotEvent('2-e1', 'answer', 'abc') + messageEvent('3-e1', 'tokens', 'attempt 1 ')
+        + messageEvent('4-e1', 'tokens', 'failed') + messageEvent('5-e1', 'answer', 'd'));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ answer: 'abcd', tokens: 'attempt 1 failed' });
+    await act(async () => {
+      server.last.send(snapshotEvent('6-e1', 'tokens', ''));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ answer: 'abcd', tokens: '' });
+    await act(async () => {
+      server.last.send(messageEvent('7-e1', 'tokens', 'attempt 2'));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ answer: 'abcd', tokens: 'attempt 2' });
+    // its identity changes only when a text does
+    const streams = result.current.streams;
+    await act(async () => {
+      server.last.send(messageEvent('8-e1', 'status', { message: 'x' }));
+      await settle();
+    });
+    expect(result.current.streams).toBe(streams);
+
+    act(() => result.current.reset());
+    expect(result.current.streams).toEqual({});
+    await act(async () => {
+      server.last.send(messageEvent('9-e1', 'answer', 'e') + messageEvent('10-e1', 'tokens', '!'));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ answer: 'e', tokens: '!' });
+    expect(server.connections).toHaveLength(1);
+
+    // another key forgets the streams, and which topics were streams
+    rerender({ token: 't', streams: ['tokens'], key: 'other' });
+    await flush();
+    expect(result.current.streams).toEqual({});
+    await act(async () => {
+      server.last.open(subscribedEvent() + messageEvent('11-e1', 'answer', 'f') + messageEvent('12-e1', 'tokens', 'g'));
+      await settle();
+    });
+    expect(result.current.streams).toEqual({ tokens: 'g' });
   });
 
   it('surfaces a refusal of the default token request as a fatal error, sending the CSRF cookie', async () => {
