@@ -89,8 +89,13 @@ function onMessage(message) {
       $('approval-panel').hidden = false;
     }
   }
-  else if (message.topic === 'tokens') {
-    $('draft').textContent += message.data.token;
+}
+
+// the draft's text so far: from its first token, or at once from a snapshot after a reload or a
+// reconnect, and empty again when a new attempt resets it
+function onStream(topic, stream) {
+  if (topic === 'tokens') {
+    $('draft').textContent = stream.text;
   }
 }
 
@@ -183,7 +188,7 @@ function attach(id) {
   channel = `pipeline:${id}`;
   owner = me !== null && id.startsWith(`${me}~`);
   $('channel').textContent = channel;
-  history.replaceState(null, '', `?run=${encodeURIComponent(id)}`);
+  history.replaceState(null, '', `?${new URLSearchParams({ run: id, transport: $('transport').value })}`);
   subscription = subscribe({
     channel,
     topics: ['status', 'tokens', 'approval'],
@@ -191,6 +196,8 @@ function attach(id) {
     transport: $('transport').value,
     presence: true,
     onPresence,
+    streams: ['tokens'],
+    onStream,
     onMessage,
     onStatus: onConnectionStatus,
     onGap: () => notice('Some messages are no longer in the channel history: the page may be incomplete.'),
@@ -229,8 +236,11 @@ $('logout-button').disabled = false;
 fetch('/api/me').then((response) => response.json()).then((user) => {
   me = user.name;
   $('user').textContent = `Signed in as ${me}`;
-  const run = new URLSearchParams(location.search).get('run');
-  if (run) {
-    attach(run);
+  const params = new URLSearchParams(location.search);
+  if (params.get('transport')) {
+    $('transport').value = params.get('transport');
+  }
+  if (params.get('run')) {
+    attach(params.get('run'));
   }
 });

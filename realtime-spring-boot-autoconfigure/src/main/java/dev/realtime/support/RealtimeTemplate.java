@@ -185,13 +185,20 @@ public class RealtimeTemplate implements RealtimePublisher, RealtimeSubscriber {
 			return publish.apply(traced(request, context))
 				.doOnSuccess(
 						(message) -> this.statistics.published(source, PublishOutcome.OK, System.nanoTime() - start));
-		})
-			.doOnError((ex) -> this.statistics.published(source,
-					(ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE, 0));
+		}).doOnError((ex) -> this.statistics.published(source, outcome(ex), 0));
 		return RealtimeObservation.PUBLISH.observe(this.observationRegistry, request.channel(), counted,
 				(observation) -> observation
 					.lowCardinalityKeyValue(RealtimeObservation.Keys.SOURCE.asString(), source.tag())
 					.lowCardinalityKeyValue(RealtimeObservation.Keys.TOPIC.asString(), request.topic()));
+	}
+
+	// what the engine's refusal of a publish counts as: a stream whose text would be too
+	// long is the publisher's doing, not the engine's
+	private static PublishOutcome outcome(Throwable ex) {
+		if (ex instanceof MessageTooLargeException) {
+			return PublishOutcome.TOO_LARGE;
+		}
+		return (ex instanceof TimeoutException) ? PublishOutcome.TIMEOUT : PublishOutcome.UNAVAILABLE;
 	}
 
 	private PublishRequest traced(PublishRequest request, ContextView context) {

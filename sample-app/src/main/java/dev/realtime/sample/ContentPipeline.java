@@ -22,15 +22,17 @@ public interface ContentPipeline {
 
 	Topic<Status> status();
 
-	@TopicOptions(history = false)
-	Topic<TokenChunk> tokens();
+	/**
+	 * The draft, streamed token by token: the engine keeps its text so far, which a page
+	 * that reloads or reconnects receives at once.
+	 * @return the topic
+	 */
+	@TopicOptions(stream = true)
+	Topic<String> tokens();
 
 	Topic<Approval> approval();
 
 	record Status(@NotBlank String message, @Nullable String step) {
-	}
-
-	record TokenChunk(String token, String step) {
 	}
 
 	record Approval(boolean approved, @Nullable String comment) {

@@ -7,7 +7,6 @@ import dev.realtime.run.Run;
 import dev.realtime.run.RunDefinition;
 import dev.realtime.sample.ContentPipeline.Approval;
 import dev.realtime.sample.ContentPipeline.Status;
-import dev.realtime.sample.ContentPipeline.TokenChunk;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -72,7 +71,7 @@ class PipelineWorker {
 		run.step("draft-started").publish(channel.status(), new Status("Writing the draft", "draft"));
 		StringBuilder text = new StringBuilder();
 		for (String token : Drafts.draft(topic)) {
-			run.publish(channel.tokens(), new TokenChunk(token, "draft"));
+			run.publish(channel.tokens(), token);
 			text.append(token);
 			Thread.sleep(TOKEN_INTERVAL.toMillis());
 		}
