@@ -105,4 +105,37 @@ public interface Run {
 	 */
 	<T> void consume(Publisher<T> source, Consumer<? super T> consumer) throws InterruptedException;
 
+	/**
+	 * Stream text, such as a model's answer, into a stream topic of the run's channel:
+	 * each chunk of the source is published in order as it comes, and the whole text is
+	 * returned when the source completes. Subscribers that join late, reload or resume
+	 * get the text so far as one snapshot; a retried attempt starts the text again.
+	 * Cancelling the run disposes the subscription to the source. With Spring AI:
+	 * {@code run.stream(channel.answer(), chatClient.prompt(question).stream().content())}.
+	 * Wrap the call in {@link Step#run(Class, java.util.concurrent.Callable) a step} to
+	 * keep the text of a completed stream across attempts.
+	 * @param topic a stream topic of the run's channel
+	 * ({@link dev.realtime.TopicOptions#stream() @TopicOptions(stream = true)})
+	 * @param chunks the chunks of the text
+	 * @return the whole text
+	 * @throws InterruptedException if the run was cancelled while streaming
+	 * @throws IllegalArgumentException if the topic is no stream topic of the run's
+	 * channel
+	 * @throws dev.realtime.StreamTooLargeException if the text grows beyond
+	 * {@code realtime.streams.max-size}
+	 * @throws RuntimeException what the source threw
+	 */
+	default String stream(Topic<String> topic, Publisher<String> chunks) throws InterruptedException {
+		if (!topic.definition().stream()) {
+			throw new IllegalArgumentException(
+					"Topic " + topic + " is no stream topic; declare it with @TopicOptions(stream = true)");
+		}
+		StringBuilder text = new StringBuilder();
+		consume(chunks, (chunk) -> {
+			publish(topic, chunk);
+			text.append(chunk);
+		});
+		return text.toString();
+	}
+
 }

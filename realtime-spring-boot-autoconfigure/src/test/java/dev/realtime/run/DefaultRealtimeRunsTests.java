@@ -20,6 +20,7 @@ import dev.realtime.run.RunStatus.State;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +105,41 @@ class DefaultRealtimeRunsTests {
 			})
 			.thenCancel()
 			.verify(WAIT);
+	}
+
+	@Test
+	void whenARunStreamsAFluxIntoAStreamTopicThenItReturnsTheWholeTextAndSubscribersGetItInOrder() throws Exception {
+		TestJobChannel channel = TestJobChannel.of("flux");
+		RunHandle<String> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRunId("flux"),
+				(run) -> run.step("answer")
+					.run(String.class, () -> run.stream(channel.text(),
+							Flux.just("Real", "time ", "for ", "Spring").delayElements(Duration.ofMillis(5)))));
+		assertThat(handle.await(WAIT)).isEqualTo("Realtime for Spring");
+		StepVerifier
+			.create(this.fixture.fanOut.subscribe(channel.name(), Set.of("text"), Replay.all())
+				.filter((event) -> event instanceof EngineMessage message && message.topic().equals("text")))
+			.assertNext((event) -> assertThat(new String(((EngineMessage) event).data(), StandardCharsets.UTF_8))
+				.isEqualTo("\"Realtime for Spring\""))
+			.thenCancel()
+			.verify(WAIT);
+	}
+
+	@Test
+	void whenARunIsCancelledWhileStreamingThenTheSourceIsDisposedAndNothingMoreIsPublished() throws Exception {
+		TestJobChannel channel = TestJobChannel.of("flux-cancelled");
+		CountDownLatch streaming = new CountDownLatch(1);
+		CountDownLatch disposed = new CountDownLatch(1);
+		Flux<String> endless = Flux.interval(Duration.ofMillis(10))
+			.onBackpressureDrop()
+			.map((n) -> "token " + n + " ")
+			.doOnNext((token) -> streaming.countDown())
+			.doOnCancel(disposed::countDown);
+		RunHandle<String> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRunId("flux-cancelled"),
+				(run) -> run.stream(channel.text(), endless));
+		assertThat(streaming.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(handle.cancel()).isTrue();
+		assertThat(disposed.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThatExceptionOfType(CancellationException.class).isThrownBy(() -> handle.await(WAIT));
 	}
 
 	@Test
