@@ -878,6 +878,12 @@ public class RealtimeProperties {
 		private DataSize maxSize = DataSize.ofMegabytes(1);
 
 		/**
+		 * How long a run's stream (Run.stream) gathers chunks before it publishes them as
+		 * one, in order; zero publishes every chunk on its own.
+		 */
+		private Duration coalesce = Duration.ZERO;
+
+		/**
 		 * How long the text of a stream topic is kept after its last chunk.
 		 */
 		private Duration ttl = Duration.ofMinutes(10);
@@ -896,6 +902,14 @@ public class RealtimeProperties {
 
 		public void setTtl(Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public Duration getCoalesce() {
+			return this.coalesce;
+		}
+
+		public void setCoalesce(Duration coalesce) {
+			this.coalesce = coalesce;
 		}
 
 	}

@@ -70,6 +70,7 @@ public final class RealtimeRunsAutoConfiguration {
 		realtimeRuns.setMemoTtl(runs.getMemoTtl());
 		realtimeRuns.setLeaseTtl(runs.getLeaseTtl());
 		realtimeRuns.setScanInterval(runs.getScanInterval());
+		realtimeRuns.setStreamCoalescing(properties.getStreams().getCoalesce());
 		realtimeRuns.setDefinitions(definitions.orderedStream().toList());
 		channelCatalog.ifAvailable(realtimeRuns::setChannelCatalog);
 		return realtimeRuns;

@@ -116,6 +116,8 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 
 	private volatile Duration scanInterval = Duration.ofSeconds(5);
 
+	private volatile Duration streamCoalescing = Duration.ZERO;
+
 	/** Only used from the scheduler thread. */
 	private long lastHeartbeat = System.nanoTime();
 
@@ -231,6 +233,21 @@ public class DefaultRealtimeRuns implements RealtimeRuns, DisposableBean {
 	public void setScanInterval(Duration scanInterval) {
 		Assert.isTrue(scanInterval != null && scanInterval.toMillis() > 0, "'scanInterval' must be positive");
 		this.scanInterval = scanInterval;
+	}
+
+	/**
+	 * Set how long {@link Run#stream} gathers the chunks of a stream before it publishes
+	 * them as one. Default: zero, every chunk on its own.
+	 * @param streamCoalescing the time, zero for none
+	 */
+	public void setStreamCoalescing(Duration streamCoalescing) {
+		Assert.isTrue(streamCoalescing != null && !streamCoalescing.isNegative(),
+				"'streamCoalescing' must not be negative");
+		this.streamCoalescing = streamCoalescing;
+	}
+
+	Duration streamCoalescing() {
+		return this.streamCoalescing;
 	}
 
 	/**

@@ -125,17 +125,6 @@ public interface Run {
 	 * {@code realtime.streams.max-size}
 	 * @throws RuntimeException what the source threw
 	 */
-	default String stream(Topic<String> topic, Publisher<String> chunks) throws InterruptedException {
-		if (!topic.definition().stream()) {
-			throw new IllegalArgumentException(
-					"Topic " + topic + " is no stream topic; declare it with @TopicOptions(stream = true)");
-		}
-		StringBuilder text = new StringBuilder();
-		consume(chunks, (chunk) -> {
-			publish(topic, chunk);
-			text.append(chunk);
-		});
-		return text.toString();
-	}
+	String stream(Topic<String> topic, Publisher<String> chunks) throws InterruptedException;
 
 }

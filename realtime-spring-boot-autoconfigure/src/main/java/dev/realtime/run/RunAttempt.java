@@ -28,6 +28,9 @@ import org.springframework.util.Assert;
  */
 final class RunAttempt implements Run {
 
+	/** The most chunks of a stream published as one when they are coalesced. */
+	private static final int MAX_COALESCED_CHUNKS = 256;
+
 	private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9._~@+=:/-]{1," + Step.MAX_ID_LENGTH + "}");
 
 	private static final int PREFETCH = 32;
@@ -140,6 +143,29 @@ final class RunAttempt implements Run {
 			subscriber.dispose();
 			this.execution.doneConsuming(subscriber);
 		}
+	}
+
+	@Override
+	public String stream(Topic<String> topic, Publisher<String> chunks) throws InterruptedException {
+		Assert.notNull(chunks, "'chunks' must not be null");
+		if (!topic.definition().stream()) {
+			throw new IllegalArgumentException(
+					"Topic " + topic + " is no stream topic; declare it with @TopicOptions(stream = true)");
+		}
+		Flux<String> source = Flux.from(chunks);
+		Duration coalescing = this.execution.streamCoalescing();
+		if (!coalescing.isZero()) {
+			// fewer, larger chunks: one frame and one system call per subscriber for many
+			// tokens; buffers keep their order
+			source = source.bufferTimeout(MAX_COALESCED_CHUNKS, coalescing, true)
+				.map((batch) -> String.join("", batch));
+		}
+		StringBuilder text = new StringBuilder();
+		consume(source, (chunk) -> {
+			publish(topic, chunk);
+			text.append(chunk);
+		});
+		return text.toString();
 	}
 
 	static boolean isValidId(String id) {

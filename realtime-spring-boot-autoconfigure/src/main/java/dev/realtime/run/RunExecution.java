@@ -549,6 +549,10 @@ final class RunExecution<R> implements RunHandle<R> {
 		return message;
 	}
 
+	Duration streamCoalescing() {
+		return this.runs.streamCoalescing();
+	}
+
 	void checkTopic(Topic<?> topic) {
 		if (!topic.channel().name().equals(this.channel.name())) {
 			throw new IllegalArgumentException(

@@ -2,6 +2,7 @@ package dev.realtime.run;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
@@ -122,6 +123,31 @@ class DefaultRealtimeRunsTests {
 				.isEqualTo("\"Realtime for Spring\""))
 			.thenCancel()
 			.verify(WAIT);
+	}
+
+	@Test
+	void whenStreamChunksAreCoalescedThenFewerLargerChunksArePublishedInOrder() throws Exception {
+		this.fixture.runs.setStreamCoalescing(Duration.ofMillis(20));
+		TestJobChannel channel = TestJobChannel.of("coalesced");
+		RunsFixture.Recording recording = this.fixture.record(channel);
+		StringBuilder expected = new StringBuilder();
+		for (int i = 0; i < 100; i++) {
+			expected.append(i).append(' ');
+		}
+		RunHandle<String> handle = this.fixture.runs.start(channel, RunOptions.defaults().withRunId("coalesced"),
+				(run) -> run.stream(channel.text(),
+						Flux.range(0, 100).map((i) -> i + " ").delayElements(Duration.ofMillis(1))));
+		assertThat(handle.await(WAIT)).isEqualTo(expected.toString());
+		Awaitility.await().atMost(WAIT).untilAsserted(() -> {
+			List<String> chunks = recording.list()
+				.stream()
+				.filter((message) -> message.startsWith("text "))
+				.map((message) -> message.substring("text \"".length(), message.length() - 1))
+				.toList();
+			assertThat(String.join("", chunks)).isEqualTo(expected.toString());
+			assertThat(chunks).hasSizeLessThan(50);
+		});
+		recording.subscription().dispose();
 	}
 
 	@Test
