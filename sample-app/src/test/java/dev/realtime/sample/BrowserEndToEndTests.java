@@ -1,5 +1,8 @@
 package dev.realtime.sample;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,9 +34,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -273,6 +278,33 @@ class BrowserEndToEndTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "sse", "websocket" })
+	void whenThePageIsReloadedOnAnotherRedisNodeMidDraftThenItShowsTheWholeDraft(String transport) {
+		assumeRedis();
+		String prefix = "realtime-e2e:" + Long.toString(System.nanoTime(), 36) + ":";
+		try (ConfigurableApplicationContext nodeA = startRedisNode(prefix);
+				ConfigurableApplicationContext nodeB = startRedisNode(prefix)) {
+			signInAsAlice(port(nodeA));
+			startRun(transport);
+			this.page.waitForFunction("(full) => { const text = document.getElementById('draft').textContent;"
+					+ " return text.length > 0 && text.length < full.length; }", DRAFT);
+			String query = this.page.url().substring(this.page.url().indexOf('?'));
+			// the run goes on on node A; the page comes back on node B, which reads the
+			// draft so far from Redis
+			this.page.navigate("http://127.0.0.1:" + port(nodeB) + "/" + query);
+			this.page.locator("#username").fill("alice");
+			this.page.locator("#password").fill("alice");
+			this.page.locator("button[type=submit]").click();
+			PlaywrightAssertions.assertThat(connection()).hasAttribute("data-state", "open");
+			assertThat(this.page.url()).startsWith("http://127.0.0.1:" + port(nodeB) + "/");
+			PlaywrightAssertions.assertThat(this.page.locator("#run-status")).hasAttribute("data-state", "completed");
+			PlaywrightAssertions.assertThat(this.page.locator("#draft")).hasText(DRAFT);
+			assertThat(statusLines()).containsExactlyElementsOf(STATUS_LINES);
+			PlaywrightAssertions.assertThat(this.page.locator("#notice")).isHidden();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sse", "websocket" })
 	void whenBobOpensAlicesRunThenBothPagesShowWhoIsWatchingUntilBobLeaves(String transport) {
 		signInAsAlice(this.port);
 		this.page.locator("#topic").fill(TOPIC);
@@ -352,6 +384,30 @@ class BrowserEndToEndTests {
 		this.page.locator("#approval").uncheck();
 		this.page.locator("#start-button").click();
 		PlaywrightAssertions.assertThat(this.page.locator("#channel")).containsText("pipeline:");
+	}
+
+	private static void assumeRedis() {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", 6379), 500);
+		}
+		catch (IOException ex) {
+			String message = "Two-node tests need Redis on 127.0.0.1:6379";
+			if (Boolean.getBoolean("realtime.test.redis.required")) {
+				fail(message + ", and realtime.test.redis.required is true");
+			}
+			Assumptions.abort(message + "; skipped because realtime.test.redis.required is not true");
+		}
+	}
+
+	// a node of the sample as its redis profile runs it, on a port of its own
+	private static ConfigurableApplicationContext startRedisNode(String keyPrefix) {
+		return new SpringApplicationBuilder(SampleApplication.class).profiles("redis")
+			.run("--server.port=0", "--realtime.engine.redis.key-prefix=" + keyPrefix,
+					"--REALTIME_TOKEN_SECRET=a-secret-the-two-nodes-share-32-bytes");
+	}
+
+	private static int port(ConfigurableApplicationContext node) {
+		return node.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}
 
 	private Locator connection() {
