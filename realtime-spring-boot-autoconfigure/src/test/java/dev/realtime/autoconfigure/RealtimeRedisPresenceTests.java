@@ -60,32 +60,33 @@ class RealtimeRedisPresenceTests {
 		try (SseTestClient watcher = SseTestClient.connect(port(a), "/realtime/sse",
 				tokens.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, "watcher", true, Map.of()))
 					.token(),
-				null);
-				SseTestClient alice = SseTestClient.connect(port(b), "/realtime/sse",
-						tokens
-							.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, "alice", false, Map.of()))
-							.token(),
-						null)) {
+				null)) {
 			watcher.next("subscribed");
 			assertThat(presenceEvent(watcher).path("user").asString()).isEqualTo("watcher");
-			alice.next("subscribed");
-			JsonNode join = presenceEvent(watcher);
-			assertThat(join.path("user").asString()).isEqualTo("alice");
-			assertThat(join.path("type").asString()).isEqualTo("join");
-			// node B loses Redis for good, as when it dies: it can neither confirm nor
-			// withdraw its members
-			long lost = System.nanoTime();
-			b.getBean(RealtimeRedisConnection.class).destroy();
-			JsonNode leave = presenceEvent(watcher);
-			Duration after = Duration.ofNanos(System.nanoTime() - lost);
-			assertThat(leave.path("type").asString()).isEqualTo("leave");
-			assertThat(leave.path("user").asString()).isEqualTo("alice");
-			assertThat(leave.path("count").asLong()).isEqualTo(1);
-			// the ttl, plus the refresh interval of the node that notices
-			assertThat(after).isGreaterThanOrEqualTo(TTL.dividedBy(2)).isLessThan(TTL.multipliedBy(3));
-			assertThat(a.getBean(RealtimePresence.class).members(channel).block(Duration.ofSeconds(5)))
-				.extracting(PresenceMember::user)
-				.containsExactly("watcher");
+			try (SseTestClient alice = SseTestClient.connect(port(b), "/realtime/sse",
+					tokens.mint(new TokenRequest(channel, Set.of(), Set.of(), false, null, "alice", false, Map.of()))
+						.token(),
+					null)) {
+				alice.next("subscribed");
+				JsonNode join = presenceEvent(watcher);
+				assertThat(join.path("user").asString()).isEqualTo("alice");
+				assertThat(join.path("type").asString()).isEqualTo("join");
+				// node B loses Redis for good, as when it dies: it can neither confirm
+				// nor
+				// withdraw its members
+				long lost = System.nanoTime();
+				b.getBean(RealtimeRedisConnection.class).destroy();
+				JsonNode leave = presenceEvent(watcher);
+				Duration after = Duration.ofNanos(System.nanoTime() - lost);
+				assertThat(leave.path("type").asString()).isEqualTo("leave");
+				assertThat(leave.path("user").asString()).isEqualTo("alice");
+				assertThat(leave.path("count").asLong()).isEqualTo(1);
+				// the ttl, plus the refresh interval of the node that notices
+				assertThat(after).isGreaterThanOrEqualTo(TTL.dividedBy(2)).isLessThan(TTL.multipliedBy(3));
+				assertThat(a.getBean(RealtimePresence.class).members(channel).block(Duration.ofSeconds(5)))
+					.extracting(PresenceMember::user)
+					.containsExactly("watcher");
+			}
 		}
 	}
 
