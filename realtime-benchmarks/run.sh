@@ -2,7 +2,7 @@
 # Builds the benchmarks and runs them: ./realtime-benchmarks/run.sh [--smoke] [--jmh [JMH options]] [runner options]
 # (starter-before: the starter from the class path in STARTER_BEFORE_CLASSPATH, another build to compare with;
 #  starter-metrics: the starter with Actuator and a Prometheus registry, scraped every 5 s)
-# Runner options: --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before,starter-metrics] --scenarios s1,s1ws,s2,s2h,s3,s4,s4ws,s5
+# Runner options: --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before,starter-metrics] --scenarios s1,s1ws,s2,s2h,s3,s4,s4ws,s5,st
 #                 --rounds 2 | --repeat 3 --jvm warm|fresh|both --warmup-seconds 5
 #                 --history on|off|both --token header|query|both
 #                 --step-seconds 5 --final-seconds 15 --threads 2 --jfr --out results.md

@@ -53,7 +53,14 @@ public final class BenchmarkRunner {
 	private static final String SHARED_SECRET = "base64:" + java.util.Base64.getEncoder()
 		.encodeToString("realtime-benchmarks-shared-secret!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s2h", "s3", "s4", "s4ws", "s5");
+	private static final List<String> ALL_SCENARIOS = List.of("s1", "s1ws", "s2", "s2h", "s3", "s4", "s4ws", "s5",
+			"st");
+
+	/** Token streams: channels, each with a run streaming its text. */
+	private static final int TOKEN_STREAMS = 200;
+
+	/** Token streams: tokens per second of each channel. */
+	private static final int TOKENS_PER_SECOND = 50;
 
 	/** The starter's server on Spring MVC and Tomcat. */
 	private static final String STARTER_MVC = "starter-mvc";
@@ -131,7 +138,7 @@ public final class BenchmarkRunner {
 	 * Run the benchmarks.
 	 * @param args {@code --smoke},
 	 * {@code --systems starter,baseline,nchan[,floor,starter-mvc,sseemitter,starter-before,starter-metrics]},
-	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5}, {@code --step-seconds 5},
+	 * {@code --scenarios s1,s1ws,s2,s3,s4,s4ws,s5,st}, {@code --step-seconds 5},
 	 * {@code --final-seconds 15}, {@code --start-rate 10000}, {@code --rounds 2},
 	 * {@code --repeat 3}, {@code --jvm warm|fresh|both}, {@code --warmup-seconds 5},
 	 * {@code --history on|off|both}, {@code --token header|query|both}, {@code --jfr},
@@ -425,6 +432,28 @@ public final class BenchmarkRunner {
 	 * S2, the per-run token-stream pattern: the starter publishes to a topic without
 	 * history, as token streams are declared.
 	 */
+	/**
+	 * Stream texts token by token into stream topics, each chunk on its own and with the
+	 * chunks coalesced, each on a server of its own: the CPU per token they cost.
+	 */
+	private void tokenStreams(Scenarios runs, Path directory) throws Exception {
+		for (String coalesce : List.of("0s", "25ms")) {
+			List<String> args = List.of("--realtime.streams.coalesce=" + coalesce,
+					"--realtime.runs.threads=" + (TOKEN_STREAMS + 8),
+					"--realtime.runs.queue-capacity=" + (2 * TOKEN_STREAMS));
+			Scenarios.TokenStream stream;
+			try (SystemUnderTest system = start("starter", directory.resolve("st-" + coalesce), false, args)) {
+				stream = runs.tokenStream(system, TOKEN_STREAMS, 1, TOKENS_PER_SECOND, this.settings.measure());
+			}
+			long bytes = stream.bytesPerToken();
+			this.rows.put("ST " + coalesce, String.format(Locale.ROOT,
+					"Token streams sse, %d channels × 1, %d tokens/s each, coalesce %s | starter | %d tokens, %d lost"
+							+ " | %.1f µs CPU/token | load generator %.1f µs/token | %s allocated/token |",
+					TOKEN_STREAMS, TOKENS_PER_SECOND, coalesce, stream.tokens(), stream.lost(),
+					stream.serverMicrosPerToken(), stream.loadMicrosPerToken(), (bytes >= 0) ? bytes + " B" : "–"));
+		}
+	}
+
 	private Shape s2() {
 		return new Shape("s2", this.settings.channels(), 1, true, false, false);
 	}
@@ -522,6 +551,7 @@ public final class BenchmarkRunner {
 					}
 				}
 				case "s5" -> redis(runs, directory, s1.get("starter"));
+				case "st" -> tokenStreams(runs, directory);
 				default -> throw new IllegalArgumentException("Unknown scenario '" + scenario + "'");
 			}
 		}

@@ -202,6 +202,38 @@ public final class Scenarios {
 	}
 
 	/**
+	 * Measure what streaming texts token by token costs: a run per channel streams tokens
+	 * at a rate into the channel's stream topic, read by SSE subscribers.
+	 * @param system the starter
+	 * @param channels how many channels, each with its run
+	 * @param perChannel subscribers of each channel
+	 * @param rate tokens per second of each channel
+	 * @param duration how long each run streams
+	 * @return the measurement
+	 * @throws InterruptedException when interrupted
+	 */
+	public TokenStream tokenStream(SystemUnderTest system, int channels, int perChannel, double rate, Duration duration)
+			throws InterruptedException {
+		Shape shape = new Shape("st", channels, perChannel, true, false, false);
+		try (Open open = open(system, shape, false, shape.subscribers())) {
+			// warm-up, not judged
+			system.stream(this.load, open.prefix + "warm", channels, rate, this.settings.warmup());
+			long allocatedBefore = system.allocatedBytes(this.load);
+			double serverCpu = system.cpuSeconds();
+			ServerProcess self = ServerProcess.inProcess("load", 0);
+			double loadCpu = self.cpuSeconds();
+			long tokens = system.stream(this.load, open.prefix, channels, rate, duration);
+			Thread.sleep(this.settings.grace().toMillis());
+			long allocatedAfter = system.allocatedBytes(this.load);
+			TokenStream result = new TokenStream(tokens, system.cpuSeconds() - serverCpu, self.cpuSeconds() - loadCpu,
+					(allocatedBefore >= 0 && allocatedAfter >= 0) ? allocatedAfter - allocatedBefore : -1, open.lost());
+			this.out.printf(Locale.ROOT, "  %-8s st      %d tokens, cpu server %.1f µs/token, load %.1f µs/token%n",
+					system.name(), tokens, result.serverMicrosPerToken(), result.loadMicrosPerToken());
+			return result;
+		}
+	}
+
+	/**
 	 * Measure the memory idle subscriptions take.
 	 * @param system the system
 	 * @param count how many subscriptions
@@ -431,6 +463,32 @@ public final class Scenarios {
 		@Override
 		public void close() {
 			this.subscriptions.close();
+		}
+
+	}
+
+	/**
+	 * What streaming texts cost.
+	 *
+	 * @param tokens the tokens published
+	 * @param serverCpuSeconds the CPU time of the server's processes
+	 * @param loadCpuSeconds the CPU time of the load generator
+	 * @param allocatedBytes the bytes the server allocated, or -1 when unknown
+	 * @param lost subscriptions that failed or closed
+	 */
+	public record TokenStream(long tokens, double serverCpuSeconds, double loadCpuSeconds, long allocatedBytes,
+			long lost) {
+
+		double serverMicrosPerToken() {
+			return (this.tokens > 0) ? this.serverCpuSeconds * 1e6 / this.tokens : 0;
+		}
+
+		double loadMicrosPerToken() {
+			return (this.tokens > 0) ? this.loadCpuSeconds * 1e6 / this.tokens : 0;
+		}
+
+		long bytesPerToken() {
+			return (this.tokens > 0 && this.allocatedBytes >= 0) ? this.allocatedBytes / this.tokens : -1;
 		}
 
 	}

@@ -230,6 +230,22 @@ public final class SystemUnderTest implements AutoCloseable {
 	}
 
 	/**
+	 * Stream texts in the starter's process: a run per channel streams tokens at a rate
+	 * into the channel's stream topic.
+	 * @param load the load generator, which sends the request
+	 * @param prefix the prefix of the channels' ids
+	 * @param channels how many channels
+	 * @param rate the tokens per second of each channel
+	 * @param duration how long
+	 * @return the tokens published
+	 */
+	public long stream(LoadGenerator load, String prefix, int channels, double rate, Duration duration) {
+		String response = load.call(node().port(), "POST", "/bench/stream?prefix=" + prefix + "&channels=" + channels
+				+ "&rate=" + rate + "&seconds=" + (duration.toMillis() / 1000.0), null, duration.plusSeconds(30));
+		return JSON.readTree(response).get("published").asLong();
+	}
+
+	/**
 	 * Return the CPU time of the system's processes.
 	 * @return seconds of CPU
 	 */

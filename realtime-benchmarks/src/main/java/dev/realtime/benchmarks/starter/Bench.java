@@ -27,6 +27,14 @@ public interface Bench {
 	Topic<Tick> token();
 
 	/**
+	 * A text streamed token by token, as a model's answer: the engine keeps its text, not
+	 * its tokens.
+	 * @return the topic
+	 */
+	@TopicOptions(stream = true)
+	Topic<String> text();
+
+	/**
 	 * A tick.
 	 *
 	 * @param t the wall-clock time of publishing in microseconds
