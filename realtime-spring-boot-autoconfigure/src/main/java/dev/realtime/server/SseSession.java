@@ -43,7 +43,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	private final long expiresAt;
 
-	/** The stream's presence on its channel, from when it joined until it ends. */
+	/** The stream's presence on its channel, from when it is live until it ends. */
 	private PresenceTracker.@Nullable Presence presence;
 
 	private boolean ended;
@@ -85,7 +85,6 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 			this.hub.streams().add(this);
 			if (!this.ended) {
 				this.stream.join();
-				this.presence = this.hub.enterPresence(this.claims);
 			}
 		});
 	}
@@ -112,6 +111,10 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	@Override
 	public void subscribed(@Nullable Boolean recovered) {
+		// once live: the join it may cause reaches this stream too
+		if (this.presence == null) {
+			this.presence = this.hub.enterPresence(this.claims);
+		}
 		this.output.write(this.hub.frames()
 			.event(this.hub.sseRetryField() + "event: subscribed",
 					new Frames.SubscribedEvent(this.stream.channel(), this.stream.topics(), recovered)));

@@ -255,7 +255,6 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		Subscription subscription = new Subscription(claims, replay, permit);
 		this.subscriptions.put(claims.channel(), subscription);
 		subscription.stream.join();
-		subscription.presence = this.hub.enterPresence(claims);
 	}
 
 	// a stream's place for the token, and once per connection a place for its principal
@@ -554,7 +553,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		private long expiresAt;
 
-		/** The subscription's presence on its channel, from when it joined. */
+		/** The subscription's presence on its channel, from when it is live. */
 		private PresenceTracker.@Nullable Presence presence;
 
 		Subscription(TokenClaims claims, Replay replay, ConnectionLimits.Permit permit) {
@@ -597,6 +596,10 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		@Override
 		public void subscribed(@Nullable Boolean recovered) {
+			// once live: the join it may cause reaches this subscription too
+			if (this.presence == null) {
+				this.presence = WebSocketConnection.this.hub.enterPresence(this.claims);
+			}
 			WebSocketConnection.this.output.writeText(WebSocketConnection.this.hub.frames()
 				.json(new Frames.SubscribedFrame(this.stream.channel(), this.stream.topics(), recovered)));
 		}
