@@ -276,15 +276,15 @@ class Subscription {
     }));
     this.#staticToken = typeof token !== 'function';
     this.#tokenSource = async () => normalizeToken(typeof token === 'function' ? await token() : token);
-    // streams need no cancel grant: the default token of a cancel is asked for on its own
-    this.#cancelTokenSource = options.token !== undefined ? this.#tokenSource : async () => normalizeToken(await fetchToken({
-      channel: options.channel, topics: options.topics, cancel: true, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
+    // streams need no cancel grant: the default token of a cancel is asked for on its own, as
+    // any grant the stream's own token may lack, each time
+    /** @param {{ cancel?: boolean, presence?: boolean }} grant */
+    const granting = (grant) => async () => normalizeToken(await fetchToken({
+      channel: options.channel, topics: options.topics, ...grant, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
     }));
+    this.#cancelTokenSource = options.token !== undefined ? this.#tokenSource : granting({ cancel: true });
     // the stream's token has the presence grant when it asked for it, or when the application's token is used
-    this.#presenceTokenSource = (options.token !== undefined || options.presence) ? this.#tokenSource : async () => normalizeToken(
-      await fetchToken({
-        channel: options.channel, topics: options.topics, presence: true, baseUrl: this.#context.baseUrl, fetch: fetchImpl, csrf: options.csrf,
-      }));
+    this.#presenceTokenSource = (options.token !== undefined || options.presence) ? this.#tokenSource : granting({ presence: true });
     this.#setStatus('connecting', {});
     this.#connect();
   }

@@ -442,17 +442,25 @@ public final class RealtimeHub {
 	}
 
 	/**
-	 * Enter a subscription that starts into the presence of its channel, when the channel
-	 * tracks presence.
-	 * @param claims the claims of the subscription's token
-	 * @return the subscription's presence, to exit when it ends, or {@code null} when its
-	 * channel does not track presence
+	 * Tell whether the subscriptions of a channel enter presence: whether presence is
+	 * enabled and the channel tracks it.
+	 * @param channel the channel name, resolved already
+	 * @return whether its subscriptions {@link #enterPresence enter presence}
 	 */
-	PresenceTracker.@Nullable Presence enterPresence(TokenClaims claims) {
+	boolean tracksPresence(String channel) {
 		PresenceTracker presence = this.presence;
-		if (presence == null || !presence.tracks(claims.channel())) {
-			return null;
-		}
+		return presence != null && presence.tracks(channel);
+	}
+
+	/**
+	 * Enter a live subscription into the presence of its channel, which
+	 * {@link #tracksPresence tracks presence}.
+	 * @param claims the claims of the subscription's token
+	 * @return the subscription's presence, to exit when it ends
+	 */
+	PresenceTracker.Presence enterPresence(TokenClaims claims) {
+		PresenceTracker presence = this.presence;
+		Assert.state(presence != null, "Presence is not enabled");
 		return presence.enter(claims.channel(), claims.subject(), claims.info(), claims.presence());
 	}
 

@@ -37,7 +37,11 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 
 	private final SseOutput output;
 
-	private final TokenClaims claims;
+	/**
+	 * The claims of the stream's token when its channel tracks presence, which it enters
+	 * once live; {@code null} otherwise, so that other streams keep no claims.
+	 */
+	private final @Nullable TokenClaims presenceClaims;
 
 	private final ChannelStream stream;
 
@@ -66,7 +70,7 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	SseSession(RealtimeHub hub, TokenClaims claims, Replay replay, SseOutput output) {
 		this.hub = hub;
 		this.output = output;
-		this.claims = claims;
+		this.presenceClaims = hub.tracksPresence(claims.channel()) ? claims : null;
 		this.stream = new ChannelStream(this, claims.channel(), claims.streamTopics(), replay, hub.fanOut());
 		this.expiresAt = claims.expiresAt().toEpochMilli();
 	}
@@ -112,8 +116,9 @@ public final class SseSession implements ChannelStream.Client, OpenStreams.Strea
 	@Override
 	public void subscribed(@Nullable Boolean recovered) {
 		// once live: the join it may cause reaches this stream too
-		if (this.presence == null) {
-			this.presence = this.hub.enterPresence(this.claims);
+		TokenClaims presenceClaims = this.presenceClaims;
+		if (presenceClaims != null && this.presence == null) {
+			this.presence = this.hub.enterPresence(presenceClaims);
 		}
 		this.output.write(this.hub.frames()
 			.event(this.hub.sseRetryField() + "event: subscribed",

@@ -553,6 +553,11 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 
 		private long expiresAt;
 
+		/**
+		 * Whether the channel tracks presence, which the subscription enters once live.
+		 */
+		private final boolean tracksPresence;
+
 		/** The subscription's presence on its channel, from when it is live. */
 		private PresenceTracker.@Nullable Presence presence;
 
@@ -560,6 +565,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 			this.permit = permit;
 			this.claims = claims;
 			this.expiresAt = claims.expiresAt().toEpochMilli();
+			this.tracksPresence = WebSocketConnection.this.hub.tracksPresence(claims.channel());
 			this.stream = new ChannelStream(this, claims.channel(), claims.streamTopics(), replay,
 					WebSocketConnection.this.hub.fanOut());
 		}
@@ -597,7 +603,7 @@ public final class WebSocketConnection implements OpenStreams.Stream {
 		@Override
 		public void subscribed(@Nullable Boolean recovered) {
 			// once live: the join it may cause reaches this subscription too
-			if (this.presence == null) {
+			if (this.tracksPresence && this.presence == null) {
 				this.presence = WebSocketConnection.this.hub.enterPresence(this.claims);
 			}
 			WebSocketConnection.this.output.writeText(WebSocketConnection.this.hub.frames()

@@ -71,9 +71,8 @@ class RealtimeRedisPresenceTests {
 				JsonNode join = presenceEvent(watcher);
 				assertThat(join.path("user").asString()).isEqualTo("alice");
 				assertThat(join.path("type").asString()).isEqualTo("join");
-				// node B loses Redis for good, as when it dies: it can neither confirm
-				// nor
-				// withdraw its members
+				// node B loses Redis for good, as when it dies: it can neither
+				// confirm nor withdraw its members
 				long lost = System.nanoTime();
 				b.getBean(RealtimeRedisConnection.class).destroy();
 				JsonNode leave = presenceEvent(watcher);

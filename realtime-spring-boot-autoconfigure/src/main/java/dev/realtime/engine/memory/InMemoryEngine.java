@@ -353,8 +353,7 @@ public final class InMemoryEngine implements RealtimeEngine, DisposableBean {
 					messages.add(message);
 				}
 			}
-			// each stream's text up to its last chunk, unless the subscriber has that
-			// chunk
+			// each stream's text up to its last chunk, unless the subscriber has it
 			boolean snapshots = false;
 			for (Map.Entry<String, StreamText> stream : this.streams.entrySet()) {
 				EngineMessage last = stream.getValue().last;

@@ -290,9 +290,8 @@ public final class RedisEngine implements RealtimeEngine, DisposableBean {
 				: read(channel, RANGE, 0, null, true);
 	}
 
-	// the history script answers a stream's text as its chunks joined by commas, after
-	// the
-	// retained messages: one JSON string each, in id order
+	// the history script answers a stream's text as its chunks joined by commas,
+	// after the retained messages: one JSON string each, in id order
 	private static List<EngineMessage> withStreamTexts(List<EngineMessage> messages) {
 		if (messages.stream().noneMatch((message) -> message.kind() == MessageKind.SNAPSHOT)) {
 			return messages;
